@@ -1,0 +1,108 @@
+/**
+ * The one model of a setsockopt/getsockopt call that touches IP_LOCAL_PORT_RANGE.
+ * Produced by the language adapters, judged by checks.ts, presented by features/ and the CLI.
+ * Lines and columns are 0-based here (LSP); the CLI's JSON adds 1.
+ */
+export type Language = 'c' | 'cpp' | 'python' | 'go';
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type ByteOrder = 'host' | 'network' | 'little' | 'big' | 'unknown';
+
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A folded operand: its source text and value (null = not statically known). */
+export interface Operand {
+  text: string;
+  value: number | null;
+  span: Span;
+}
+
+export interface DecodedValue {
+  /** As the kernel reads them (after byte order); null when not statically known. */
+  lo: number | null;
+  hi: number | null;
+  /** The u32 the kernel sees, null when not statically known. */
+  packed: number | null;
+  byteOrder: ByteOrder;
+  /** Bytes passed as optlen; null when not statically known. */
+  optlen: number | null;
+  /** lo/hi as the author wrote them, before byte order / packing mistakes (for fixes and messages). */
+  intendedLo?: number | null;
+  intendedHi?: number | null;
+  /** How the value was built (drives checks): e.g. 'int', 'struct.pack', 'to_bytes', 'struct', 'array', 'shift-or'. */
+  form?: string;
+  span: Span;
+}
+
+/** What the analyzer learned about the socket the call acts on (same function / closure). */
+export interface SocketEvent {
+  kind: 'socket' | 'bind' | 'connect' | 'listen' | 'sendto' | 'setsockopt';
+  /** For bind: the port (null = unknown), for setsockopt: the option name. */
+  port?: number | null;
+  option?: string;
+  span: Span;
+}
+
+export interface SocketContext {
+  proto: 'tcp' | 'udp' | 'sctp' | 'mptcp' | 'unknown';
+  family: 4 | 6 | null;
+  reuseAddr: boolean;
+  bindAddressNoPort: boolean;
+  /** Socket operations on the same socket variable, in source order (before and after the call). */
+  events: SocketEvent[];
+}
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** Related locations, e.g. the earlier bind() for set-after-bind. */
+  related?: { span: Span; message: string }[];
+  /** Machine-readable data for quick fixes (replacement text etc.). */
+  data?: Record<string, unknown>;
+}
+
+export interface CallSite {
+  file: string;
+  language: Language;
+  op: 'set' | 'get';
+  /** The whole call expression. */
+  span: Span;
+  /** The callee as written, e.g. "setsockopt", "unix.SetsockoptInt", "zsock_setsockopt". */
+  callee: string;
+  level: Operand;
+  optname: Operand;
+  value: DecodedValue | null;
+  socket: SocketContext;
+  /** Filled by checks.ts. */
+  effective: { lo: number; hi: number; rule: string } | null;
+  diagnostics: Diagnostic[];
+}
+
+export const DIAGNOSTIC_CODES = [
+  'empty-range',
+  'bad-optlen',
+  'half-overflow',
+  'swapped-halves',
+  'network-byte-order',
+  'python-int-overflow',
+  'wrong-level',
+  'outside-netns-range',
+  'clamped-by-netns-range',
+  'set-after-bind',
+  'explicit-port',
+  'reserved-ports-overlap',
+  'small-range',
+  'kernel-too-old',
+  'magic-number',
+  'signed-shift-overflow',
+  'missing-constant',
+  'wrong-fallback-define',
+  'exclusive-bind',
+] as const;
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
