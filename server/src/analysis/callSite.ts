@@ -67,6 +67,27 @@ export interface Diagnostic {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Syntactic facts a language adapter records for checks.ts (which turns them into
+ * diagnostics); adapters never build diagnostics themselves.
+ */
+export interface SyntacticFacts {
+  /** optname written as a bare number (51 / 0x33) instead of the named constant. */
+  magicNumber?: Operand;
+  /** socket.IP_LOCAL_PORT_RANGE (Python) / syscall.IP_LOCAL_PORT_RANGE (Go): does not exist. */
+  missingConstant?: Operand;
+  /** C/C++: a u16/int shifted left by 16 without an unsigned cast (UB for hi >= 32768). */
+  signedShift?: Operand;
+  /** The file #defines / declares its own IP_LOCAL_PORT_RANGE with this value. */
+  fallbackDefine?: Operand;
+  /** Python: setsockopt(level, opt, <int>) (not bytes). */
+  pythonIntForm?: boolean;
+  /** The value expression text and span, for fixes. */
+  valueExpr?: Operand;
+  /** The optlen expression (C), for the bad-optlen fix. */
+  optlenExpr?: Operand;
+}
+
 export interface CallSite {
   file: string;
   language: Language;
@@ -79,6 +100,7 @@ export interface CallSite {
   optname: Operand;
   value: DecodedValue | null;
   socket: SocketContext;
+  facts: SyntacticFacts;
   /** Filled by checks.ts. */
   effective: { lo: number; hi: number; rule: string } | null;
   diagnostics: Diagnostic[];
