@@ -1,0 +1,23 @@
+// The main job: build, run the analyzer over the bundled examples/ (findings and
+// decoded ranges), run one simulation, and package the installable .vsix.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+function step(title, cmd, args, { allowExit = [0] } = {}) {
+  console.log(`\n\u25b6 ${title}\n  $ ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.error) throw r.error;
+  if (!allowExit.includes(r.status ?? -1)) {
+    console.error(`npm start: "${title}" failed with exit code ${r.status}`);
+    process.exit(r.status || 1);
+  }
+}
+
+step('Build', process.execPath, ['scripts/build.mjs']);
+// `check` exits 1 when it finds errors: the examples are written to show every diagnostic.
+step('Check the bundled examples', process.execPath, ['dist/cli.js', 'check', 'examples', '--fail-on', 'never']);
+step('Simulate one socket: 512-port range, TCP connect to one destination until exhaustion', process.execPath, [
+  'dist/cli.js', 'simulate', '--proto', 'tcp', '--op', 'connect', '--range', '40000-40511',
+  '--netns-range', '32768-60999', '--count', 'exhaust', '--dst', '127.0.0.1:5000', '--kernel', '6.18', '--seed', '1',
+]);
+if (existsSync('scripts/package-vsix.mjs')) step('Package the extension (.vsix)', process.execPath, ['scripts/package-vsix.mjs']);
