@@ -10,5 +10,17 @@ export const ERRNO = {
   ECONNREFUSED: 111,
   EISCONN: 106,
   EBADF: 9,
+  EACCES: 13,
+  EAFNOSUPPORT: 97,
+  ENOTCONN: 107,
+  EDESTADDRREQ: 89,
+  ENOENT: 2,
+  EPIPE: 32,
 } as const;
 export type ErrnoName = keyof typeof ERRNO;
+
+/** errno number -> name (for the values above). */
+export function errnoName(n: number): ErrnoName {
+  for (const k of Object.keys(ERRNO) as ErrnoName[]) if (ERRNO[k] === n) return k;
+  throw new Error(`unknown errno ${n}`);
+}

@@ -4,3 +4,16 @@ export * from './kernels';
 export * from './uapi';
 export * from './range';
 export * from './scenarioTypes';
+export {
+  NETNS_DEFAULTS, ReservedPorts, SysctlError, canonicalReservedPorts, formatIpLocalPortRange, parseReservedPorts,
+  readNetnsFromProc, resolveNetns, netnsStateToConfig, writeIpAutobindReuse, writeIpLocalPortRange,
+  writeIpUnprivilegedPortStart, writeTcpTwReuse, writeTcpTwReuseDelay,
+  type NetnsState, type SysctlWrite,
+} from './sysctl';
+export { randomBelow, recordingSource, seededRandom, sequenceSource, toRandomSource, type RandomSource } from './random';
+export { splitHostPort } from './addr';
+export { runScenario, ScenarioError, ScenarioRunner, type ScenarioInput, type ScenarioOutput } from './scenario';
+export {
+  runSimulation, validateSimulationParams, simulationCli, defaultDestination, describeRule, MAX_SOCKETS, SimulationError,
+  type SimulationParams, type SimulationReport, type SimOp,
+} from './simulate';

@@ -18,18 +18,22 @@ export interface NetnsConfig {
   ipAutobindReuse?: 0 | 1;
   tcpTwReuse?: 0 | 1 | 2;
   tcpTwReuseDelayMs?: number;
+  /** UDP hash table size T (power of two; this machine: 16384). Changes only the UDP visiting order (§5.3). */
+  udpHashSize?: number;
 }
 
 /** One socket operation. `sock` names the socket (an index chosen by the scenario author). */
 export type Op =
   | { op: 'socket'; sock: number; proto: Proto; family?: Family }
   | { op: 'setsockopt'; sock: number; name: 'IP_LOCAL_PORT_RANGE'; lo: number; hi: number; optlen?: number }
-  | { op: 'setsockopt'; sock: number; name: 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'IP_BIND_ADDRESS_NO_PORT'; value: boolean }
+  | { op: 'setsockopt'; sock: number; name: 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'IP_BIND_ADDRESS_NO_PORT' | 'IPV6_V6ONLY'; value: boolean }
   | { op: 'bind'; sock: number; addr: string; port: number }
   | { op: 'connect'; sock: number; addr: string; port: number }
   | { op: 'listen'; sock: number; backlog?: number }
   | { op: 'sendto'; sock: number; addr: string; port: number }
   | { op: 'close'; sock: number; rst?: boolean }
+  /** connect(AF_UNSPEC): dissolve the association; an autobound port is released (spec §6.2). */
+  | { op: 'disconnect'; sock: number }
   /** Change a sysctl between operations (spec §2.7: the netns range is read at allocation time). */
   | { op: 'sysctl'; netns: NetnsConfig }
   /** Advance the simulated clock (TIME-WAIT reuse delays). */
@@ -42,6 +46,12 @@ export interface OpResult {
   /** The local port the socket owns after the operation (null if none or on failure). */
   port: number | null;
   errno: ErrnoName | null;
+  /** True when the operation ran an automatic port search (autobind); only these count in the stats. */
+  auto?: boolean;
+  /** Destination "HOST:PORT" for connect/sendto. */
+  dst?: string;
+  /** Why an operation failed, when the reason is not an exhaustion (e.g. bad address). */
+  reason?: string;
 }
 
 export interface ScenarioStats {
@@ -50,6 +60,8 @@ export interface ScenarioStats {
   parity: { even: number; odd: number };
   /** Distinct local ports handed out by automatic selection during the run. */
   portsUsed: number;
+  /** Per destination ("HOST:PORT") of connect/sendto: successes and the first failure (capacity per destination). */
+  perDestination?: { dst: string; successes: number; firstFailure: { index: number; errno: ErrnoName } | null }[];
 }
 
 export interface ScenarioResult {

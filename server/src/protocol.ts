@@ -1,7 +1,7 @@
 /**
  * Custom LSP requests, typed once and imported by both the server and the VS Code client.
  */
-import type { ScenarioResult, Proto, Family, NetnsConfig, Op } from '../../engine/src/scenarioTypes';
+import type { Proto } from '../../engine/src/scenarioTypes';
 
 /** What "Simulate this socket" knows from code, and what it still has to ask the user. */
 export interface SocketFacts {
@@ -20,34 +20,8 @@ export interface SocketFacts {
   label: string;
 }
 
-export interface SimulateParams {
-  proto: Proto;
-  family: Family;
-  op: 'connect' | 'bind' | 'listen' | 'sendto';
-  /** The per-socket option, null = unset. */
-  range: { lo: number; hi: number } | null;
-  /** Number of sockets, or 'exhaust' = until the first failure (bounded by the range size + 1 per destination). */
-  count: number | 'exhaust';
-  destinations: string[];
-  kernel: string;
-  seed: number;
-  netns: NetnsConfig;
-  reuseAddr: boolean;
-  bindAddressNoPort: boolean;
-}
-
-export interface SimulationReport {
-  params: SimulateParams;
-  effective: { lo: number; hi: number; rule: string };
-  netnsRange: { lo: number; hi: number };
-  reserved: string;
-  ops: Op[];
-  withOption: ScenarioResult;
-  /** The same socket without IP_LOCAL_PORT_RANGE, for comparison. */
-  withoutOption: ScenarioResult;
-  /** The CLI command that reproduces the run. */
-  cli: string;
-}
+/** Fully specified simulation parameters and the report: defined once, in the engine. */
+export type { SimulationParams as SimulateParams, SimulationReport } from '../../engine/src/simulate';
 
 /** portRangeLens/socketFacts: facts about the call at a position. */
 export const SocketFactsRequest = 'portRangeLens/socketFacts';

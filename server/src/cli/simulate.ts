@@ -1,0 +1,245 @@
+/**
+ * `port-range-lens simulate`: runs the engine for one socket pattern and prints the
+ * effective range, the ports handed out, the exhaustion point and errno, the parity split
+ * and the capacity per destination, with and without IP_LOCAL_PORT_RANGE.
+ */
+import { inetSkGetLocalPortRange } from '../../../engine/src/range';
+import { kernelProfile } from '../../../engine/src/kernels';
+import type { Family, NetnsConfig, Proto, ScenarioResult } from '../../../engine/src/scenarioTypes';
+import {
+  defaultDestination, describeRule, MAX_SOCKETS, runSimulation, SimulationError, validateSimulationParams,
+  type SimOp, type SimulationParams, type SimulationReport,
+} from '../../../engine/src/simulate';
+import { readNetnsFromProc, SysctlError } from '../../../engine/src/sysctl';
+import { packRange } from '../../../engine/src/uapi';
+import { bool, list, parseArgs, str, UsageError, type FlagSpec } from './args';
+import { createProgress, progressWanted } from './progress';
+
+export const SIMULATE_FLAGS: FlagSpec[] = [
+  { name: 'proto', type: 'string', choices: ['tcp', 'udp', 'sctp', 'mptcp'] },
+  { name: 'op', type: 'string', choices: ['connect', 'bind', 'listen', 'sendto'] },
+  { name: 'range', type: 'string' },
+  { name: 'netns-range', type: 'string' },
+  { name: 'reserved', type: 'string' },
+  { name: 'autobind-reuse', type: 'string', choices: ['0', '1'] },
+  { name: 'count', type: 'string' },
+  { name: 'dst', type: 'string', multiple: true },
+  { name: 'kernel', type: 'string' },
+  { name: 'seed', type: 'string' },
+  { name: 'family', type: 'string', choices: ['4', '6'] },
+  { name: 'reuseaddr', type: 'boolean' },
+  { name: 'no-port', type: 'boolean' },
+  { name: 'format', type: 'string', choices: ['text', 'json'] },
+  { name: 'help', type: 'boolean', short: 'h' },
+];
+
+export const SIMULATE_USAGE = `usage: port-range-lens simulate [flags]
+
+Simulates the Linux kernel's ephemeral port search for N sockets doing the same thing,
+with and without IP_LOCAL_PORT_RANGE.
+
+  --proto tcp|udp|sctp|mptcp   protocol (default tcp)
+  --op connect|bind|listen|sendto
+                               operation that picks the port (default connect)
+  --range LO-HI                the socket's IP_LOCAL_PORT_RANGE; 0 = unset half
+                               ("40000-0" lo only, "0-40511" hi only); omit = option unset
+  --netns-range LO-HI|auto     net.ipv4.ip_local_port_range (default 32768-60999; auto = this machine)
+  --reserved LIST|auto         net.ipv4.ip_local_reserved_ports, e.g. 40000-40004,40007
+  --autobind-reuse 0|1         net.ipv4.ip_autobind_reuse (default 0)
+  --count N|exhaust            number of sockets, or until the first failure (default exhaust)
+  --dst HOST:PORT[,..]         destinations for connect/sendto; socket i uses i mod n
+                               (default 127.0.0.1:5000, or [::1]:5000 with --family 6)
+  --kernel X.Y                 kernel version profile (default 6.18; e.g. 6.3, 6.8)
+  --seed S                     seed of the simulated kernel randomness (default 1)
+  --family 4|6                 address family (default 4)
+  --reuseaddr                  set SO_REUSEADDR on every socket
+  --no-port                    IP_BIND_ADDRESS_NO_PORT + bind(wildcard, 0) before connect
+  --format text|json           output format (default text)
+`;
+
+function parsePortPair(text: string, flag: string): { lo: number; hi: number } {
+  const m = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(text);
+  if (!m) throw new UsageError(`--${flag} must be LO-HI, e.g. 40000-40511 (got ${JSON.stringify(text)})`);
+  const lo = Number(m[1]);
+  const hi = Number(m[2]);
+  if (lo > 65535 || hi > 65535) throw new UsageError(`--${flag}: ports must be in [0, 65535] (got ${text})`);
+  return { lo, hi };
+}
+
+/** Turns flags into SimulationParams (UsageError on bad input). */
+export function simulateParamsFromArgs(argv: readonly string[]): { params: SimulationParams; format: 'text' | 'json' } | 'help' {
+  const a = parseArgs(argv, SIMULATE_FLAGS);
+  if (bool(a, 'help')) return 'help';
+  const family = Number(str(a, 'family') ?? '4') as Family;
+  const proto = (str(a, 'proto') ?? 'tcp') as Proto;
+  const op = (str(a, 'op') ?? 'connect') as SimOp;
+  const rangeText = str(a, 'range');
+  const range = rangeText === undefined ? null : parsePortPair(rangeText, 'range');
+  if (range && range.lo !== 0 && range.hi !== 0 && range.lo > range.hi) {
+    throw new UsageError(`--range ${rangeText}: lo > hi, setsockopt(IP_LOCAL_PORT_RANGE) would fail with EINVAL`);
+  }
+  const netns: NetnsConfig = {};
+  const nsText = str(a, 'netns-range');
+  const resText = str(a, 'reserved');
+  if (nsText === 'auto' || resText === 'auto') {
+    let live: NetnsConfig;
+    try {
+      live = readNetnsFromProc();
+    } catch (e) {
+      if (e instanceof SysctlError) throw new UsageError(`"auto": ${e.message}`);
+      throw e;
+    }
+    if (nsText === 'auto') {
+      netns.portRange = live.portRange;
+      if (live.ipUnprivilegedPortStart !== undefined) netns.ipUnprivilegedPortStart = live.ipUnprivilegedPortStart;
+    }
+    if (resText === 'auto') netns.reservedPorts = live.reservedPorts ?? '';
+  }
+  if (nsText !== undefined && nsText !== 'auto') {
+    netns.portRange = parsePortPair(nsText, 'netns-range');
+    if (netns.portRange.lo < 1024) netns.ipUnprivilegedPortStart = netns.portRange.lo; // allowed once the sysctl is lowered
+  }
+  if (resText !== undefined && resText !== 'auto') netns.reservedPorts = resText;
+  const abr = str(a, 'autobind-reuse');
+  if (abr !== undefined) netns.ipAutobindReuse = Number(abr) as 0 | 1;
+  const countText = str(a, 'count') ?? 'exhaust';
+  let count: number | 'exhaust';
+  if (countText === 'exhaust') count = 'exhaust';
+  else {
+    if (!/^\d+$/.test(countText)) throw new UsageError(`--count must be a positive integer or "exhaust" (got ${JSON.stringify(countText)})`);
+    count = Number(countText);
+    if (count < 1 || count > MAX_SOCKETS) throw new UsageError(`--count must be in [1, ${MAX_SOCKETS}] (got ${countText})`);
+  }
+  const dstFlags = list(a, 'dst').flatMap((d) => splitList(d));
+  const destinations = dstFlags.length ? dstFlags : op === 'connect' || op === 'sendto' ? [defaultDestination(family)] : [];
+  const seedText = str(a, 'seed') ?? '1';
+  if (!/^\d{1,15}$/.test(seedText)) throw new UsageError(`--seed must be a non-negative integer (got ${JSON.stringify(seedText)})`);
+  const kernel = str(a, 'kernel') ?? '6.18';
+  try {
+    kernelProfile(kernel);
+  } catch (e) {
+    throw new UsageError(`--kernel: ${(e as Error).message}`);
+  }
+  const params: SimulationParams = {
+    proto, family, op, range, count, destinations, kernel, seed: Number(seedText), netns,
+    reuseAddr: bool(a, 'reuseaddr'), bindAddressNoPort: bool(a, 'no-port'),
+  };
+  try {
+    validateSimulationParams(params);
+  } catch (e) {
+    if (e instanceof SimulationError) throw new UsageError(e.message);
+    throw e;
+  }
+  return { params, format: (str(a, 'format') ?? 'text') as 'text' | 'json' };
+}
+
+/** Splits "a:1,b:2" and "[::1]:5000,[::2]:5000" on commas outside brackets. */
+function splitList(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of s) {
+    if (c === '[') depth++;
+    if (c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** The JSON document (exactly one object; version 1). */
+export function simulationJson(r: SimulationReport): object {
+  const w = r.withOption;
+  return {
+    version: 1,
+    effective: { lo: r.effective.lo, hi: r.effective.hi, rule: r.effective.rule },
+    results: w.results.map((x) => ({ index: x.index, op: x.op, port: x.port, errno: x.errno, ...(x.dst ? { dst: x.dst } : {}) })),
+    stats: {
+      successes: w.stats.successes,
+      firstFailure: w.stats.firstFailure,
+      parity: w.stats.parity,
+      portsUsed: w.stats.portsUsed,
+      perDestination: w.stats.perDestination ?? [],
+    },
+    withoutOption: { stats: r.withoutOption.stats },
+    netnsRange: r.netnsRange,
+    reserved: r.reserved,
+    kernel: r.params.kernel,
+    seed: r.params.seed,
+    cli: r.cli,
+  };
+}
+
+function portsLine(res: ScenarioResult, max = 16): string {
+  const ports = res.results.filter((x) => x.port !== null && x.errno === null).map((x) => x.port as number);
+  if (ports.length === 0) return '(none)';
+  if (ports.length <= max) return ports.join(' ');
+  return `${ports.slice(0, max - 2).join(' ')} … ${ports.slice(-2).join(' ')} (${ports.length} in order)`;
+}
+
+function outcome(res: ScenarioResult): string {
+  const s = res.stats;
+  const f = s.firstFailure;
+  return f ? `${s.successes} succeeded, then ${f.errno} at socket #${f.index}` : `${s.successes} succeeded, no failure`;
+}
+
+/** The readable summary. */
+export function simulationText(r: SimulationReport): string {
+  const p = r.params;
+  const lines: string[] = [];
+  const n = (lo: number, hi: number) => `${lo}-${hi} (${hi - lo + 1} port${hi === lo ? '' : 's'})`;
+  lines.push(`${p.proto.toUpperCase()} ${p.op} on IPv${p.family}, kernel ${p.kernel}, seed ${p.seed}, ${p.count === 'exhaust' ? 'until exhaustion' : `${p.count} sockets`}` +
+    `${p.reuseAddr ? ', SO_REUSEADDR' : ''}${p.bindAddressNoPort ? ', IP_BIND_ADDRESS_NO_PORT' : ''}`);
+  lines.push(`netns range     ${n(r.netnsRange.lo, r.netnsRange.hi)}; reserved: ${r.reserved || 'none'}`);
+  lines.push(`option          ${p.range ? `${p.range.lo}-${p.range.hi} (packed 0x${packRange(p.range.lo, p.range.hi).toString(16).toUpperCase().padStart(8, '0')})` : 'unset'}`);
+  lines.push(`effective       ${n(r.effective.lo, r.effective.hi)}: ${describeRule(r.effective.rule)}`);
+  const block = (title: string, res: ScenarioResult) => {
+    const s = res.stats;
+    lines.push('');
+    lines.push(title);
+    lines.push(`  result        ${outcome(res)}`);
+    lines.push(`  ports         ${portsLine(res)}`);
+    lines.push(`  parity        even ${s.parity.even} / odd ${s.parity.odd}; distinct ports ${s.portsUsed}`);
+    const pd = s.perDestination ?? [];
+    if (pd.length) {
+      const shown = pd.slice(0, 8).map((d) => `${d.dst} ${d.successes}${d.firstFailure ? ` (then ${d.firstFailure.errno})` : ''}`);
+      lines.push(`  capacity      ${shown.join('; ')}${pd.length > 8 ? `; … ${pd.length - 8} more` : ''}`);
+    }
+  };
+  block('with the option', r.withOption);
+  if (p.range) block('without the option', r.withoutOption);
+  lines.push('');
+  lines.push(`reproduce: ${r.cli}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Entry of `simulate`; returns the exit code (2 = usage error). */
+export async function runSimulate(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof simulateParamsFromArgs>;
+  try {
+    parsed = simulateParamsFromArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`port-range-lens simulate: ${e.message}\n(see port-range-lens simulate --help)\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(SIMULATE_USAGE);
+    return 0;
+  }
+  const { params, format } = parsed;
+  const ns = validateSimulationParams(params);
+  const eff = inetSkGetLocalPortRange(kernelProfile(params.kernel), ns.portRange, params.range ? packRange(params.range.lo, params.range.hi) : 0);
+  const per = params.count === 'exhaust' ? Math.min(MAX_SOCKETS, (eff.hi - eff.lo + 2) * Math.max(1, params.destinations.length)) : params.count;
+  const progress = createProgress(per * (params.range ? 2 : 1), 'simulating', { enabled: progressWanted(format) });
+  const report = runSimulation(params, progress);
+  progress.done();
+  if (format === 'json') process.stdout.write(JSON.stringify(simulationJson(report)) + '\n');
+  else process.stdout.write(simulationText(report));
+  return 0;
+}
