@@ -6,7 +6,7 @@ export * from './range';
 export * from './scenarioTypes';
 export {
   NETNS_DEFAULTS, ReservedPorts, SysctlError, canonicalReservedPorts, formatIpLocalPortRange, parseReservedPorts,
-  readNetnsFromProc, resolveNetns, netnsStateToConfig, writeIpAutobindReuse, writeIpLocalPortRange,
+  readNetnsFromProc, resolveNetns, netnsStateToConfig, writeIpAutobindReuse, writeIpLocalPortRange, writeIpLocalReservedPorts,
   writeIpUnprivilegedPortStart, writeTcpTwReuse, writeTcpTwReuseDelay,
   type NetnsState, type SysctlWrite,
 } from './sysctl';

@@ -22,6 +22,12 @@ export interface ScenarioInput {
   ops: Op[];
   /** A seed (reproducible run) or a source of the kernel's random draws. */
   seed?: number | RandomSource;
+  /**
+   * Model the peer: a TCP/MPTCP connect to a (daddr, dport) where no scenario socket listens
+   * fails with ECONNREFUSED after the port search (the port is released again unless bind()
+   * named it). Default false: a connect needs no listener.
+   */
+  refuseWithoutListener?: boolean;
 }
 
 export type ScenarioOutput = ScenarioResult & {
@@ -54,11 +60,16 @@ export class ScenarioRunner {
   private portsUsed = 0;
   private readonly perDst = new Map<string, { dst: string; successes: number; firstFailure: { index: number; errno: ErrnoName } | null }>();
   private effective: { lo: number; hi: number } | null = null;
+  private readonly dstCache = new Map<number, string>();
   /** Keep every OpResult (set false to keep only the statistics, e.g. for huge runs). */
   keepResults = true;
 
-  constructor(opts: { kernel?: string; netns?: NetnsConfig; seed?: number | RandomSource } = {}) {
-    this.kernel = kernelProfile(opts.kernel ?? DEFAULT_KERNEL);
+  constructor(opts: { kernel?: string; netns?: NetnsConfig; seed?: number | RandomSource; refuseWithoutListener?: boolean } = {}) {
+    try {
+      this.kernel = kernelProfile(opts.kernel ?? DEFAULT_KERNEL);
+    } catch (e) {
+      throw new ScenarioError((e as Error).message);
+    }
     let ns;
     try {
       ns = resolveNetns(opts.netns ?? {});
@@ -66,6 +77,7 @@ export class ScenarioRunner {
       throw new ScenarioError(`invalid netns: ${(e as Error).message}`);
     }
     this.tables = new PortTables(this.kernel, ns, toRandomSource(opts.seed));
+    this.tables.refuseWithoutListener = !!opts.refuseWithoutListener;
   }
 
   /** Slot of a scenario socket id, or -1. */
@@ -103,6 +115,7 @@ export class ScenarioRunner {
 
   /** Applies one operation and returns its result. */
   apply(op: Op, index = this.results.length): OpResult {
+    this.trace.refusedPort = undefined;
     const r = this.exec(op, index);
     if (r.auto) this.count(r);
     if (this.keepResults) this.results.push(r);
@@ -110,7 +123,7 @@ export class ScenarioRunner {
   }
 
   private count(r: OpResult): void {
-    if (r.errno === null && r.port !== null) {
+    if ((r.errno === null || r.errno === 'ECONNREFUSED') && r.port !== null) {
       this.successes++;
       if (r.port & 1) this.odd++;
       else this.even++;
@@ -127,7 +140,7 @@ export class ScenarioRunner {
         d = { dst: r.dst, successes: 0, firstFailure: null };
         this.perDst.set(r.dst, d);
       }
-      if (r.errno === null) d.successes++;
+      if (r.errno === null || (r.errno === 'ECONNREFUSED' && r.port !== null)) d.successes++;
       else if (d.firstFailure === null) d.firstFailure = { index: r.index, errno: r.errno };
     }
   }
@@ -208,14 +221,14 @@ export class ScenarioRunner {
         if (!validPort(op.port, true)) throw new ScenarioError(`op ${index}: port must be an integer in [0, 65535]`);
         const e = sockConnect(t, s, a, op.port, this.trace);
         this.noteEffective(s);
-        return this.done(index, op, e, s, dstText(t, a, op.port));
+        return this.done(index, op, e, s, dstText(this.dstCache, t, a, op.port));
       }
       case 'sendto': {
         const a = this.addr(s, op.addr);
         if (typeof a === 'string') return this.fail(index, op, 'EAFNOSUPPORT', a, portNow);
         if (!validPort(op.port, true)) throw new ScenarioError(`op ${index}: port must be an integer in [0, 65535]`);
         const e = sockSendto(t, s, this.trace);
-        return this.done(index, op, e, s, dstText(t, a, op.port));
+        return this.done(index, op, e, s, dstText(this.dstCache, t, a, op.port));
       }
       case 'listen': {
         const e = sockListen(t, s, this.trace);
@@ -223,7 +236,8 @@ export class ScenarioRunner {
       }
       case 'disconnect': {
         sockDisconnect(t, s);
-        return { index, op: 'disconnect', sock: op.sock, port: portNow, errno: null };
+        // the port after the operation: released unless bind() named it
+        return { index, op: 'disconnect', sock: op.sock, port: t.port[s] === 0 ? null : t.port[s], errno: null };
       }
       case 'close': {
         sockClose(t, s, !!op.rst);
@@ -249,7 +263,7 @@ export class ScenarioRunner {
       index,
       op: op.op,
       sock: op.sock,
-      port: errno === 0 && t.port[s] !== 0 ? t.port[s] : null,
+      port: errno === 0 && t.port[s] !== 0 ? t.port[s] : this.trace.refusedPort ?? null,
       errno: errno === 0 ? null : errnoName(errno),
     };
     if (this.trace.auto) r.auto = true;
@@ -291,17 +305,14 @@ function validPort(p: unknown, zeroOk: boolean): boolean {
   return typeof p === 'number' && Number.isInteger(p) && p >= (zeroOk ? 0 : 1) && p <= 65535;
 }
 
-const dstCache = new WeakMap<PortTables, Map<number, string>>();
-/** "HOST:PORT" text of a destination (cached: no string building per operation). */
-function dstText(t: PortTables, a: number, port: number): string {
-  let m = dstCache.get(t);
-  if (!m) dstCache.set(t, (m = new Map()));
+/** "HOST:PORT" text of a destination (cached per runner: no string building per operation). */
+function dstText(cache: Map<number, string>, t: PortTables, a: number, port: number): string {
   const key = a * 65536 + port;
-  let s = m.get(key);
+  let s = cache.get(key);
   if (s === undefined) {
     const txt = t.addrs.text[a];
     s = t.addrs.fam[a] === 6 ? `[${txt}]:${port}` : `${txt}:${port}`;
-    m.set(key, s);
+    cache.set(key, s);
   }
   return s;
 }
@@ -312,7 +323,7 @@ function dstText(t: PortTables, a: number, port: number): string {
  */
 export function runScenario(s: ScenarioInput): ScenarioOutput {
   if (!s || !Array.isArray(s.ops)) throw new ScenarioError('scenario needs an ops array');
-  const r = new ScenarioRunner({ kernel: s.kernel, netns: s.netns, seed: s.seed });
+  const r = new ScenarioRunner({ kernel: s.kernel, netns: s.netns, seed: s.seed, refuseWithoutListener: s.refuseWithoutListener });
   for (let i = 0; i < s.ops.length; i++) r.apply(s.ops[i], i);
   return r.finish();
 }

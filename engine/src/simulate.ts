@@ -209,8 +209,9 @@ function play(p: SimulationParams, withRange: boolean, ops: Op[] | null, onProgr
 /**
  * Runs the simulation with the option (as given) and without it. Socket i goes to
  * destination i mod n; 'exhaust' stops after the first failure (at most MAX_SOCKETS).
+ * `keepOps: false` leaves `ops` empty (saves memory on huge runs; the CLI does not print them).
  */
-export function runSimulation(params: SimulationParams, progress?: Progress): SimulationReport {
+export function runSimulation(params: SimulationParams, progress?: Progress, opts: { keepOps?: boolean } = {}): SimulationReport {
   const p: SimulationParams = {
     ...params,
     kernel: params.kernel ?? DEFAULT_KERNEL,
@@ -221,7 +222,7 @@ export function runSimulation(params: SimulationParams, progress?: Progress): Si
   const k = kernelProfile(p.kernel);
   const eff = inetSkGetLocalPortRange(k, ns.portRange, p.range ? packRange(p.range.lo, p.range.hi) : 0);
   const ops: Op[] = [];
-  const withOption = play(p, true, ops, progress);
+  const withOption = play(p, true, opts.keepOps === false ? null : ops, progress);
   const withoutOption = p.range ? play(p, false, null, progress) : withOption;
   const rule: EffectiveRule = eff.rule;
   return {

@@ -14,11 +14,13 @@ import {
   SPACE_TCP, type PortTables,
 } from './tables';
 
-const { EADDRINUSE, EADDRNOTAVAIL, EAGAIN, EINVAL, EISCONN, EOPNOTSUPP, EPIPE } = ERRNO;
+const { EADDRINUSE, EADDRNOTAVAIL, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, EOPNOTSUPP, EPIPE } = ERRNO;
 
 /** Was the last operation an automatic port search (for the statistics)? */
 export interface OpTrace {
   auto: boolean;
+  /** Port chosen by a connect that was then refused (getsockname still shows it). */
+  refusedPort?: number;
 }
 
 function isTcp(t: PortTables, s: number): boolean {
@@ -65,8 +67,12 @@ export function sockBind(t: PortTables, s: number, addr: number, port: number, t
 }
 
 /** connect(daddr, dport) for any protocol. */
-export function sockConnect(t: PortTables, s: number, daddr: number, dport: number, tr: OpTrace): number {
+export function sockConnect(t: PortTables, s: number, daddrIn: number, dport: number, tr: OpTrace): number {
   tr.auto = false;
+  tr.refusedPort = undefined;
+  // connect() to INADDR_ANY / in6addr_any means loopback (ip_route_output_key_hash_rcu,
+  // tcp_v6_connect)
+  const daddr = t.addrs.any[daddrIn] ? t.loopbackFor(s) : daddrIn;
   const st = t.state[s];
   const kind = t.kind[s];
   if (kind === K_UDP) {
@@ -77,7 +83,7 @@ export function sockConnect(t: PortTables, s: number, daddr: number, dport: numb
       if (p < 0) return EAGAIN;
       t.ownerAdd(s, p);
     }
-    if (t.addrs.any[t.laddr[s]]) t.laddr[s] = t.sourceFor(s, daddr);
+    if (t.addrs.any[t.laddr[s]]) t.setLaddr(s, t.sourceFor(s, daddr));
     t.daddr[s] = daddr;
     t.dport[s] = dport;
     t.state[s] = S_CONNECTED;
@@ -94,7 +100,7 @@ export function sockConnect(t: PortTables, s: number, daddr: number, dport: numb
       if (p < 0) return EAGAIN;
       t.ownerAdd(s, p);
     }
-    t.laddr[s] = t.addrs.any[t.laddr[s]] ? saddr : t.laddr[s];
+    if (t.addrs.any[t.laddr[s]]) t.setLaddr(s, saddr);
     t.daddr[s] = daddr;
     t.dport[s] = dport;
     t.state[s] = S_CONNECTED;
@@ -104,16 +110,29 @@ export function sockConnect(t: PortTables, s: number, daddr: number, dport: numb
   if (t.port[s] !== 0) {
     const flow = checkEstablished(t, s, saddr, daddr, dport);
     if (flow < 0) return EADDRNOTAVAIL;
-    t.laddr[s] = saddr;
+    t.setLaddr(s, saddr);
     t.daddr[s] = daddr;
     t.dport[s] = dport;
     t.ehashAdd(s, flow, t.port[s]);
     t.state[s] = S_CONNECTED;
-    return 0;
+  } else {
+    tr.auto = true;
+    const p = inetHashConnect(t, s, saddr, daddr, dport);
+    if (p < 0) return EADDRNOTAVAIL;
   }
-  tr.auto = true;
-  const p = inetHashConnect(t, s, saddr, daddr, dport);
-  return p < 0 ? EADDRNOTAVAIL : 0;
+  if (t.refuseWithoutListener && !t.hasListener(daddr, dport)) {
+    // the SYN is answered by RST: tcp_done() -> TCP_CLOSE unhashes the 4-tuple and, unless
+    // bind() named the port, releases it (inet_put_port); getsockname still shows the port
+    t.ehashRemove(s);
+    if (!(t.flags[s] & F_BINDPORT_LOCK)) t.leavePort(s);
+    t.daddr[s] = -1;
+    t.dport[s] = 0;
+    t.state[s] = S_OPEN;
+    tr.refusedPort = t.port[s];
+    if (!(t.flags[s] & F_BINDPORT_LOCK)) t.port[s] = 0;
+    return ECONNREFUSED;
+  }
+  return 0;
 }
 
 /** listen(): TCP autobind via inet_csk_get_port (EADDRINUSE), SCTP autobind (EAGAIN). */
@@ -182,7 +201,7 @@ export function sockDisconnect(t: PortTables, s: number): number {
     t.leavePort(s);
     t.port[s] = 0;
   }
-  if (!(t.flags[s] & F_BINDADDR_LOCK)) t.laddr[s] = t.family[s] === 6 ? 1 : 0;
+  if (!(t.flags[s] & F_BINDADDR_LOCK)) t.setLaddr(s, t.family[s] === 6 ? 1 : 0);
   t.daddr[s] = -1;
   t.dport[s] = 0;
   t.state[s] = t.port[s] !== 0 ? S_BOUND : S_OPEN;

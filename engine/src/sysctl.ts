@@ -3,7 +3,7 @@
  * syntax of ip_local_reserved_ports both ways, and reading the live values from /proc.
  *
  * Parsing follows kernel/sysctl.c: proc_get_long() (digits, optional '-', radix from the
- * prefix like simple_strtoul(…, 0): "0x" hex, leading "0" octal [INF]), __do_proc_dointvec()
+ * prefix like simple_strtoul(…, 0): "0x" hex, leading "0" octal; checked on 6.18 here), __do_proc_dointvec()
  * (whitespace separated, extra values ignored) and proc_do_large_bitmap() (comma list, no
  * spaces).
  */
@@ -104,17 +104,25 @@ function parseSingle(text: string, min: number, max: number, name: string): Sysc
 // §3.1 ip_local_port_range (ipv4_local_port_range)
 
 /**
- * Write rules of net.ipv4.ip_local_port_range (spec §3.1): two whitespace-separated ints in
- * [1, 65535], lo <= hi, lo >= ip_unprivileged_port_start; a single number is EINVAL on 6.18
- * [OBS V20]; extra numbers are ignored; same parity succeeds with a one-time warning.
+ * Write rules of net.ipv4.ip_local_port_range (ipv4_local_port_range, spec §3.1): up to two
+ * whitespace-separated ints, each in [1, 65535]; extra numbers are ignored; a single number
+ * replaces only lo (hi keeps its current value; checked on 6.18 here: "40500" over
+ * 40000-40999 gives 40500-40999, "41500" gives EINVAL because lo > hi); then lo <= hi and
+ * lo >= ip_unprivileged_port_start. Same parity succeeds with a one-time warning. A
+ * zero-length write changes nothing. Numbers take C prefixes ("0x9c40", octal "040000").
  */
-export function writeIpLocalPortRange(text: string, unprivilegedPortStart: number = NETNS_DEFAULTS.ipUnprivilegedPortStart): SysctlWrite<PortRange> {
+export function writeIpLocalPortRange(
+  text: string,
+  unprivilegedPortStart: number = NETNS_DEFAULTS.ipUnprivilegedPortStart,
+  current: PortRange = NETNS_DEFAULTS.portRange,
+): SysctlWrite<PortRange> {
+  if (text.length === 0) return { ok: true, value: { lo: current.lo, hi: current.hi } };
   const v = procDointvec(text, 2);
   if (!v) return EINVAL(`ip_local_port_range: expected "LO HI", got ${JSON.stringify(text)}`);
-  if (v.length < 2) return EINVAL(`ip_local_port_range: a single number is rejected (got ${JSON.stringify(text.trim())})`);
-  const [lo, hi] = v;
-  if (lo < 1 || lo > 65535 || hi < 1 || hi > 65535) return EINVAL(`ip_local_port_range: values must be in [1, 65535] (got ${lo} ${hi})`);
-  if (hi < lo) return EINVAL(`ip_local_port_range: hi ${hi} < lo ${lo}`);
+  const lo = v[0];
+  const hi = v.length > 1 ? v[1] : current.hi;
+  if (lo < 1 || lo > 65535 || hi < 1 || hi > 65535) return EINVAL(`ip_local_port_range: values must be in [1, 65535] (got ${v.join(' ')})`);
+  if (hi < lo) return EINVAL(`ip_local_port_range: hi ${hi} < lo ${lo}${v.length < 2 ? ' (a single number replaces only lo)' : ''}`);
   if (lo < unprivilegedPortStart) return EINVAL(`ip_local_port_range: lo ${lo} < ip_unprivileged_port_start ${unprivilegedPortStart}`);
   const warning = (lo & 1) === (hi & 1) ? 'ip_local_port_range: prefer different parity for start/end values.' : undefined;
   return warning ? { ok: true, value: { lo, hi }, warning } : { ok: true, value: { lo, hi } };
@@ -221,6 +229,12 @@ export function parseReservedPorts(text: string): SysctlWrite<ReservedPorts> {
   return { ok: true, value: bm };
 }
 
+/** A write(2) to ip_local_reserved_ports: zero bytes change nothing, anything else replaces the set. */
+export function writeIpLocalReservedPorts(text: string, current: ReservedPorts): SysctlWrite<ReservedPorts> {
+  if (text.length === 0) return { ok: true, value: current };
+  return parseReservedPorts(text);
+}
+
 /** Canonical form of a reserved-ports list (throws on invalid input). */
 export function canonicalReservedPorts(text: string): string {
   const r = parseReservedPorts(text);
@@ -273,7 +287,7 @@ export function resolveNetns(cfg: NetnsConfig = {}, base?: NetnsState): NetnsSta
   if (cfg.portRange !== undefined) {
     const r = cfg.portRange;
     if (!r || typeof r !== 'object') throw new SysctlError('portRange must be {lo, hi}');
-    const w = writeIpLocalPortRange(`${checkInt(r.lo, 1, 65535, 'portRange.lo')} ${checkInt(r.hi, 1, 65535, 'portRange.hi')}`, unpriv);
+    const w = writeIpLocalPortRange(`${checkInt(r.lo, 1, 65535, 'portRange.lo')} ${checkInt(r.hi, 1, 65535, 'portRange.hi')}`, unpriv, b.portRange);
     if (!w.ok) throw new SysctlError(w.reason);
     portRange = w.value;
   }

@@ -53,6 +53,13 @@ export const PERTURB_SIZE = 1 << 16;
 export class PortTables {
   readonly addrs = new AddrTable();
   now = 0;
+  /**
+   * Use the exact shortcuts (word skipping over busy bitmap words, memo of fruitless
+   * connect() passes). Off = visit every position like the kernel; tests compare both.
+   */
+  fastPaths = true;
+  /** Model the peer: a TCP connect with no listener on (daddr, dport) fails with ECONNREFUSED. */
+  refuseWithoutListener = false;
 
   // ---- sockets (struct of arrays) ----
   private cap = 0;
@@ -93,7 +100,7 @@ export class PortTables {
    * are also in flowTw and in this map (flow * 65536 + port -> TIME-WAIT slot).
    */
   readonly twByTuple = new Map<number, number>();
-  private readonly flowIds = new Map<number, number>();
+  private readonly flowIds = new Map<number, number[]>();
   readonly flowUsed: Uint32Array[] = [];
   readonly flowTw: Uint32Array[] = [];
   readonly flowSaddr: number[] = [];
@@ -106,9 +113,6 @@ export class PortTables {
   // ---- __inet_hash_connect randomness ----
   readonly perturb = new Uint32Array(PERTURB_SIZE);
   readonly perturbInit = new Uint8Array(PERTURB_SIZE);
-  private readonly hashIdx = new Map<number, number>();
-  private readonly hashLo: number[] = [];
-  private readonly hashHi: number[] = [];
 
   constructor(
     readonly kernel: KernelProfile,
@@ -190,6 +194,36 @@ export class PortTables {
     this.flags[s] |= F_OWNER;
     this.existsBits[sp][port >>> 5] |= 1 << (port & 31);
     if (this.flags[s] & F_V6ONLY) this.v6onlyOwners[sp]++;
+    if (sp === SPACE_TCP) this.countAddr(this.laddr[s], 1);
+  }
+
+  /** TCP owners per bound address id (for the all-owners-overlap shortcut of bind(0)). */
+  private readonly tcpAddrCount = new Map<number, number>();
+  private countAddr(a: number, d: number): void {
+    const n = (this.tcpAddrCount.get(a) ?? 0) + d;
+    if (n > 0) this.tcpAddrCount.set(a, n);
+    else this.tcpAddrCount.delete(a);
+  }
+
+  /** Changes a socket's bound/source address, keeping the owner bookkeeping right. */
+  setLaddr(s: number, a: number): void {
+    if (this.flags[s] & F_OWNER && this.space(s) === SPACE_TCP) {
+      this.countAddr(this.laddr[s], -1);
+      this.countAddr(a, 1);
+    }
+    this.laddr[s] = a;
+  }
+
+  /**
+   * True when every current TCP owner's address overlaps s's (and no IPV6_V6ONLY socket is
+   * involved): then, in a non-relaxed pass, a port conflicts exactly when its bucket exists.
+   */
+  allTcpOwnersOverlap(s: number): boolean {
+    if (this.v6onlyOwners[SPACE_TCP] > 0 || this.flags[s] & F_V6ONLY) return false;
+    for (const a of this.tcpAddrCount.keys()) {
+      if (!rcvSaddrEqual(this.addrs, this.family[s], this.laddr[s], false, this.addrs.fam[a], a, false, true)) return false;
+    }
+    return true;
   }
 
   /** Unlinks an owner; returns true when the port has no owners left (bucket freed). */
@@ -204,6 +238,7 @@ export class PortTables {
     if (n >= 0) this.ownPrev[n] = p;
     this.flags[s] &= ~F_OWNER;
     if (this.flags[s] & F_V6ONLY) this.v6onlyOwners[sp]--;
+    if (sp === SPACE_TCP) this.countAddr(this.laddr[s], -1);
     if (this.head[h] < 0) {
       this.existsBits[sp][port >>> 5] &= ~(1 << (port & 31));
       return true;
@@ -381,20 +416,23 @@ export class PortTables {
   flowOf(saddr: number, daddr: number, dport: number): number {
     const s = this.addrs.norm[saddr];
     const d = this.addrs.norm[daddr];
-    if (s >= 131072 || d >= 1048576) throw new Error('too many distinct addresses in one scenario (limit 131072)');
-    const key = (s * 1048576 + d) * 65536 + dport;
-    let f = this.flowIds.get(key);
-    if (f === undefined) {
-      f = this.flowSaddr.length;
-      this.flowIds.set(key, f);
-      this.flowSaddr.push(s);
-      this.flowDaddr.push(d);
-      this.flowDport.push(dport);
-      this.flowUsed.push(new Uint32Array(2048));
-      this.flowTw.push(new Uint32Array(2048));
-      this.flowEpoch.push(0);
-      this.flowMemo.push(undefined);
-    }
+    // (daddr, dport) -> [saddr, flow, saddr, flow, ...]: usually one source per destination
+    const key = d * 65536 + dport;
+    let list = this.flowIds.get(key);
+    if (list === undefined) this.flowIds.set(key, (list = []));
+    for (let i = 0; i < list.length; i += 2) if (list[i] === s) return list[i + 1];
+    const f = this.flowSaddr.length;
+    list.push(s, f);
+    this.flowSaddr.push(s);
+    this.flowDaddr.push(d);
+    this.flowDport.push(dport);
+    this.flowUsed.push(new Uint32Array(2048));
+    this.flowTw.push(new Uint32Array(2048));
+    this.flowEpoch.push(0);
+    this.flowMemo.push(undefined);
+    this.flowSlot.push(-1);
+    this.flowHashLo.push(0);
+    this.flowHashHi.push(0);
     return f;
   }
 
@@ -496,20 +534,21 @@ export class PortTables {
    * re-salted every 10 s (Q6): two u32 draws per (flow, 10 s slot), drawn on first use.
    */
   portOffset(flow: number): { lo: number; hi: number } {
+    // the clock only moves forward, so one cached slot per flow is enough
     const slot = Math.floor(this.now / 10000);
-    const key = flow * 16777216 + slot;
-    let i = this.hashIdx.get(key);
-    if (i === undefined) {
-      i = this.hashLo.length;
-      this.hashIdx.set(key, i);
-      this.hashLo.push(this.rnd.u32() >>> 0);
-      this.hashHi.push(this.rnd.u32() >>> 0);
+    if (this.flowSlot[flow] !== slot) {
+      this.flowSlot[flow] = slot;
+      this.flowHashLo[flow] = this.rnd.u32() >>> 0;
+      this.flowHashHi[flow] = this.rnd.u32() >>> 0;
     }
-    this.scratch.lo = this.hashLo[i];
-    this.scratch.hi = this.hashHi[i];
+    this.scratch.lo = this.flowHashLo[flow];
+    this.scratch.hi = this.flowHashHi[flow];
     return this.scratch;
   }
   private readonly scratch = { lo: 0, hi: 0 };
+  private readonly flowSlot: number[] = [];
+  private readonly flowHashLo: number[] = [];
+  private readonly flowHashHi: number[] = [];
 
   /** table_perturb[idx], filled with random bits on first use (get_random_sleepable_once). */
   perturbAt(idx: number): number {
@@ -522,6 +561,21 @@ export class PortTables {
 
   private readonly src4Loop = this.addrs.intern4(0x7f000001);
   private readonly src4Other = this.addrs.intern4(0x0a000002);
+
+  /** Is some TCP socket listening on `port` at an address that covers `daddr`? */
+  hasListener(daddr: number, port: number): boolean {
+    for (let o = this.head[SPACE_TCP * 65536 + port]; o >= 0; o = this.ownNext[o]) {
+      if (this.state[o] !== S_LISTEN) continue;
+      const a = this.addrs;
+      if (rcvSaddrEqual(a, this.family[o], this.laddr[o], (this.flags[o] & F_V6ONLY) !== 0, a.fam[daddr], daddr, false, true)) return true;
+    }
+    return false;
+  }
+
+  /** 127.0.0.1 or ::1 for the socket's family. */
+  loopbackFor(s: number): number {
+    return this.family[s] === 6 ? this.addrs.intern6([0, 0, 0, 0, 0, 0, 0, 1]) : this.src4Loop;
+  }
 
   /** Address used as the source for a destination (route lookup stand-in). */
   sourceFor(s: number, daddr: number): number {

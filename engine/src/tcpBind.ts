@@ -5,7 +5,7 @@
  */
 import { inetSkGetLocalPortRange } from './range';
 import { randomBelow } from './random';
-import { F_REUSEADDR, F_V6ONLY, SPACE_TCP, type PortTables } from './tables';
+import { F_REUSEADDR, SPACE_TCP, type PortTables } from './tables';
 
 /**
  * inet_csk_find_open_port(): returns a port for socket `s` (not yet an owner) or -1
@@ -22,9 +22,10 @@ export function inetCskFindOpenPort(t: PortTables, s: number): number {
   const res = t.netns.reserved.bits;
   const exists = t.existsBits[SPACE_TCP];
   const head = t.head;
-  // A wildcard binder conflicts with every owner in the normal pass (when no IPV6_V6ONLY
-  // owner can break the overlap), so "bucket exists" decides and words can be skipped.
-  const wildcard = t.addrs.any[t.laddr[s]] && !(t.flags[s] & F_V6ONLY) && t.v6onlyOwners[SPACE_TCP] === 0;
+  // When every owner's address overlaps this socket's (always true for a wildcard binder
+  // without IPV6_V6ONLY around), a port conflicts in the normal pass exactly when its bucket
+  // exists, so busy bitmap words can be skipped whole.
+  const wildcard = t.fastPaths && t.allTcpOwnersOverlap(s);
   let relax = false;
   for (;;) {
     // ports_exhausted:

@@ -65,10 +65,13 @@ export function inetHashConnect(t: PortTables, s: number, saddr: number, daddr: 
   let found = -1;
   let foundI = 0;
   let takeover = -1;
+  const fast = t.fastPaths;
   scan: for (;;) {
-    // positions of this pass: (low, remaining, step, parity of offset)
-    const passKey = ((low * 65537 + remaining) * 2 + (step - 1)) * 2 + (offset & 1);
-    if (t.passKnownFull(flow, passKey)) {
+    // The ports this pass visits: all of one parity when `remaining` covers the range; on an
+    // odd-sized range (Q1) the wrap by `remaining` makes the set depend on the exact offset.
+    const offKey = remaining === highX - low ? offset & 1 : 65536 + offset;
+    const passKey = ((low * 131072 + remaining) * 2 + (step - 1)) * 131072 + offKey;
+    if (fast && t.passKnownFull(flow, passKey)) {
       if (step === 1) break;
       offset++;
       if (offset & 1 && remaining > 1) continue;
@@ -82,6 +85,7 @@ export function inetHashConnect(t: PortTables, s: number, saddr: number, daddr: 
       // reserved, explicitly bound, or 4-tuple held by a live socket of this flow
       const busy = res[w] | expl[w] | (used[w] & ~tw[w]);
       if (busy & bit) {
+        if (!fast) continue;
         // Fast-forward over the rest of this word when every position in it is busy too:
         // the result (port and i) is the same as visiting them one by one.
         let lim = port | 31;
@@ -115,7 +119,7 @@ export function inetHashConnect(t: PortTables, s: number, saddr: number, daddr: 
       foundI = i;
       break scan;
     }
-    t.rememberPassFull(flow, passKey);
+    if (fast) t.rememberPassFull(flow, passKey);
     if (step === 1) break;
     offset++;
     if (offset & 1 && remaining > 1) continue;

@@ -121,3 +121,71 @@ test('properties: exhaustion exactly at the predicted capacity (incl. Q1)', () =
     { numRuns: 200 },
   );
 });
+
+test('properties: the exact shortcuts (word skip, fruitless-pass memo) never change a result', async () => {
+  const { ScenarioRunner } = await import('../../engine/src/scenario');
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 70 }),
+      fc.array(fc.integer({ min: 0, max: 69 }), { maxLength: 5 }),
+      fc.array(fc.record({
+        kind: fc.constantFrom('connect', 'connect-opt', 'bind', 'bind-any', 'listen', 'close', 'close-tw', 'sleep', 'bind-explicit'),
+        dst: fc.integer({ min: 0, max: 2 }),
+        k: fc.integer({ min: 0, max: 69 }),
+      }), { minLength: 1, maxLength: 120 }),
+      fc.integer(),
+      (n, resv, acts, seed) => {
+        const netns = { portRange: { lo: LO, hi: LO + n - 1 }, reservedPorts: resv.map((x) => LO + x).join(',') };
+        const ops: Op[] = [];
+        let sock = 0;
+        const open: number[] = [];
+        for (const a of acts) {
+          if (a.kind === 'sleep') { ops.push({ op: 'sleep', ms: 700 }); continue; }
+          if (a.kind === 'close' || a.kind === 'close-tw') {
+            if (open.length) ops.push({ op: 'close', sock: open.splice(a.k % open.length, 1)[0], rst: a.kind === 'close' });
+            continue;
+          }
+          const s = sock++;
+          open.push(s);
+          ops.push({ op: 'socket', sock: s, proto: 'tcp' });
+          if (a.kind === 'connect-opt') ops.push({ op: 'setsockopt', sock: s, name: 'IP_LOCAL_PORT_RANGE', lo: LO + (a.k % n), hi: 0 });
+          if (a.kind.startsWith('connect')) ops.push({ op: 'connect', sock: s, addr: `127.0.0.${1 + a.dst}`, port: 5000 });
+          else if (a.kind === 'bind') ops.push({ op: 'bind', sock: s, addr: '127.0.0.1', port: 0 });
+          else if (a.kind === 'bind-any') ops.push({ op: 'bind', sock: s, addr: '0.0.0.0', port: 0 });
+          else if (a.kind === 'bind-explicit') ops.push({ op: 'bind', sock: s, addr: '127.0.0.9', port: LO + (a.k % n) });
+          else ops.push({ op: 'listen', sock: s });
+        }
+        const runWith = (fast: boolean) => {
+          const r = new ScenarioRunner({ netns, seed });
+          r.tables.fastPaths = fast;
+          ops.forEach((o, i) => r.apply(o, i));
+          return r.finish().results;
+        };
+        assert.deepEqual(runWith(true), runWith(false));
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test('properties: shortcuts exact on small ranges filled by connect() (Q1 wrap sets)', async () => {
+  const { ScenarioRunner } = await import('../../engine/src/scenario');
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 15 }), fc.integer(), fc.boolean(), (n, seed, opt) => {
+      const ops: Op[] = [];
+      for (let s = 0; s <= n; s++) {
+        ops.push({ op: 'socket', sock: s, proto: 'tcp' });
+        if (opt) ops.push({ op: 'setsockopt', sock: s, name: 'IP_LOCAL_PORT_RANGE', lo: LO, hi: LO + n - 1 });
+        ops.push({ op: 'connect', sock: s, addr: '127.0.0.1', port: 5000 });
+      }
+      const runWith = (fast: boolean) => {
+        const r = new ScenarioRunner({ netns: { portRange: { lo: LO, hi: LO + n - 1 } }, seed });
+        r.tables.fastPaths = fast;
+        ops.forEach((o, i) => r.apply(o, i));
+        return r.finish().results;
+      };
+      assert.deepEqual(runWith(true), runWith(false));
+    }),
+    { numRuns: 300 },
+  );
+});

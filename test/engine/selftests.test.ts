@@ -158,3 +158,27 @@ test('§6.3 on 6.18: share_port_with_listening_socket fails, no_ip_conflict_with
   assert.equal(r2[3].port, 40000);
   assert.equal(r2[7].port, 40000);
 });
+
+test('disconnect reports the port after the operation (released unless bind() named it)', () => {
+  const r = runScenario({ ops: [
+    { op: 'socket', sock: 1, proto: 'tcp' }, { op: 'connect', sock: 1, addr: '127.0.0.1', port: 5000 }, { op: 'disconnect', sock: 1 },
+    { op: 'socket', sock: 2, proto: 'tcp' }, { op: 'bind', sock: 2, addr: '127.0.0.1', port: 41000 },
+    { op: 'connect', sock: 2, addr: '127.0.0.1', port: 5000 }, { op: 'disconnect', sock: 2 },
+  ] }).results;
+  assert.equal(r[2].port, null);
+  assert.equal(r[6].port, 41000);
+});
+
+test('6.18 bucket reset also when the remaining owner is a connect-bound TIME-WAIT entry (checked on 6.18 here)', () => {
+  const ops: Op[] = [
+    { op: 'socket', sock: 1, proto: 'tcp' }, { op: 'connect', sock: 1, addr: '127.0.0.1', port: 30000 }, { op: 'close', sock: 1 },
+    { op: 'socket', sock: 2, proto: 'tcp' }, { op: 'setsockopt', sock: 2, name: 'SO_REUSEADDR', value: true },
+    { op: 'bind', sock: 2, addr: '127.3.3.3', port: 40000 },
+    { op: 'socket', sock: 3, proto: 'tcp' }, { op: 'connect', sock: 3, addr: '127.0.0.1', port: 30001 },
+    { op: 'close', sock: 2 },
+    { op: 'socket', sock: 4, proto: 'tcp' }, { op: 'connect', sock: 4, addr: '127.0.0.1', port: 30001 },
+  ];
+  const pick = (kernel: string) => runScenario({ kernel, netns: SHARE, ops }).results.filter((x) => x.op === 'connect' || x.op === 'bind').map((x) => x.port ?? x.errno);
+  assert.deepEqual(pick('6.18'), [40000, 40000, 'EADDRNOTAVAIL', 40000]);
+  assert.deepEqual(pick('6.8'), [40000, 40000, 'EADDRNOTAVAIL', 'EADDRNOTAVAIL']);
+});

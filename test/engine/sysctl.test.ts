@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import {
-  canonicalReservedPorts, parseReservedPorts, readNetnsFromProc, resolveNetns, writeIpAutobindReuse, writeIpLocalPortRange,
+  canonicalReservedPorts, parseReservedPorts, writeIpLocalReservedPorts, ReservedPorts, readNetnsFromProc, resolveNetns, writeIpAutobindReuse, writeIpLocalPortRange,
   writeIpUnprivilegedPortStart, writeTcpTwReuse, writeTcpTwReuseDelay, SysctlError,
 } from '../../engine/src/sysctl';
 import { kernelProfile } from '../../engine/src/kernels';
@@ -17,17 +17,26 @@ test('ip_local_port_range: two whitespace-separated ints (§3.1)', () => {
   assert.deepEqual(ok(writeIpLocalPortRange('  40000   40999  ')), { lo: 40000, hi: 40999 });
   assert.deepEqual(ok(writeIpLocalPortRange('40000 40000')), { lo: 40000, hi: 40000 }, 'equality allowed');
   assert.deepEqual(ok(writeIpLocalPortRange('32768 60999 5')), { lo: 32768, hi: 60999 }, 'extra numbers ignored');
+  // checked on 6.18 in a private netns: a single number replaces lo only
+  assert.deepEqual(ok(writeIpLocalPortRange('40500', 1024, { lo: 40000, hi: 40999 })), { lo: 40500, hi: 40999 });
+  assert.deepEqual(ok(writeIpLocalPortRange('', 1024, { lo: 40000, hi: 40999 })), { lo: 40000, hi: 40999 }, 'zero-length write');
+  // C number prefixes: hex and octal
+  assert.deepEqual(ok(writeIpLocalPortRange('0x9c40 0x9e3f')), { lo: 40000, hi: 40511 });
+  assert.deepEqual(ok(writeIpLocalPortRange('040000 40999')), { lo: 16384, hi: 40999 });
 });
 
 test('ip_local_port_range: EINVAL cases (§3.1, V20)', () => {
-  einval(writeIpLocalPortRange('40500')); // single number
+  einval(writeIpLocalPortRange('41500', 1024, { lo: 40000, hi: 40999 })); // single number: lo only, then lo > hi
   einval(writeIpLocalPortRange('40999 40000')); // hi < lo
   einval(writeIpLocalPortRange('0 100'));
   einval(writeIpLocalPortRange('40000 65536'));
   einval(writeIpLocalPortRange('-1 100'));
   einval(writeIpLocalPortRange('abc def'));
   einval(writeIpLocalPortRange('40000,40999'));
-  einval(writeIpLocalPortRange(''));
+  einval(writeIpLocalPortRange('\n'));
+  einval(writeIpLocalPortRange('  '));
+  einval(writeIpLocalPortRange('+40000 40999'));
+  einval(writeIpLocalPortRange('40000  40999x'));
   einval(writeIpLocalPortRange('1000 2000')); // below ip_unprivileged_port_start 1024
   assert.deepEqual(ok(writeIpLocalPortRange('1024 2000')), { lo: 1024, hi: 2000 });
   assert.deepEqual(ok(writeIpLocalPortRange('1000 2000', 1000)), { lo: 1000, hi: 2000 });
@@ -70,6 +79,10 @@ test('ip_local_reserved_ports: canonical read-back is sorted and merged (§3.3)'
   assert.equal(canonicalReservedPorts('0,65535'), '0,65535');
   assert.equal(canonicalReservedPorts('40000-40000'), '40000');
   assert.equal(canonicalReservedPorts('40001\n'), '40001');
+  assert.equal(canonicalReservedPorts('5\n\n6'), '5-6');
+  assert.equal(canonicalReservedPorts('0x9c40'), '40000');
+  assert.equal(canonicalReservedPorts('010'), '8');
+  assert.equal(canonicalReservedPorts('40000,'), '40000');
 });
 
 test('ip_local_reserved_ports: EINVAL rules (§3.3)', () => {
@@ -80,6 +93,9 @@ test('ip_local_reserved_ports: EINVAL rules (§3.3)', () => {
   einval(parseReservedPorts('40000-'));
   einval(parseReservedPorts('-5'));
   einval(parseReservedPorts('abc'));
+  einval(parseReservedPorts(' 5'));
+  einval(parseReservedPorts('5 '));
+  einval(parseReservedPorts('5-6-7'));
   const bm = parseReservedPorts('40000-40004,40007');
   assert.ok(bm.ok);
   if (bm.ok) {
@@ -124,4 +140,13 @@ test('readNetnsFromProc with an injected reader parses /proc formats', () => {
   });
   assert.deepEqual(cfg, { portRange: { lo: 40000, hi: 40999 }, reservedPorts: '40001-40003,40005', ipUnprivilegedPortStart: 1024, ipAutobindReuse: 1, tcpTwReuse: 2 });
   assert.throws(() => readNetnsFromProc('/nope', () => { throw new Error('ENOENT'); }), /cannot read/);
+});
+
+test('ip_local_reserved_ports: a zero-length write changes nothing', () => {
+  const cur = new ReservedPorts();
+  cur.addRange(5, 5);
+  const r = writeIpLocalReservedPorts('', cur);
+  assert.ok(r.ok && r.value.toString() === '5');
+  const c = writeIpLocalReservedPorts('\n', cur);
+  assert.ok(c.ok && c.value.toString() === '');
 });

@@ -101,6 +101,11 @@ export interface CallSite {
   value: DecodedValue | null;
   socket: SocketContext;
   facts: SyntacticFacts;
+  /**
+   * Set when this call site is a call of a project helper that forwards lo/hi into the
+   * option: the helper's name and the span of the helper's own setsockopt.
+   */
+  via?: { helper: string; span: Span };
   /** Filled by checks.ts. */
   effective: { lo: number; hi: number; rule: string } | null;
   diagnostics: Diagnostic[];

@@ -209,7 +209,7 @@ export function simulationText(r: SimulationReport): string {
       lines.push(`  capacity      ${shown.join('; ')}${pd.length > 8 ? `; … ${pd.length - 8} more` : ''}`);
     }
   };
-  block('with the option', r.withOption);
+  block(p.range ? 'with the option' : 'sockets', r.withOption);
   if (p.range) block('without the option', r.withoutOption);
   lines.push('');
   lines.push(`reproduce: ${r.cli}`);
@@ -237,7 +237,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
   const eff = inetSkGetLocalPortRange(kernelProfile(params.kernel), ns.portRange, params.range ? packRange(params.range.lo, params.range.hi) : 0);
   const per = params.count === 'exhaust' ? Math.min(MAX_SOCKETS, (eff.hi - eff.lo + 2) * Math.max(1, params.destinations.length)) : params.count;
   const progress = createProgress(per * (params.range ? 2 : 1), 'simulating', { enabled: progressWanted(format) });
-  const report = runSimulation(params, progress);
+  const report = runSimulation(params, progress, { keepOps: false });
   progress.done();
   if (format === 'json') process.stdout.write(JSON.stringify(simulationJson(report)) + '\n');
   else process.stdout.write(simulationText(report));

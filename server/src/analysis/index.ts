@@ -1,0 +1,223 @@
+/**
+ * The analysis pipeline: text → tree-sitter parse → language adapter (query matches →
+ * RawCallSite) → checks (engine + Config → effective range and diagnostics).
+ * Used by the LSP server and the CLI; never throws for any input text.
+ */
+import type { Tree } from 'web-tree-sitter';
+import type { CallSite, Language } from './callSite';
+import type { Config } from '../config';
+import type { LanguageAdapter, RawCallSite } from './languages/types';
+import { createParserHost, diffEdit, type GrammarName, type ParserHost, type ParserOptions } from './parser';
+import { reuseState, tryReuse, type ReuseState } from './reuse';
+import { cAdapter } from './languages/c';
+import { pythonAdapter } from './languages/python';
+import { goAdapter } from './languages/go';
+import { judgeCallSite } from './checks';
+import { resolveConfigSafe, type ResolvedConfig } from '../configResolve';
+
+export type { CallSite, Language } from './callSite';
+
+export interface AnalysisResult {
+  callSites: CallSite[];
+  /** Set when the file could not be analysed (parse abandoned, internal error): callSites is then empty. */
+  error?: string;
+  /** Problems in the Config (bad values were replaced by defaults). */
+  configErrors?: string[];
+  /** True when the previous call sites were re-used after an edit that cannot change them. */
+  reused?: boolean;
+}
+
+export interface AnalyzerOptions extends ParserOptions {
+  /** Keep each file's last tree for incremental re-parse (LSP: yes; CLI: no). Default true. */
+  incremental?: boolean;
+  /** How many documents keep a cached tree (least recently used are dropped). Default 64. */
+  cacheSize?: number;
+}
+
+export interface Analyzer {
+  analyze(file: string, text: string, language: Language, config: Config): AnalysisResult;
+  /** Drops the cached tree of a closed document. */
+  forget(file: string): void;
+  dispose(): void;
+}
+
+/** The file's language from its name, or null when the analyzer does not handle it. */
+export function languageForPath(path: string): Language | null {
+  const m = /\.([A-Za-z0-9+]+)$/.exec(path);
+  if (!m) return null;
+  switch (m[1]!.toLowerCase()) {
+    case 'c':
+    case 'h':
+      return 'c';
+    case 'cc':
+    case 'cpp':
+    case 'cxx':
+    case 'c++':
+    case 'hpp':
+    case 'hh':
+    case 'hxx':
+      return 'cpp';
+    case 'py':
+    case 'pyi':
+      return 'python';
+    case 'go':
+      return 'go';
+    default:
+      return null;
+  }
+}
+
+export function grammarFor(language: Language): GrammarName {
+  return language === 'cpp' ? 'c' : language;
+}
+
+/**
+ * A file that cannot contain a call site needs no parse: every call site is a
+ * *sockopt* call (C setsockopt/zsock_setsockopt, Python sock.setsockopt, Go SetsockoptInt...).
+ */
+export function mayContainCallSite(text: string): boolean {
+  return /sockopt/i.test(text);
+}
+
+/**
+ * File directives: a comment `port-range-lens: kernel 6.1`, `port-range-lens: netns-range 40000-49999`
+ * or `port-range-lens: reserved 40000-40009` makes the file judged against that target
+ * (the file documents which kernel or namespace it is written for).
+ */
+export function fileDirectives(text: string): Partial<Config> | null {
+  if (!text.includes('port-range-lens:')) return null;
+  const out: Partial<Config> = {};
+  const re = /port-range-lens:\s*(kernel|netns-range|reserved)\s+([^\s*]+)/g;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(text)) && n++ < 16) {
+    if (m[1] === 'kernel') out.kernel = m[2]!;
+    else if (m[1] === 'netns-range') out.netnsRange = m[2]!;
+    else out.reservedPorts = m[2]!;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+export function registeredAdapters(): Map<GrammarName, LanguageAdapter> {
+  const map = new Map<GrammarName, LanguageAdapter>();
+  for (const a of [cAdapter, pythonAdapter, goAdapter]) map.set(a.language, a);
+  return map;
+}
+
+interface CacheEntry {
+  grammar: GrammarName;
+  text: string;
+  tree: Tree;
+  language?: Language;
+  hbo?: 'little' | 'big';
+  /** The adapter's result for `text`, re-used after edits that cannot change it (reuse.ts). */
+  raws?: RawCallSite[];
+  reuse?: ReuseState;
+}
+
+export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {
+  const host: ParserHost = await createParserHost(options);
+  const adapters = registeredAdapters();
+  const incremental = options.incremental ?? true;
+  const cacheSize = Math.max(1, options.cacheSize ?? 64);
+  const cache = new Map<string, CacheEntry>();
+  const resolved = new WeakMap<Config, { config: ResolvedConfig; errors: string[] }>();
+
+  const drop = (file: string) => {
+    const e = cache.get(file);
+    if (e) {
+      e.tree.delete();
+      cache.delete(file);
+    }
+  };
+  const byDirective = new Map<string, { config: ResolvedConfig; errors: string[] }>();
+  const resolve = (config: Config, text: string) => {
+    const d = fileDirectives(text);
+    if (d) {
+      const merged: Config = { ...config, ...d };
+      const key = JSON.stringify(merged);
+      let r = byDirective.get(key);
+      if (!r) {
+        r = resolveConfigSafe(merged);
+        if (byDirective.size > 64) byDirective.clear();
+        byDirective.set(key, r);
+      }
+      return r;
+    }
+    let r = resolved.get(config);
+    if (!r) {
+      r = resolveConfigSafe(config);
+      resolved.set(config, r);
+    }
+    return r;
+  };
+
+  return {
+    analyze(file, text, language, config) {
+      let configErrors: string[] | undefined;
+      try {
+        const r = resolve(config, text);
+        if (r.errors.length) configErrors = r.errors;
+        const grammar = grammarFor(language);
+        const adapter = adapters.get(grammar);
+        if (!adapter || !mayContainCallSite(text)) {
+          drop(file);
+          return { callSites: [], ...(configErrors ? { configErrors } : {}) };
+        }
+        const query = host.query(grammar);
+        if (!query) {
+          drop(file);
+          return { callSites: [], error: host.queryError(grammar) ?? 'no query', ...(configErrors ? { configErrors } : {}) };
+        }
+        const prev = incremental ? cache.get(file) : undefined;
+        const edit = prev && prev.grammar === grammar ? diffEdit(prev.text, text) : null;
+        const old = prev && prev.grammar === grammar ? { tree: prev.tree, text: prev.text, edit } : null;
+        const tree = host.parse(grammar, text, old);
+        if (prev) {
+          // An incremental parse returns a new tree; the old one is ours to free.
+          prev.tree.delete();
+          cache.delete(file);
+        }
+        if (!tree) return { callSites: [], error: 'parse abandoned (timeout)' };
+        let raws: RawCallSite[] | null = null;
+        let reuse: ReuseState | undefined;
+        let reusedOld = false;
+        try {
+          const hbo = r.config.hostByteOrder;
+          if (prev && edit && prev.raws && prev.reuse && prev.hbo === hbo && prev.language === language) {
+            const again = tryReuse(grammar, edit, prev.text, text, tree, prev.raws, prev.reuse);
+            if (again) {
+              raws = again.raws;
+              reuse = again.state;
+              reusedOld = true;
+            }
+          } else if (prev && !edit && prev.raws && prev.reuse && prev.hbo === hbo && prev.language === language) {
+            raws = prev.raws;
+            reuse = prev.reuse;
+          }
+          if (!raws) {
+            raws = adapter.findCallSites({ file, text, language, tree, query, hostByteOrder: hbo });
+            if (incremental) reuse = reuseState(tree, text, raws);
+          }
+        } finally {
+          if (incremental) {
+            cache.set(file, { grammar, text, tree, language, hbo: r.config.hostByteOrder, raws: raws ?? undefined, reuse });
+            while (cache.size > cacheSize) drop(cache.keys().next().value as string);
+          } else tree.delete();
+        }
+        const lines = text.split('\n');
+        const callSites = raws.map((raw) => judgeCallSite(raw, r.config, lines));
+        return { callSites, ...(configErrors ? { configErrors } : {}), ...(reusedOld ? { reused: true } : {}) };
+      } catch (e) {
+        drop(file);
+        const msg = e instanceof Error ? e.message : String(e);
+        return { callSites: [], error: `internal error: ${msg}`, ...(configErrors ? { configErrors } : {}) };
+      }
+    },
+    forget: drop,
+    dispose() {
+      for (const f of [...cache.keys()]) drop(f);
+      host.dispose();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+; Detection patterns for C and C++ (C++ files use these rules where they parse).
+; Capture names are the contract with languages/c.ts.
+
+; setsockopt/getsockopt and any wrapper whose name ends in setsockopt/getsockopt
+; (zsock_setsockopt, my_setsockopt, ...). c.ts keeps the ones with the same argument shape
+; (fd, level, optname, optval, optlen) and IP_LOCAL_PORT_RANGE (or 51) as optname.
+((call_expression
+   function: (identifier) @sockopt.callee
+   arguments: (argument_list) @sockopt.args) @sockopt
+ (#match? @sockopt.callee "([sg]etsockopt|[sg]et_sock_opt)$"))
+
+; Operations on sockets that the socket context records (same function, same fd).
+((call_expression
+   function: (identifier) @sockcall.callee
+   arguments: (argument_list) @sockcall.args) @sockcall
+ (#match? @sockcall.callee "^(zsock_)?(socket|bind|connect|listen|sendto|sendmsg|send)$"))
+
+; Object-like and function-like macros (values, fallback #define IP_LOCAL_PORT_RANGE).
+(preproc_def
+  name: (identifier) @macro.name) @macro
+(preproc_function_def
+  name: (identifier) @fmacro.name
+  parameters: (preproc_params) @fmacro.params) @fmacro
+
+; Enumerations, struct layouts and typedefs (sizeof, field order of {u16 lo, hi}).
+(enumerator_list) @enums
+(struct_specifier
+  name: (type_identifier) @struct.name
+  body: (field_declaration_list) @struct.body) @struct
+(type_definition) @typedef

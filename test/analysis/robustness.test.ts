@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getAnalyzer } from './helpers';
+import { DEFAULT_CONFIG } from '../../server/src/config';
+import type { Language } from '../../server/src/analysis/callSite';
+
+// Deterministic PRNG so a failure reproduces.
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+const SEED_C = `#define A(x) (A(x) + 1)
+#define PACK(lo, hi) (((uint32_t)(hi) << 16) | (lo))
+struct pr { uint16_t lo, hi; };
+static int h(int fd, uint16_t hi, uint16_t lo) { uint32_t v = (hi << 16) | lo; return setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }
+void f(int fd) { uint32_t v = PACK(40000, 40511); setsockopt(fd, 0, 51, &v, sizeof v); h(fd, 40511, 40000);
+  struct pr r = { .lo = A(1), .hi = 0x9E3F }; zsock_setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &r, sizeof(r)); }
+`;
+
+function analyzeAll(text: string, langs: Language[] = ['c', 'python', 'go']) {
+  return getAnalyzer().then((a) => langs.map((l) => a.analyze(`fuzz.${l}`, text, l, DEFAULT_CONFIG)));
+}
+
+test('random bytes and mutated sources never throw', async () => {
+  const a = await getAnalyzer();
+  const r = rng(42);
+  for (let i = 0; i < 300; i++) {
+    let text: string;
+    if (i % 3 === 0) {
+      text = Array.from({ length: Math.floor(r() * 400) }, () => String.fromCharCode(Math.floor(r() * 256))).join('') + ' setsockopt(';
+    } else {
+      const cut = Math.floor(r() * SEED_C.length);
+      const chars = SEED_C.split('');
+      for (let k = 0; k < 5; k++) chars.splice(Math.floor(r() * chars.length), Math.floor(r() * 3), '(){};,<<|0x33'[Math.floor(r() * 14)] ?? '');
+      text = i % 3 === 1 ? chars.join('').slice(0, cut) : chars.join('');
+    }
+    for (const lang of ['c', 'cpp', 'python', 'go'] as Language[]) {
+      const res = a.analyze(`fuzz${i}`, text, lang, DEFAULT_CONFIG);
+      assert.ok(Array.isArray(res.callSites));
+    }
+  }
+});
+
+test('a 100,000-deep expression neither throws nor overflows the stack', async () => {
+  const depth = 100_000;
+  const expr = '('.repeat(depth) + '1' + ')'.repeat(depth);
+  const chain = Array.from({ length: 20_000 }, () => '1').join(' | ');
+  const text = `void f(int fd) { uint32_t v = ${expr}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4);
+    uint32_t w = ${chain}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &w, 4); }`;
+  const t0 = Date.now();
+  const [res] = await analyzeAll(text, ['c']);
+  assert.equal(res!.error, undefined);
+  assert.equal(res!.callSites.length, 2);
+  assert.equal(res!.callSites[0]!.value!.packed, null, 'too deep: not statically known');
+  assert.ok(Date.now() - t0 < 20_000);
+});
+
+test('recursive and mutually recursive macros end as unknown', async () => {
+  const text = `#define A (B + 1)
+#define B (A + 1)
+#define F(x) F(x)
+void f(int fd) { uint32_t v = A; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4);
+  uint32_t w = F(3); setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &w, 4); }`;
+  const [res] = await analyzeAll(text, ['c']);
+  assert.deepEqual(res!.callSites.map((s) => s.value!.packed), [null, null]);
+});
+
+test('huge literals are not statically known, never a crash', async () => {
+  const big = '9'.repeat(5000);
+  const [res] = await analyzeAll(`void f(int fd) { uint32_t v = ${big}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }`, ['c']);
+  assert.equal(res!.callSites[0]!.value!.packed, null);
+});
+
+test('a 10,000-line C file is analysed quickly, and a one-line edit re-parses incrementally', async (t) => {
+  const { createAnalyzer } = await import('../../server/src/analysis/index');
+  const a = await createAnalyzer({ incremental: true });
+  const lines: string[] = [];
+  for (let i = 0; lines.length < 10_000; i++) {
+    lines.push(`static int f${i}(int fd, int x) {`, `  int y = x * ${i} + (x << 2);`, '  if (y > 3) { y -= 1; }');
+    lines.push(i % 50 === 0 ? `  uint32_t v = (40511u << 16) | ${40000 + (i % 100)}u; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v);` : '  write(fd, &y, sizeof y);');
+    lines.push('  return y;', '}');
+  }
+  const text = lines.join('\n');
+  const t0 = performance.now();
+  const r1 = a.analyze('big.c', text, 'c', DEFAULT_CONFIG);
+  const full = performance.now() - t0;
+  const edited = text.replace('int y = x * 7 +', 'int y = x * 8 +');
+  const t1 = performance.now();
+  const r2 = a.analyze('big.c', edited, 'c', DEFAULT_CONFIG);
+  const incr = performance.now() - t1;
+  a.dispose();
+  assert.equal(r1.callSites.length, r2.callSites.length);
+  assert.equal(r1.callSites.length, 34);
+  t.diagnostic(`10,000 lines: full analyse ${full.toFixed(1)} ms, after a one-line edit ${incr.toFixed(1)} ms`);
+  assert.ok(full < 5000, `full analysis took ${full} ms`);
+});
