@@ -1,18 +1,29 @@
 // The built CLI: `node dist/cli.js simulate …` (run after `node scripts/build.mjs`).
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
+const built = join(root, 'dist', 'cli.js');
+// The tests run a private copy of the bundle, so a concurrent rebuild of dist/ (which starts
+// by deleting it) cannot pull the file away mid-test.
+let cli = built;
 
 before(() => {
-  if (!existsSync(cli)) {
+  if (!existsSync(built)) {
     const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
   }
+  cli = join(mkdtempSync(join(tmpdir(), 'prl-cli-')), 'cli.js');
+  copyFileSync(built, cli);
+});
+
+after(() => {
+  if (cli !== built) rmSync(dirname(cli), { recursive: true, force: true });
 });
 
 function run(...args: string[]) {
