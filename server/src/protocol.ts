@@ -18,6 +18,12 @@ export interface SocketFacts {
   destinations: string[];
   /** A short label for the panel title, e.g. "client.c:42 setsockopt". */
   label: string;
+  /**
+   * Set when the kernel would not apply this value (the call fails, e.g. EINVAL for a bad
+   * optlen or lo > hi, ENOPROTOOPT on an old kernel, or the option is another one): why.
+   * The socket then runs without the option unless the user asks to simulate it as written.
+   */
+  rejected?: string | null;
 }
 
 /** Fully specified simulation parameters and the report: defined once, in the engine. */

@@ -1,0 +1,139 @@
+/**
+ * The simulation webview: one panel per socket (keyed by document + call line), re-used
+ * when the command runs again, restored after a reload by the panel serializer from the
+ * state the page saved (setState). Strict CSP with a nonce; resources only from dist/.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { SimulationReport } from '../../server/src/protocol';
+import { makeNonce, pageHtml } from './webview/html';
+
+export const PANEL_VIEW_TYPE = 'portRangeLens.simulation';
+
+interface PanelEntry {
+  panel: vscode.WebviewPanel;
+  key: string;
+  label: string;
+  report: SimulationReport | null;
+  ready: boolean;
+}
+
+interface SavedState {
+  key?: string;
+  label?: string;
+  report?: SimulationReport;
+}
+
+/** What the last shown panel holds (read by the end-to-end tests through a command). */
+export interface PanelSnapshot {
+  key: string;
+  label: string;
+  title: string;
+  visible: boolean;
+  report: SimulationReport | null;
+  panels: number;
+}
+
+export class SimulationPanels implements vscode.Disposable {
+  private readonly entries = new Map<string, PanelEntry>();
+  private last: PanelEntry | null = null;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  private get distUri(): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+  }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, localResourceRoots: [this.distUri], retainContextWhenHidden: false, enableFindWidget: true };
+  }
+
+  /** Shows `report` in the panel for `key`, creating it or re-using (and revealing) it. */
+  show(key: string, label: string, report: SimulationReport): void {
+    let e = this.entries.get(key);
+    if (!e) {
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Simulate ${label}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.options());
+      e = this.attach(panel, key, label, report);
+    } else {
+      e.label = label;
+      e.report = report;
+      e.panel.title = `Simulate ${label}`;
+      e.panel.reveal(undefined, false);
+      this.post(e);
+    }
+    this.last = e;
+  }
+
+  private attach(panel: vscode.WebviewPanel, key: string, label: string, report: SimulationReport | null): PanelEntry {
+    const e: PanelEntry = { panel, key, label, report, ready: false };
+    this.entries.set(key, e);
+    panel.webview.options = this.options();
+    panel.iconPath = undefined;
+    panel.webview.html = this.html(panel.webview, label);
+    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(e, m), undefined, this.disposables);
+    panel.onDidDispose(
+      () => {
+        if (this.entries.get(e.key) === e) this.entries.delete(e.key);
+        if (this.last === e) this.last = null;
+      },
+      undefined,
+      this.disposables,
+    );
+    return e;
+  }
+
+  private html(webview: vscode.Webview, label: string): string {
+    return pageHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce((n) => randomBytes(n)),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.distUri, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.distUri, 'webview.css')).toString(),
+      title: `Simulate ${label}`,
+    });
+  }
+
+  private post(e: PanelEntry): void {
+    if (!e.ready || !e.report) return;
+    void e.panel.webview.postMessage({ type: 'report', key: e.key, label: e.label, report: e.report });
+  }
+
+  private async onMessage(e: PanelEntry, m: unknown): Promise<void> {
+    const msg = m as { type?: string; what?: string } | null;
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.type === 'ready') {
+      e.ready = true;
+      this.post(e);
+    } else if (msg.type === 'copy' && e.report) {
+      // Copy what the extension holds, not text sent by the page.
+      const text = msg.what === 'json' ? JSON.stringify(e.report, null, 2) : e.report.cli;
+      await vscode.env.clipboard.writeText(text);
+      void e.panel.webview.postMessage({ type: 'copied', what: msg.what === 'json' ? 'json' : 'cli' });
+    }
+  }
+
+  serializer(): vscode.WebviewPanelSerializer<SavedState> {
+    return {
+      deserializeWebviewPanel: async (panel, state) => {
+        const key = typeof state?.key === 'string' && state.key ? state.key : `restored-${Date.now()}`;
+        const label = typeof state?.label === 'string' ? state.label : 'simulation';
+        const old = this.entries.get(key);
+        if (old && old.panel !== panel) old.panel.dispose();
+        // The page restores itself from its saved state; keep the report for the copy buttons.
+        this.attach(panel, key, label, state?.report ?? null);
+      },
+    };
+  }
+
+  snapshot(): PanelSnapshot | null {
+    const e = this.last;
+    if (!e) return null;
+    return { key: e.key, label: e.label, title: e.panel.title, visible: e.panel.visible, report: e.report, panels: this.entries.size };
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) e.panel.dispose();
+    this.entries.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

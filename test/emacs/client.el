@@ -1,0 +1,31 @@
+;;; client.el --- Emacs eglot (batch) as an LSP client of dist/server.js --stdio  -*- lexical-binding: t -*-
+;; Env: PRL_SERVER (dist/server.js), PRL_FILE (a C file), PRL_OUT (JSON report).
+(require 'eglot)
+(require 'json)
+(defvar prl-diagnostics nil)
+(advice-add 'eglot-handle-notification :before
+            (lambda (_server method &rest params)
+              (when (eq method 'textDocument/publishDiagnostics)
+                (setq prl-diagnostics (plist-get params :diagnostics)))))
+(defun prl-finish (report code)
+  (with-temp-file (getenv "PRL_OUT") (insert (json-encode report)))
+  (kill-emacs code))
+(condition-case err
+    (progn
+      (setq eglot-server-programs `((c-mode . ("node" ,(getenv "PRL_SERVER") "--stdio"))))
+      (setq-default eglot-workspace-configuration '(:portRangeLens (:netnsRange "32768-60999" :kernel "6.3")))
+      (find-file (getenv "PRL_FILE"))
+      (c-mode)
+      (apply #'eglot (eglot--guess-contact))
+      (with-timeout (20 (prl-finish '((error . "timed out waiting for diagnostics")) 1))
+        (while (zerop (length prl-diagnostics)) (accept-process-output nil 0.05)))
+      (goto-char (point-min))
+      (forward-line 4)
+      (forward-char 12)
+      (let* ((server (eglot--current-server-or-lose))
+             (hover (jsonrpc-request server :textDocument/hover (eglot--TextDocumentPositionParams)))
+             (contents (plist-get hover :contents)))
+        (prl-finish `((diagnostics . ,(mapcar (lambda (d) (plist-get d :code)) prl-diagnostics))
+                      (hover . ,(plist-get contents :value)))
+                    0)))
+  (error (prl-finish `((error . ,(format "%S" err))) 1)))
