@@ -126,6 +126,7 @@ function sideCard(s: SideView, cls: string, id: string): HTMLElement {
   row('Parity', par);
   row('Ports used', s.portsUsed);
   row('First ports', s.firstPorts, 'mono');
+  if (s.perDestination) row('Per destination', s.perDestination);
   return el('section', { cls: `card ${cls}`, id, attrs: { 'aria-labelledby': `${id}-h` } }, el('h3', { text: s.heading, id: `${id}-h` }), dl);
 }
 

@@ -19,6 +19,8 @@ export interface SocketOutcome {
   op: string;
   port: number | null;
   errno: string | null;
+  /** Why it failed, when the engine says (not an exhaustion, e.g. a bad address). */
+  reason?: string;
 }
 
 export interface SideView {
@@ -37,6 +39,8 @@ export interface SideView {
   parity: { even: number; odd: number; evenPct: number; text: string };
   portsUsed: string;
   firstPorts: string;
+  /** "127.0.0.1:5000: 512 sockets · 10.0.0.1:80: 512 sockets", when there are several destinations. */
+  perDestination: string | null;
   outcomes: SocketOutcome[];
 }
 
@@ -129,6 +133,7 @@ export function socketOutcomes(result: ScenarioResult): SocketOutcome[] {
     o.op = r.op;
     o.errno = r.errno;
     o.port = r.errno ? null : r.port ?? o.port;
+    if (r.errno && r.reason) o.reason = r.reason;
   }
   return order.map((s) => bySock.get(s)!);
 }
@@ -162,7 +167,7 @@ function sideView(heading: string, eff: Span2, result: ScenarioResult, countAske
   const first = ports.slice(0, 12).join(', ') + (ports.length > 12 ? ', …' : '');
   let exhaustion: string;
   if (failed) {
-    exhaustion = `Exhausted at socket ${failed.n}: ${failed.op}() → ${failed.errno} (errno ${errnoNumber(failed.errno) ?? '?'})`;
+    exhaustion = `Exhausted at socket ${failed.n}: ${failed.op}() → ${failed.errno} (errno ${errnoNumber(failed.errno) ?? '?'})${failed.reason ? `: ${failed.reason}` : ''}`;
   } else if (ff) {
     exhaustion = `First failure at operation ${ff.index + 1}: ${ff.errno} (errno ${errnoNumber(ff.errno) ?? '?'})`;
   } else {
@@ -181,6 +186,10 @@ function sideView(heading: string, eff: Span2, result: ScenarioResult, countAske
     parity: { even, odd, evenPct, text: total ? `${even.toLocaleString('en-US')} even · ${odd.toLocaleString('en-US')} odd (${evenPct}% even)` : 'no ports picked' },
     portsUsed: plural(result.stats.portsUsed, 'distinct port'),
     firstPorts: first || '—',
+    perDestination:
+      (result.stats.perDestination?.length ?? 0) > 1
+        ? result.stats.perDestination!.map((d) => `${d.dst}: ${plural(d.successes, 'socket')}${d.firstFailure ? ` then ${d.firstFailure.errno}` : ''}`).join(' · ')
+        : null,
     outcomes,
   };
 }
