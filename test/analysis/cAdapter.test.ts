@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { analyzeC, fn } from './helpers';
 import { languageForPath } from '../../server/src/analysis/index';
 
-const S = 'struct pr { uint16_t lo, hi; };';
+const S = 'struct pr { uint16_t lo, hi; };\n#define PR ((40511u << 16) | 0x9C40)';
 
 test('languageForPath maps C, C++, Python and Go extensions', () => {
   assert.equal(languageForPath('a.c'), 'c');
@@ -25,6 +25,8 @@ test('every C value form decodes to lo=40000 hi=40511', async () => {
     'uint16_t a[2] = { 40000, 40511 }; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, a, sizeof(a));',
     'setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &(uint32_t){ 40511u * 65536 + 40000 }, 4);',
     'zsock_setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &(uint32_t){ (40511u << 16) | 40000 }, sizeof(uint32_t));',
+    'uint32_t v = PR; ops->setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, (char *)&v, (socklen_t)sizeof(v));',
+    'uint32_t v = 1; v = 40000 | 40511u << 16; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v));',
   ];
   for (const body of forms) {
     const sites = await analyzeC(fn(body, S));

@@ -132,3 +132,17 @@ test('examples/ show every diagnostic code', async (t) => {
   }
   assert.deepEqual(missing, []);
 });
+
+test('selftest-style code (TEST_F bodies, a packing helper): the §6.1 invalid_option_value vectors', async () => {
+  const text = readFileSync('test/analysis/fixtures/selftest_style.c', 'utf8');
+  const sites = await analyzeC(text);
+  const sets = sites.filter((s) => s.op === 'set');
+  assert.deepEqual(sets.map((s) => [s.value!.optlen, s.value!.lo, s.value!.hi]), [
+    [2, 40000, 0], [4, 40222, 40111], [8, 40333, 40444], [4, 12345, 54321], [4, 0, 0],
+  ]);
+  assert.deepEqual(sets.map((s) => s.diagnostics.map((d) => d.code).filter((c) => c !== 'signed-shift-overflow')), [
+    ['bad-optlen'], ['empty-range'], ['bad-optlen'], ['clamped-by-netns-range'], [],
+  ]);
+  assert.deepEqual(sets[3]!.effective, { lo: 32768, hi: 54321, rule: 'socket-hi' });
+  assert.equal(sites.filter((s) => s.op === 'get').length, 1);
+});

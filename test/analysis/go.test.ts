@@ -120,6 +120,8 @@ test('option names: syscall lacks the constant, magic numbers, own consts', asyn
   assert.deepEqual([named.optname.value, named.facts.magicNumber, named.facts.fallbackDefine], [51, undefined, undefined]);
   const typed = await one(inFn('unix.SetsockoptInt(fd, 0, IP_LOCAL_PORT_RANGE, 7)', 'const IP_LOCAL_PORT_RANGE int = 52\n'));
   assert.deepEqual([typed.optname.value, typed.facts.fallbackDefine?.value], [52, 52]);
+  const hop = await sites(inFn('const hopLimit = 51\n\tunix.SetsockoptInt(fd, unix.IPPROTO_IPV6, hopLimit, 1)\n\tunix.SetsockoptInt(fd, unix.SOL_IP, hopLimit, 7)'));
+  assert.deepEqual(hop.map((x) => x.level.value), [0]);
   const local = await one(inFn('const optRange = 51\n\tunix.SetsockoptInt(fd, 0, optRange, 7)'));
   assert.equal(local.optname.value, 51);
   const aliased = await one('package p\nimport sys "golang.org/x/sys/unix"\nfunc f(fd int) { sys.SetsockoptInt(fd, sys.SOL_IP, sys.IP_LOCAL_PORT_RANGE, 7) }\n');
@@ -320,12 +322,15 @@ test('unknowns stay null: parameters, reassigned locals, iota, calls', async () 
   assert.equal(__test.parseGoInt('1.5'), null);
 });
 
-test('hostile input never throws and stays bounded', async () => {
+test('hostile input never throws and stays bounded', async (t) => {
+  // per-call-site errors are normally swallowed; here any internal error must surface
+  process.env.PRL_STRICT = '1';
+  t.after(() => { delete process.env.PRL_STRICT; });
   const base = readFileSync(join(ROOT, 'examples/go/egress.go'), 'utf8');
   let seed = 7;
   const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
   const t0 = Date.now();
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     const cut = rnd(base.length);
     const variant = i % 3 === 0 ? base.slice(0, cut)
       : i % 3 === 1 ? base.slice(0, cut) + base.slice(cut + rnd(60))
@@ -333,6 +338,11 @@ test('hostile input never throws and stays bounded', async () => {
     await sites(variant);
   }
   await sites(inFn(`unix.SetsockoptInt(fd, 0, 51, ${'('.repeat(3000)}7${')'.repeat(3000)})`));
+  // 100,000-deep unary/call chains: the query cursor is bounded (fold.MAX_START_DEPTH)
+  const t1 = Date.now();
+  assert.equal((await one(inFn(`unix.SetsockoptInt(fd, 0, 51, ${'-'.repeat(100_000)}1)`))).value!.lo, null);
+  assert.equal((await one(inFn(`unix.SetsockoptInt(fd, 0, 51, ${'f('.repeat(100_000)}1${')'.repeat(100_000)})`))).value!.lo, null);
+  assert.ok(Date.now() - t1 < 10_000, `deep chains took ${Date.now() - t1} ms`);
   const chain = inFn(`a0 := 1\n${Array.from({ length: 2000 }, (_, i) => `\ta${i + 1} := a${i} + 1`).join('\n')}\n\tunix.SetsockoptInt(fd, 0, 51, a2000)`);
   const c = await one(chain);
   assert.ok(c.value!.lo === null || c.value!.lo === 2001);

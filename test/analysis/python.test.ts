@@ -80,6 +80,16 @@ test('struct.pack: every byte-order prefix, as the kernel reads it on a little-e
   }
 });
 
+test('struct.pack that raises struct.error is marked in the form', async () => {
+  // "=i" is a signed C int: 40511 << 16 | 40000 >= 2^31 raises struct.error: argument out of range
+  const signed = await one(call('struct.pack("=i", (40511 << 16) | 40000)'));
+  assert.deepEqual([signed.value!.form, signed.value!.intendedHi], ['struct.pack-range-error', 40511]);
+  const h = await one(call('struct.pack("HH", 70000, 40511)'));
+  assert.deepEqual([h.value!.form, h.value!.intendedLo], ['struct.pack-range-error', 70000]);
+  const ok = await one(call('struct.pack("=i", -1639998400)'));
+  assert.deepEqual([ok.value!.form, ok.value!.lo, ok.value!.hi], ['struct.pack', 40000, 40511]);
+});
+
 test('struct.pack on a big-endian host: native formats are right, "<" and "HH" are not', async () => {
   const V = '(40511 << 16) | 40000';
   assert.deepEqual([lohi(await one(call(`struct.pack("=I", ${V})`), 'big'))].map((x) => [x.lo, x.hi]), [[40000, 40511]]);
@@ -98,6 +108,9 @@ test('int.to_bytes, htonl, bytes literals and concatenation', async () => {
     [`${V}.to_bytes(4, "big")`, { lo: 16286, hi: 16540, order: 'network', optlen: 4 }],
     [`${V}.to_bytes(4)`, { lo: 16286, hi: 16540, order: 'network', optlen: 4 }], // Python 3.11+: big by default
     [`int.to_bytes(${V}, 4, "little")`, { lo: 40000, hi: 40511, order: 'little', optlen: 4 }],
+    [`${V}.to_bytes(4, sys.byteorder)`, { lo: 40000, hi: 40511, order: 'host', optlen: 4 }],
+    // htons() on each half, packed natively: each half byte-swapped (spec §2.3), lo > hi
+    [`struct.pack("=I", socket.htons(40511) << 16 | socket.htons(40000))`, { lo: 16540, hi: 16286, order: 'network', iLo: 40000, iHi: 40511 }],
     [`${V}.to_bytes(8, "little")`, { lo: 40000, hi: 40511, optlen: 8 }],
     [`socket.htonl(${V})`, { lo: 16286, hi: 16540, order: 'network', optlen: 4, form: 'htonl', iLo: 40000, iHi: 40511 }],
     [`struct.pack("=I", socket.htonl(${V}))`, { lo: 16286, hi: 16540, order: 'network', optlen: 4, form: 'htonl' }],
@@ -197,6 +210,9 @@ test('option names: missing constant, getattr fallback, own definitions, magic n
     assert.equal(m.facts.magicNumber?.value, 51, lit);
     assert.equal(m.facts.magicNumber?.text, lit);
   }
+  // 51 under another name is that level's option 51 elsewhere, and the port range at SOL_IP
+  const hop = await sites(`${PRE}HOP_LIMIT = 51\ns = socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6, HOP_LIMIT, 1)\ns.setsockopt(socket.SOL_IP, HOP_LIMIT, b"1234")\n`);
+  assert.deepEqual(hop.map((x) => x.level.value), [0]);
   const named = await one(`${PRE}OPT_RANGE = 51\ns = socket.socket()\ns.setsockopt(0, OPT_RANGE, b"1234")\n`);
   assert.equal(named.facts.magicNumber, undefined);
   assert.equal(named.optname.value, 51);
@@ -374,12 +390,15 @@ test('struct format parser and int literals', () => {
   assert.equal(__test.parsePyInt('1e3'), null);
 });
 
-test('hostile input never throws and stays bounded', async () => {
+test('hostile input never throws and stays bounded', async (t) => {
+  // per-call-site errors are normally swallowed; here any internal error must surface
+  process.env.PRL_STRICT = '1';
+  t.after(() => { delete process.env.PRL_STRICT; });
   const base = readFileSync(join(ROOT, 'examples/python/egress.py'), 'utf8');
   let seed = 42;
   const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
   const t0 = Date.now();
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     const cut = rnd(base.length);
     const variant = i % 3 === 0 ? base.slice(0, cut)
       : i % 3 === 1 ? base.slice(0, cut) + base.slice(cut + rnd(50))
@@ -388,6 +407,11 @@ test('hostile input never throws and stays bounded', async () => {
   }
   const deep = `${PRE}s = socket.socket()\ns.setsockopt(0, 51, struct.pack("=I", ${'('.repeat(3000)}7${')'.repeat(3000)}))\n`;
   await sites(deep);
+  // 100,000-deep calls: the query cursor is bounded (fold.MAX_START_DEPTH), the folding by its budget
+  const t1 = Date.now();
+  const deepCalls = await one(`${PRE}s = socket.socket()\ns.setsockopt(0, 51, ${'f('.repeat(100_000)}1${')'.repeat(100_000)})\n`);
+  assert.equal(deepCalls.value, null);
+  assert.ok(Date.now() - t1 < 10_000, `deep calls took ${Date.now() - t1} ms`);
   const chain = `${PRE}a0 = 1\n${Array.from({ length: 3000 }, (_, i) => `a${i + 1} = a${i} + 1`).join('\n')}\ns = socket.socket()\ns.setsockopt(0, 51, struct.pack("=I", a3000))\n`;
   const c = await one(chain);
   assert.ok(c.value!.lo === null || c.value!.lo === 3001);

@@ -131,6 +131,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     }
   };
   const byDirective = new Map<string, { config: ResolvedConfig; errors: string[] }>();
+  const byContent = new Map<string, { config: ResolvedConfig; errors: string[] }>();
   const resolve = (config: Config, text: string) => {
     const d = fileDirectives(text);
     if (d) {
@@ -146,7 +147,14 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     }
     let r = resolved.get(config);
     if (!r) {
-      r = resolveConfigSafe(config);
+      // Configs that cross a worker boundary arrive as fresh objects: also cache by content.
+      const key = JSON.stringify(config);
+      r = byContent.get(key);
+      if (!r) {
+        r = resolveConfigSafe(config);
+        if (byContent.size > 16) byContent.clear();
+        byContent.set(key, r);
+      }
       resolved.set(config, r);
     }
     return r;

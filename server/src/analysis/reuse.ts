@@ -11,7 +11,7 @@ import type { RawCallSite } from './languages/types';
 import type { GrammarName } from './parser';
 
 const FUNCTION_ITEMS: Record<GrammarName, Set<string>> = {
-  c: new Set(['function_definition']),
+  c: new Set(['function_definition', 'compound_statement']),
   python: new Set(['function_definition', 'decorated_definition']),
   go: new Set(['function_declaration', 'method_declaration']),
 };

@@ -119,6 +119,33 @@ function declaredName(d: Node | null): Node | null {
   return null;
 }
 
+function isTopLevel(n: Node): boolean {
+  const p = n.parent;
+  return !!p && (p.type === 'translation_unit' || (/^preproc_/.test(p.type) && isTopLevelBlock(p)));
+}
+
+function isTopLevelBlock(n: Node): boolean {
+  let p: Node | null = n;
+  for (let i = 0; p && i < 16; i++) {
+    if (p.type === 'translation_unit') return true;
+    if (!/^preproc_/.test(p.type)) return false;
+    p = p.parent;
+  }
+  return false;
+}
+
+/** The statement (child of a block or of the file) that contains n. */
+function statementOf(n: Node): Node | null {
+  let p: Node | null = n;
+  for (let i = 0; p && i < 128; i++) {
+    const parent: Node | null = p.parent;
+    if (!parent) return null;
+    if (parent.type === 'compound_statement' || parent.type === 'translation_unit') return p;
+    p = parent;
+  }
+  return null;
+}
+
 function normKey(text: string): string {
   return text.replace(/\s+/g, '');
 }
@@ -238,7 +265,7 @@ class CFile {
         do {
           const c = cursor.currentNode;
           const t = c.type;
-          if (t === 'function_definition') { open = null; continue; }
+          if (t === 'function_definition' || t === 'compound_statement') { open = null; continue; }
           if (depth < 8 && /^preproc_(if|ifdef|else|elif|elifdef)$/.test(t) && c.descendantsOfType('function_definition').length) {
             open = null;
             visit(c, depth + 1);
@@ -348,6 +375,9 @@ class CFile {
     let p: Node | null = n;
     for (let i = 0; p && i < 256; i++) {
       if (p.type === 'function_definition') return p;
+      // A body at top level: a function defined through a macro (TEST_F(a, b) { ... }),
+      // which tree-sitter parses as a call followed by a block.
+      if (p.type === 'compound_statement' && isTopLevel(p)) return p;
       p = p.parent;
     }
     return null;
@@ -356,6 +386,13 @@ class CFile {
   private functionInfo(fn: Node): FunctionInfo | null {
     if (this.fnCache.has(fn.id)) return this.fnCache.get(fn.id)!;
     let info: FunctionInfo | null = null;
+    if (fn.type === 'compound_statement') {
+      const prev = fn.previousNamedSibling;
+      const name = prev?.type === 'expression_statement' ? prev.namedChild(0)?.childForFieldName('arguments')?.namedChild(1)?.text ?? '' : '';
+      info = { node: fn, name, params: [], body: fn };
+      this.fnCache.set(fn.id, info);
+      return info;
+    }
     const body = fn.childForFieldName('body');
     let d: Node | null = fn.childForFieldName('declarator');
     for (let i = 0; d && d.type !== 'function_declarator' && i < 16; i++) d = d.childForFieldName('declarator');
@@ -553,12 +590,53 @@ class CFile {
     return g && g.length ? g[g.length - 1]! : null;
   }
 
-  /** The one expression a variable holds, when it is assigned exactly once. */
-  valueNode(sym: VarSym): Node | null {
+  /**
+   * The expression a variable holds at `at`: its only write, or else (straight-line code)
+   * the last write before `at` in the same block, when nothing in between can change it
+   * (no compound assignment or ++/--, no write in a nested block, no `&name` passed on).
+   */
+  valueNode(sym: VarSym, at?: Node | null): Node | null {
     if (sym.mutated) return null;
-    const writes = (sym.init ? 1 : 0) + sym.assigns.length;
-    if (writes !== 1) return null;
-    return sym.init ?? sym.assigns[0]!;
+    const writes = sym.init ? [sym.init, ...sym.assigns] : sym.assigns;
+    const usable = at && at.tree === this.input.tree;
+    if (writes.length === 1) {
+      const w = writes[0]!;
+      // Its address passed to a function between the write and the use: it may be written there.
+      if (usable && w.endIndex <= at.startIndex && this.addressPassed(sym.name, w.endIndex, at.startIndex)) return null;
+      return w;
+    }
+    if (!usable || writes.length === 0 || sym.isParam) return null;
+    let w: Node | null = null;
+    for (const x of writes) if (x.endIndex <= at.startIndex && (!w || x.startIndex > w.startIndex)) w = x;
+    if (!w) return null;
+    const sw = statementOf(w);
+    const su = statementOf(at);
+    if (!sw || !su || !sw.parent || sw.parent.id !== su.parent?.id) return null;
+    if (sw.type !== 'expression_statement' && sw.type !== 'declaration') return null; // e.g. `if (c) v = 2;`
+    if (this.addressPassed(sym.name, w.endIndex, at.startIndex)) return null;
+    return w;
+  }
+
+  /** `&name` between two offsets, other than as the read-only optval of a setsockopt. */
+  private addressPassed(name: string, from: number, to: number): boolean {
+    if (to - from > 200_000) return true;
+    const re = new RegExp(`&\\s*\\(?\\s*${name.replace(/[$]/g, '\\$')}\\b`, 'g');
+    const between = this.input.text.slice(from, to);
+    let m: RegExpExecArray | null;
+    let guard = 0;
+    while ((m = re.exec(between)) && guard++ < 1000) {
+      const amp = this.root.descendantForIndex(from + m.index, from + m.index + 1);
+      let e: Node | null = amp?.parent ?? null; // the pointer_expression
+      for (let i = 0; e && e.type !== 'pointer_expression' && i < 4; i++) e = e.parent;
+      let arg: Node | null = e;
+      while (arg?.parent?.type === 'cast_expression' || arg?.parent?.type === 'parenthesized_expression') arg = arg.parent;
+      const call = arg?.parent?.type === 'argument_list' ? arg.parent.parent : null;
+      const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
+      const args = call ? namedArgs(call.childForFieldName('arguments')) : [];
+      if (/set_?sock_?opt$/i.test(callee) && args[3]?.id === arg?.id) continue;
+      return true;
+    }
+    return false;
   }
 
   // --- types ----------------------------------------------------------------------------
@@ -755,7 +833,7 @@ class CFile {
       if (sym) {
         const t = this.typeOfVar(sym);
         const it = t.kind === 'int' ? t.int : null;
-        const vn = this.valueNode(sym);
+        const vn = this.valueNode(sym, n);
         if (!vn || sym.isParam) return { value: null, type: it };
         const fnOfSym = sym.isParam ? this.env.fn : this.functionAt(sym.declarator);
         const f = this.ev.nested(
@@ -921,7 +999,7 @@ function shiftOr(f: CFile, node: Node | null, env: Env, depth = 0): Halves | nul
     }
     const sym = f.lookupVar(n.text, n, env.fn);
     if (sym && !sym.isParam) {
-      const vn = f.valueNode(sym);
+      const vn = f.valueNode(sym, n);
       return vn ? shiftOr(f, vn, { bind: env.bind, fn: f.functionAt(sym.declarator) }, depth + 1) : null;
     }
     const m = f.macros.get(n.text);
@@ -1059,7 +1137,7 @@ function decodeValue(f: CFile, call: Node, valueArg: Node, optlenArg: Node | nul
     return { r, swapped };
   };
 
-  const wholeNode = literal ? (namedArgs(literal).length === 1 ? namedArgs(literal)[0]! : null) : sym ? f.valueNode(sym) : null;
+  const wholeNode = literal ? (namedArgs(literal).length === 1 ? namedArgs(literal)[0]! : null) : sym ? f.valueNode(sym, valueArg) : null;
   const finishInt = (bytes: number, form: string): Decoded => {
     const shifts: { node: Node; left: Folded }[] = [];
     f.shiftSink = (node, left, right) => {
@@ -1408,7 +1486,7 @@ function dependsOnParams(f: CFile, fn: FunctionInfo, call: Node): boolean {
         if (sym?.isParam) return true;
       }
       const sym = f.lookupVar(n.text, n, fn);
-      const vn = sym && !sym.isParam ? f.valueNode(sym) : null;
+      const vn = sym && !sym.isParam ? f.valueNode(sym, n) : null;
       if (vn) stack.push(vn);
       if (sym) for (const list of sym.parts.values()) for (const p of list) stack.push(p);
       continue;
@@ -1479,8 +1557,9 @@ export function findCCallSites(input: AdapterInput): RawCallSite[] {
             sites.push(inst);
           }
         }
-      } catch {
-        // One malformed call never hides the others.
+      } catch (e) {
+        // One malformed call never hides the others (PRL_STRICT=1 surfaces it, for tests).
+        if (process.env.PRL_STRICT === '1') throw e;
       }
     }
     sites.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);

@@ -263,11 +263,18 @@ export function topLevelRanges(root: Node, text: string, needles: readonly strin
   return out;
 }
 
+/**
+ * Patterns may start at most this deep in the tree. Real call sites sit a few dozen levels
+ * down; without a bound, a 100,000-deep expression (f(f(f(...))) or - - - ...1) keeps one
+ * in-progress match per level and tree-sitter's query cursor goes quadratic (13 s measured).
+ */
+export const MAX_START_DEPTH = 400;
+
 /** query.matches over the given ranges only: matches wholly inside one range, each once. */
 export function matchesIn(query: Query, root: Node, ranges: readonly [number, number][], seen = new Set<string>()): QueryMatch[] {
   const out: QueryMatch[] = [];
   for (const [s, e] of ranges) {
-    for (const m of query.matches(root, { startIndex: s, endIndex: e, startContainingIndex: s, endContainingIndex: e })) {
+    for (const m of query.matches(root, { startIndex: s, endIndex: e, startContainingIndex: s, endContainingIndex: e, maxStartDepth: MAX_START_DEPTH })) {
       const first = m.captures[0]?.node;
       const key = `${m.patternIndex}:${first?.startIndex}:${first?.endIndex}:${first?.type}`;
       if (seen.has(key)) continue;

@@ -77,6 +77,10 @@ const CTYPES_SIZE: Record<string, number> = {
   c_uint64: 8, c_ulong: 8, c_ulonglong: 8, c_int64: 8, c_long: 8, c_longlong: 8, c_size_t: 8,
 };
 const RANGE_NAME = 'IP_LOCAL_PORT_RANGE';
+/** Modules whose attributes the folding understands. */
+const MODULES = new Set(['socket', 'struct', 'sys', 'ctypes']);
+/** sys.byteorder: the host's order, whatever it is. */
+const HOST_ORDER = '\u0000host';
 
 // ---------------------------------------------------------------- values
 
@@ -377,11 +381,11 @@ function collectBindings(body: Node, scope: Scope, globalsOut: Set<string>): voi
         for (const c of args(n)) {
           if (c.type === 'dotted_name') {
             const first = c.namedChild(0)?.text ?? c.text;
-            addBinding(scope, first, c.text === 'socket' || c.text === 'struct' ? { kind: 'value', value: { k: 'module', name: c.text } } : UNKNOWN);
+            addBinding(scope, first, MODULES.has(c.text) ? { kind: 'value', value: { k: 'module', name: c.text } } : UNKNOWN);
           } else if (c.type === 'aliased_import') {
             const mod = c.childForFieldName('name')?.text ?? '';
             const alias = c.childForFieldName('alias')?.text;
-            if (alias) addBinding(scope, alias, mod === 'socket' || mod === 'struct' ? { kind: 'value', value: { k: 'module', name: mod } } : UNKNOWN);
+            if (alias) addBinding(scope, alias, MODULES.has(mod) ? { kind: 'value', value: { k: 'module', name: mod } } : UNKNOWN);
           }
         }
         return;
@@ -442,7 +446,7 @@ function lookup(name: string, scope: Scope): Binding | null {
     if (b) return b;
     if (s.starSocket && name in PY_SOCKET) return { kind: 'value', value: { k: 'int', v: BigInt(PY_SOCKET[name]) } };
   }
-  if (name === 'socket' || name === 'struct') return { kind: 'value', value: { k: 'module', name } };
+  if (MODULES.has(name)) return { kind: 'value', value: { k: 'module', name } };
   if (name === 'int') return { kind: 'value', value: { k: 'module', name: 'int' } };
   return null;
 }
@@ -468,7 +472,7 @@ function evBinding(ctx: Ctx, b: Binding | null): PyVal | null {
 function stringValue(n: Node): PyVal | null {
   const start = n.children.find((c) => c?.type === 'string_start')?.text ?? '"';
   const prefix = start.replace(/["']+$/, '').toLowerCase();
-  if (prefix.includes('f')) return n.namedChildren.some((c) => c?.type === 'interpolation') ? null : null;
+  if (prefix.includes('f')) return null; // f-strings: not folded
   const raw = prefix.includes('r');
   let s = '';
   for (const c of n.namedChildren) {
@@ -571,6 +575,7 @@ function evInner(ctx: Ctx, n: Node, scope: Scope): PyVal | null {
         return null; // includes socket.IP_LOCAL_PORT_RANGE: AttributeError
       }
       if (obj?.k === 'module' && obj.name === 'struct' && attr === 'pack') return { k: 'module', name: 'struct.pack' };
+      if (obj?.k === 'module' && obj.name === 'sys' && attr === 'byteorder') return { k: 'str', v: HOST_ORDER };
       return null;
     }
     case 'unary_operator': {
@@ -658,7 +663,8 @@ function evCall(ctx: Ctx, n: Node, scope: Scope): PyVal | null {
     const orderNode = rest[1] ?? keyword(argList, 'byteorder');
     const orderV = orderNode ? ev(ctx, orderNode, scope) : { k: 'str' as const, v: 'big' }; // 3.11+ default "big"
     if (length === null || length < 0n || length > 64n) return null;
-    const order = orderV?.k === 'str' && (orderV.v === 'little' || orderV.v === 'big') ? orderV.v : null;
+    const native = orderV?.k === 'str' && orderV.v === HOST_ORDER;
+    const order = native ? ctx.host : orderV?.k === 'str' && (orderV.v === 'little' || orderV.v === 'big') ? orderV.v : null;
     const len = Number(length);
     const intended = valNode ? intendedOf(ctx, valNode, scope) : null;
     if (!order) return { k: 'bytes', v: null, len, order: 'unknown', form: 'to_bytes', intended };
@@ -666,7 +672,7 @@ function evCall(ctx: Ctx, n: Node, scope: Scope): PyVal | null {
       k: 'bytes',
       v: isInt(value) ? bytesOf(value.v, len, order) : null,
       len,
-      order,
+      order: native ? 'host' : order,
       form: isInt(value) && value.net === 'htonl' ? 'htonl' : 'to_bytes',
       intended,
     };
@@ -789,6 +795,7 @@ function evStructPack(ctx: Ctx, pos: Node[], scope: Scope): PyVal | null {
   let known = true;
   let net: 'htonl' | 'htons' | undefined;
   const halves: Half[] = [];
+  let rangeError = false;
   layout.items.forEach((it, i) => {
     const v = ev(ctx, pos[i + 1], scope);
     if (!isInt(v)) {
@@ -798,8 +805,12 @@ function evStructPack(ctx: Ctx, pos: Node[], scope: Scope): PyVal | null {
     }
     net = net ?? v.net;
     halves.push({ v: intendedHalfValue(ctx, pos[i + 1], scope) ?? v.v, text: pos[i + 1].text });
-    // Out-of-range values raise struct.error; the recorded bytes are the wrapped value and
-    // intendedLo/intendedHi keep the author's numbers for half-overflow.
+    // Out-of-range values raise struct.error ("argument out of range"): the form says so; the
+    // recorded bytes are the wrapped value and intendedLo/intendedHi keep the author's numbers.
+    const bits = BigInt(it.size * 8);
+    const min = it.signed ? -(1n << (bits - 1n)) : 0n;
+    const max = it.signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
+    if (v.v < min || v.v > max) rangeError = true;
     const bs = bytesOf(v.v, it.size, order);
     bs.forEach((b, j) => { bytes[it.offset + j] = b; });
   });
@@ -813,7 +824,7 @@ function evStructPack(ctx: Ctx, pos: Node[], scope: Scope): PyVal | null {
     v: known ? bytes : null,
     len: layout.size,
     order: netOrder,
-    form: net === 'htonl' ? 'htonl' : 'struct.pack',
+    form: rangeError ? 'struct.pack-range-error' : net === 'htonl' ? 'htonl' : 'struct.pack',
     intended,
     halves: layout.items.length === 1 && layout.items[0].size === 2 ? halves : undefined,
   };
@@ -916,6 +927,11 @@ interface OptInfo {
   /** The option's name when it is a known name, for socket events. */
   name: string | null;
   facts: SyntacticFacts;
+  /**
+   * 51 reached through a constant whose name does not say "port range" (e.g. HOP_LIMIT = 51):
+   * at SOL_IP it still is IP_LOCAL_PORT_RANGE, at another level it is that level's option 51.
+   */
+  otherName?: boolean;
 }
 
 function classifyOpt(ctx: Ctx, n: Node, scope: Scope, depth = 0): OptInfo {
@@ -983,7 +999,7 @@ function classifyOpt(ctx: Ctx, n: Node, scope: Scope, depth = 0): OptInfo {
       const inner = classifyOpt(ctx, b.node, b.scope, depth + 1);
       inner.facts = { ...inner.facts };
       delete inner.facts.magicNumber;
-      return { ...inner, value: num ?? inner.value, name: inner.name ?? n.text };
+      return { ...inner, value: num ?? inner.value, name: inner.name ?? n.text, otherName: inner.otherName || !/range/i.test(n.text) };
     }
     base.isRange = num === IP_LOCAL_PORT_RANGE && !OTHER_OPTION_51.has(n.text) && b?.kind !== 'value';
     return base;
@@ -1030,9 +1046,7 @@ function decodeValue(ctx: Ctx, valueNode: Node | null, lenNode: Node | null, sco
     if (lenNode) optlen = null; // 4-argument form: setsockopt(level, opt, None, optlen) or C-style
     const packed = v.v ? kernelRead(v.v, ctx.host) : null;
     if (packed !== null) facts.valueExpr = operand(valueNode, packed);
-    let intended = v.intended;
-    if (!intended && v.v && v.form === 'bytes' && v.len === 4) intended = null;
-    return decoded(packed, orderLabel(v.order, ctx.host), optlen, v.form, intended, span);
+    return decoded(packed, orderLabel(v.order, ctx.host), optlen, v.form, v.intended, span);
   }
   if (v.k === 'none' && lenNode) {
     const n = evInt(ctx, lenNode, scope);
@@ -1312,8 +1326,9 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
           else if (w && !site) out.push(w); // an option name that only the arguments tell
         }
       }
-    } catch {
-      // A malformed construct never takes the whole file down: skip this call.
+    } catch (e) {
+      // One malformed construct never hides the other call sites (PRL_STRICT=1 surfaces it, for tests).
+      if (process.env.PRL_STRICT === '1') throw e;
     }
   }
   out.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
@@ -1394,6 +1409,8 @@ function analyseCall(ctx: Ctx, input: AdapterInput, sf: SocketFacts, sc: Sockopt
   const optNode = a[1];
   const opt = classifyOpt(ctx, optNode, scope);
   if (!opt.isRange) return null;
+  const levelEarly = evInt(ctx, levelNode, scope);
+  if (opt.otherName && levelEarly !== null && levelEarly !== 0n) return null; // e.g. HOP_LIMIT = 51 at IPPROTO_IPV6
   // At a helper call, an operand that is a parameter is shown (and judged) as the argument.
   const atCall = (n: Node): { node: Node; scope: Scope } | null => {
     if (!wrapper || n.type !== 'identifier') return null;

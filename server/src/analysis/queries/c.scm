@@ -8,6 +8,11 @@
    function: (identifier) @sockopt.callee
    arguments: (argument_list) @sockopt.args) @sockopt
  (#match? @sockopt.callee "([sg]etsockopt|[sg]et_sock_opt)$"))
+; ... also called through a struct member (ops->setsockopt(fd, level, optname, optval, optlen)).
+((call_expression
+   function: (field_expression field: (field_identifier) @sockopt.callee)
+   arguments: (argument_list) @sockopt.args) @sockopt
+ (#match? @sockopt.callee "([sg]etsockopt|[sg]et_sock_opt)$"))
 
 ; Operations on sockets that the socket context records (same function, same fd).
 ((call_expression

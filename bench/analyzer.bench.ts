@@ -1,0 +1,117 @@
+// The analyzer, measured in one run against its own baselines (issue 3):
+//  - a 20,000-line C file: full analysis vs the bare tree-sitter parse of the same file
+//    (goal: analysis adds <= 50% on top of parsing)
+//  - re-analysis after a one-line edit, with the incremental re-parse (goal <= 10 ms)
+//  - `check` over a generated 10,000-file tree vs `grep -rl setsockopt` on the same tree (goal <= 3x)
+// Inputs are generated deterministically; figures are medians.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createAnalyzer } from '../server/src/analysis/index';
+import { createParserHost } from '../server/src/analysis/parser';
+import { DEFAULT_CONFIG } from '../server/src/config';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** A C file of `n` lines: ordinary functions, one in 50 setting the option in a different form. */
+export function cFile(n: number): string {
+  const lines = ['#include <netinet/in.h>', '#define PACK(lo, hi) (((uint32_t)(hi) << 16) | (lo))', 'struct pr { uint16_t lo, hi; };'];
+  for (let i = 0; lines.length < n; i++) {
+    lines.push(`static int f${i}(int fd, int x) {`, `  int y = x * ${i} + (x << 2);`, '  if (y > 3) { y -= 1; }');
+    switch (i % 200) {
+      case 0: lines.push(`  uint32_t v = PACK(40000, ${40100 + (i % 300)}); setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v);`); break;
+      case 50: lines.push(`  struct pr r = { .lo = 40000, .hi = 40511 }; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &r, sizeof r);`); break;
+      case 100: lines.push('  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &y, sizeof y);'); break;
+      default: lines.push('  write(fd, &y, sizeof y);');
+    }
+    lines.push('  return y;', '}');
+  }
+  return lines.slice(0, n).join('\n') + '\n';
+}
+
+async function fileBench(): Promise<void> {
+  const text = cFile(20_000);
+  const host = await createParserHost();
+  const analyzer = await createAnalyzer({ incremental: false });
+  const parse: number[] = [];
+  const analyse: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    let t = performance.now();
+    host.parse('c', text)!.delete();
+    parse.push(performance.now() - t);
+    t = performance.now();
+    analyzer.analyze('bench.c', text, 'c', DEFAULT_CONFIG);
+    analyse.push(performance.now() - t);
+  }
+  const p = median(parse.slice(2));
+  const a = median(analyse.slice(2));
+  const extra = (a - p) / p;
+  console.log(`parse 20,000-line C file: ${p.toFixed(1)} ms (median)`);
+  console.log(`analyse 20,000-line C file (parse + analysis): ${a.toFixed(1)} ms (goal analysis adds <= 50%, ratio +${(extra * 100).toFixed(0)}%)`);
+  host.dispose();
+  analyzer.dispose();
+
+  const inc = await createAnalyzer({ incremental: true });
+  inc.analyze('edit.c', text, 'c', DEFAULT_CONFIG);
+  const edits: number[] = [];
+  let cur = text;
+  // Typing in a function in the middle of the file (f1001, no call site in it).
+  const lines = text.split('\n');
+  const at = lines.indexOf('  int y = x * 1001 + (x << 2);');
+  for (let i = 0; i < 15; i++) {
+    lines[at] = `  int y = x * 1001 + (x << ${i + 3});`;
+    const next = lines.join('\n');
+    const t = performance.now();
+    inc.analyze('edit.c', next, 'c', DEFAULT_CONFIG);
+    edits.push(performance.now() - t);
+    cur = next;
+  }
+  console.log(`re-analyse after a one-line edit (incremental parse): ${median(edits.slice(3)).toFixed(1)} ms (goal <= 10 ms)`);
+  inc.dispose();
+}
+
+function treeBench(): void {
+  const root = mkdtempSync(join(tmpdir(), 'prl-bench-'));
+  try {
+    const small = cFile(120);
+    const plain = small.replace(/setsockopt\([^;]*;/g, 'write(fd, &y, 1);');
+    for (let d = 0; d < 100; d++) {
+      const dir = join(root, `d${d}`);
+      mkdirSync(dir);
+      for (let f = 0; f < 100; f++) {
+        const n = d * 100 + f;
+        const ext = n % 10 === 0 ? 'py' : n % 10 === 1 ? 'go' : 'c';
+        const body = ext === 'c' ? (n % 20 === 2 ? small : plain) : ext === 'py' ? 'import socket\nprint(1)\n' : 'package main\nfunc main() {}\n';
+        writeFileSync(join(dir, `f${n}.${ext}`), body);
+      }
+    }
+    const runs = (cmd: string, args: string[]) => {
+      const ts: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        spawnSync(cmd, args, { cwd: root, stdio: 'ignore' });
+        ts.push(performance.now() - t);
+      }
+      return median(ts);
+    };
+    const cli = join(__dirname, '..', 'dist', 'cli.js');
+    const grep = runs('grep', ['-rl', 'setsockopt', '.']);
+    const check = runs(process.execPath, [cli, 'check', '--format', 'json', '--fail-on', 'never', '.']);
+    console.log(`grep -rl setsockopt over 10,000 files: ${grep.toFixed(0)} ms`);
+    console.log(`check over 10,000 files: ${check.toFixed(0)} ms (goal <= 3x grep, ratio ${(check / grep).toFixed(2)}x)`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  (async () => {
+    await fileBench();
+    treeBench();
+  })();
+}
