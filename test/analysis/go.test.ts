@@ -4,7 +4,7 @@
 // the bundled example's expected diagnostics through the whole analyzer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import { goAdapter, __test } from '../../server/src/analysis/languages/go';
@@ -216,6 +216,20 @@ func f() {
   assert.deepEqual([assigned.socket.proto, assigned.socket.events.map((e) => e.kind)], ['tcp', ['setsockopt', 'connect']]);
 });
 
+test('a package-level Dialer used from functions', async () => {
+  const s = await one(`${PRE}
+var dialer = &net.Dialer{
+	LocalAddr: &net.TCPAddr{Port: 7000},
+	Control: func(network, address string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) { unix.SetsockoptInt(int(fd), 0, unix.IP_LOCAL_PORT_RANGE, 40511<<16|40000) })
+	},
+}
+func fetch() { dialer.Dial("tcp4", "192.0.2.1:80") }
+`);
+  assert.deepEqual([s.socket.proto, s.socket.family, s.socket.events.map((e) => [e.kind, e.port ?? null])],
+    ['tcp', 4, [['setsockopt', null], ['bind', 7000], ['connect', null]]]);
+});
+
 test('RawConn of an existing connection: the socket already has its port', async () => {
   const s = await one(inFn(`conn, err := net.Dial("tcp", "10.0.0.1:80")
 	if err != nil { return }
@@ -417,20 +431,36 @@ function expectations(text: string): Map<number, string[]> {
   return out;
 }
 
-test('examples/go/egress.go: every expected code at its call (default config)', async () => {
-  const { text, sites: all } = await analyzeExample('examples/go/egress.go');
-  const exp = expectations(text);
-  assert.ok(exp.size >= 18);
+test('examples/go/*.go: every expected code at its call (default config + file directives)', async () => {
+  const files = readdirSync(join(ROOT, 'examples/go')).filter((f) => f.endsWith('.go'));
+  assert.ok(files.length >= 3);
   const problems: string[] = [];
-  for (const [line, want] of exp) {
-    const site = all.find((s) => s.span.line === line) ??
-      all.find((s) => s.span.line <= line && s.span.endLine >= line); // `err = unix...` / `return unix...`
-    if (!site) { problems.push(`line ${line + 1}: no call site`); continue; }
-    const got = site.diagnostics.map((d) => d.code);
-    if (want.length === 0 && got.length) problems.push(`line ${line + 1}: expected none, got ${got.join(',')}`);
-    for (const w of want) if (!got.includes(w as never)) problems.push(`line ${line + 1}: expected ${w}, got [${got.join(',')}]`);
+  let count = 0;
+  for (const f of files) {
+    const { text, sites: all } = await analyzeExample(`examples/go/${f}`);
+    const exp = expectations(text);
+    count += exp.size;
+    for (const [line, want] of exp) {
+      const site = all.find((s) => s.span.line === line) ??
+        all.find((s) => s.span.line <= line && s.span.endLine >= line); // `err = unix...` / `return unix...`
+      if (!site) { problems.push(`${f}:${line + 1}: no call site`); continue; }
+      const got = site.diagnostics.map((d) => d.code);
+      if (want.length === 0 && got.length) problems.push(`${f}:${line + 1}: expected none, got ${got.join(',')}`);
+      for (const w of want) if (!got.includes(w as never)) problems.push(`${f}:${line + 1}: expected ${w}, got [${got.join(',')}]`);
+    }
   }
+  assert.ok(count >= 20);
   assert.deepEqual(problems, []);
+});
+
+test('examples/go: together they show every diagnostic code that applies to Go', async () => {
+  const { DIAGNOSTIC_CODES } = await import('../../server/src/analysis/callSite');
+  const seen = new Set<string>();
+  for (const f of readdirSync(join(ROOT, 'examples/go'))) {
+    for (const site of (await analyzeExample(`examples/go/${f}`)).sites) for (const d of site.diagnostics) seen.add(d.code);
+  }
+  const missing = DIAGNOSTIC_CODES.filter((c) => !(['signed-shift-overflow', 'python-int-overflow'] as string[]).includes(c) && !seen.has(c));
+  assert.deepEqual(missing, []);
 });
 
 test('examples/go/egress.go: reserved-ports-overlap and kernel-too-old with config', async () => {

@@ -3,7 +3,7 @@
 // example's expected diagnostics through the whole analyzer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import { pythonAdapter, __test } from '../../server/src/analysis/languages/python';
@@ -275,6 +275,8 @@ test('socket context: family, protocol, flags and events in source order', async
 `);
   assert.deepEqual([t.socket.proto, t.socket.family, t.socket.bindAddressNoPort], ['tcp', 4, true]);
   assert.deepEqual(t.socket.events.map((e) => e.kind), ['socket', 'setsockopt', 'setsockopt', 'bind', 'connect']);
+  const off = await one(`${PRE}c = socket.socket()\nc.setsockopt(socket.SOL_IP, socket.IP_BIND_ADDRESS_NO_PORT, 0)\nc.setsockopt(0, 51, b"1234")\n`);
+  assert.deepEqual([off.socket.bindAddressNoPort, off.socket.events.map((e) => e.option ?? e.kind)], [false, ['socket', 'IP_LOCAL_PORT_RANGE']]);
   const mptcp = await one(`${PRE}m = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_MPTCP)\nm.setsockopt(0, 51, b"1234")\n`);
   assert.equal(mptcp.socket.proto, 'mptcp');
   const created = await one(`${PRE}c = socket.create_connection(("h", 80))\nc.setsockopt(0, 51, b"1234")\n`);
@@ -475,18 +477,34 @@ function expectations(text: string, marker: string): Map<number, string[]> {
   return out;
 }
 
-test('examples/python/egress.py: every expected code at its call (default config)', async () => {
-  const { text, sites: all } = await analyzeExample('examples/python/egress.py');
-  const exp = expectations(text, '#');
-  assert.ok(exp.size >= 18);
-  const missing: string[] = [];
-  for (const [line, want] of exp) {
-    const site = all.find((s) => s.span.line === line);
-    if (!site) { missing.push(`line ${line + 1}: no call site`); continue; }
-    const got = site.diagnostics.map((d) => d.code);
-    if (want.length === 0 && got.length) missing.push(`line ${line + 1}: expected none, got ${got.join(',')}`);
-    for (const w of want) if (!got.includes(w as never)) missing.push(`line ${line + 1}: expected ${w}, got [${got.join(',')}]`);
+test('examples/python/*.py: every expected code at its call (default config + file directives)', async () => {
+  const files = readdirSync(join(ROOT, 'examples/python')).filter((f) => f.endsWith('.py'));
+  assert.ok(files.length >= 3);
+  const problems: string[] = [];
+  let expectations_ = 0;
+  for (const f of files) {
+    const { text, sites: all } = await analyzeExample(`examples/python/${f}`);
+    const exp = expectations(text, '#');
+    expectations_ += exp.size;
+    for (const [line, want] of exp) {
+      const site = all.find((s) => s.span.line === line);
+      if (!site) { problems.push(`${f}:${line + 1}: no call site`); continue; }
+      const got = site.diagnostics.map((d) => d.code);
+      if (want.length === 0 && got.length) problems.push(`${f}:${line + 1}: expected none, got ${got.join(',')}`);
+      for (const w of want) if (!got.includes(w as never)) problems.push(`${f}:${line + 1}: expected ${w}, got [${got.join(',')}]`);
+    }
   }
+  assert.ok(expectations_ >= 22);
+  assert.deepEqual(problems, []);
+});
+
+test('examples/python: together they show every diagnostic code that applies to Python', async () => {
+  const { DIAGNOSTIC_CODES } = await import('../../server/src/analysis/callSite');
+  const seen = new Set<string>();
+  for (const f of readdirSync(join(ROOT, 'examples/python'))) {
+    for (const site of (await analyzeExample(`examples/python/${f}`)).sites) for (const d of site.diagnostics) seen.add(d.code);
+  }
+  const missing = DIAGNOSTIC_CODES.filter((c) => !(['signed-shift-overflow'] as string[]).includes(c) && !seen.has(c));
   assert.deepEqual(missing, []);
 });
 

@@ -944,7 +944,7 @@ function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl:
     if (val?.v !== 0n) {
       if (name === 'SO_REUSEADDR') sc.reuseAddr = true;
       if (name === 'IP_BIND_ADDRESS_NO_PORT') sc.bindAddressNoPort = true;
-    }
+    } else if (name === 'SO_REUSEADDR' || name === 'IP_BIND_ADDRESS_NO_PORT') continue; // turned off
     before.push({ start: c.startIndex, e: { kind: 'setsockopt', option: name, span: spanOf(c) } });
   }
   if (control) {
@@ -1107,7 +1107,10 @@ function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, aft
     let r = recv;
     while (r.type === 'parenthesized_expression' && args(r)[0]) r = args(r)[0];
     if (r.type === 'unary_expression') r = r.childForFieldName('operand') ?? r;
-    const matchesVar = varName !== null && r.type === 'identifier' && r.text === varName && enclosingFunc(recv)?.id === enclosingFunc(lit)?.id;
+    // the same variable: declared in this function, or a package-level Dialer used anywhere (not shadowed)
+    const litFn = enclosingFunc(lit);
+    const matchesVar = varName !== null && r.type === 'identifier' && r.text === varName &&
+      (litFn ? enclosingFunc(recv)?.id === litFn.id : lookup(ctx, varName, scopeOf(ctx, recv)) === ctx.pkg.names.get(varName));
     if (matchesVar || r.id === lit.id) uses.push({ method, args: args(cap(u, 'args')), node: cap(u, 'socket.use')! });
   }
   const networks = new Set<string | null>();

@@ -7,12 +7,11 @@
  * Never guesses: anything not statically known folds to null.
  */
 import type { Node, QueryMatch } from 'web-tree-sitter';
-import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, Span, SyntacticFacts } from '../callSite';
+import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, SyntacticFacts } from '../callSite';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
 import {
   Budget,
   IP_LOCAL_PORT_RANGE,
-  U32,
   bswap16,
   bswap32,
   bytesOf,
@@ -48,7 +47,7 @@ const PY_SOCKET: Record<string, number> = {
   IPPROTO_MPTCP: 262,
   IPPROTO_ICMP: 1,
   IPPROTO_RAW: 255,
-  IP_BIND_ADDRESS_NO_PORT: 24,
+  IP_BIND_ADDRESS_NO_PORT: 24, // CPython >= 3.11
   IP_TOS: 1,
   IP_TTL: 2,
   IPV6_RECVHOPLIMIT: 51,
@@ -832,12 +831,12 @@ function evStructPack(ctx: Ctx, pos: Node[], scope: Scope): PyVal | null {
 
 /** A half's value as the author meant it: htons(x) -> x. */
 function intendedHalfValue(ctx: Ctx, n: Node, scope: Scope): bigint | null {
-  const inner = stripNet(ctx, n, scope);
+  const inner = stripNet(n);
   return inner.id === n.id ? null : evInt(ctx, inner, scope);
 }
 
 /** Strip parentheses, int(...), socket.htonl/htons/ntohl/ntohs(...) around an expression. */
-function stripNet(ctx: Ctx, n: Node, scope: Scope): Node {
+function stripNet(n: Node): Node {
   let cur = n;
   for (let i = 0; i < 20; i++) {
     if (cur.type === 'parenthesized_expression' && args(cur)[0]) {
@@ -863,7 +862,7 @@ function stripNet(ctx: Ctx, n: Node, scope: Scope): Node {
  * `A << 16 + B`, `A * 65536 + B` (through names assigned once); otherwise the value's halves.
  */
 function intendedOf(ctx: Ctx, node: Node, scope: Scope, depth = 0): Intended {
-  let n = stripNet(ctx, node, scope);
+  let n = stripNet(node);
   let s = scope;
   if (n.type === 'identifier' && depth < 8) {
     const b = lookup(n.text, s);
@@ -885,15 +884,15 @@ function intendedOf(ctx: Ctx, node: Node, scope: Scope, depth = 0): Intended {
       for (const [up, low] of [[l, r], [r, l]] as const) {
         const upperOperand = up ? shiftedBy16(up) : null;
         if (upperOperand && low) {
-          const uNode = stripNet(ctx, upperOperand, s);
-          const lNode = stripNet(ctx, low, s);
+          const uNode = stripNet(upperOperand);
+          const lNode = stripNet(low);
           return intendedFromHalves(uNode.text, evInt(ctx, uNode, s), lNode.text, evInt(ctx, lNode, s));
         }
       }
     }
     const upperOnly = shiftedBy16(n);
     if (upperOnly) {
-      const uNode = stripNet(ctx, upperOnly, s);
+      const uNode = stripNet(upperOnly);
       return intendedFromHalves(uNode.text, evInt(ctx, uNode, s), '', 0n);
     }
   }
@@ -1224,7 +1223,7 @@ function groupContext(ctx: Ctx, sf: SocketFacts, key: string): GroupContext {
     if (info.on) {
       if (info.name === 'SO_REUSEADDR') sc.reuseAddr = true;
       if (info.name === 'IP_BIND_ADDRESS_NO_PORT') sc.bindAddressNoPort = true;
-    }
+    } else if (info.name === 'SO_REUSEADDR' || info.name === 'IP_BIND_ADDRESS_NO_PORT') continue; // turned off
     ordered.push({ start: call.startIndex, e: { kind: 'setsockopt', option: info.name, span: spanOf(call) } });
   }
   return { sc, ordered };
@@ -1462,4 +1461,3 @@ export const pythonAdapter: LanguageAdapter = {
 
 /** Exposed for tests. */
 export const __test = { parseStructFormat, parsePyInt };
-export type { Span };
