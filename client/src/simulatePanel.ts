@@ -9,6 +9,8 @@ import type { SimulationReport } from '../../server/src/protocol';
 import { makeNonce, pageHtml } from './webview/html';
 
 export const PANEL_VIEW_TYPE = 'portRangeLens.simulation';
+/** workspaceState key: the reports of open panels by panel title (see deserializeWebviewPanel). */
+const OPEN_PANELS_KEY = 'portRangeLens.openSimulations';
 
 interface PanelEntry {
   panel: vscode.WebviewPanel;
@@ -38,6 +40,7 @@ export class SimulationPanels implements vscode.Disposable {
   private readonly entries = new Map<string, PanelEntry>();
   private last: PanelEntry | null = null;
   private readonly disposables: vscode.Disposable[] = [];
+  private disposing = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -63,6 +66,25 @@ export class SimulationPanels implements vscode.Disposable {
       this.post(e);
     }
     this.last = e;
+    this.remember(e);
+  }
+
+  /**
+   * The page's setState is saved with the editor layout, which a web workbench (code-server)
+   * may persist before the report arrived and cannot flush on unload; the extension's own
+   * workspaceState is written at once, so a reload finds the report here by panel title.
+   */
+  private remember(e: PanelEntry): void {
+    const open = { ...this.context.workspaceState.get<Record<string, SavedState>>(OPEN_PANELS_KEY, {}) };
+    if (e.report) open[e.panel.title] = { key: e.key, label: e.label, report: e.report };
+    void this.context.workspaceState.update(OPEN_PANELS_KEY, open);
+  }
+
+  private forget(title: string): void {
+    const open = { ...this.context.workspaceState.get<Record<string, SavedState>>(OPEN_PANELS_KEY, {}) };
+    if (!(title in open)) return;
+    delete open[title];
+    void this.context.workspaceState.update(OPEN_PANELS_KEY, open);
   }
 
   private attach(panel: vscode.WebviewPanel, key: string, label: string, report: SimulationReport | null): PanelEntry {
@@ -76,6 +98,8 @@ export class SimulationPanels implements vscode.Disposable {
       () => {
         if (this.entries.get(e.key) === e) this.entries.delete(e.key);
         if (this.last === e) this.last = null;
+        // A panel closed by the user is gone for good; one disposed by a window reload is not.
+        if (!this.disposing) this.forget(e.panel.title);
       },
       undefined,
       this.disposables,
@@ -114,13 +138,17 @@ export class SimulationPanels implements vscode.Disposable {
 
   serializer(): vscode.WebviewPanelSerializer<SavedState> {
     return {
-      deserializeWebviewPanel: async (panel, state) => {
+      deserializeWebviewPanel: async (panel, pageState) => {
+        // The page's own state first; else what the extension remembered for this title.
+        const remembered = this.context.workspaceState.get<Record<string, SavedState>>(OPEN_PANELS_KEY, {})[panel.title];
+        const state = pageState?.report ? pageState : remembered ?? pageState;
         const key = typeof state?.key === 'string' && state.key ? state.key : `restored-${Date.now()}`;
         const label = typeof state?.label === 'string' ? state.label : 'simulation';
         const old = this.entries.get(key);
         if (old && old.panel !== panel) old.panel.dispose();
-        // The page restores itself from its saved state; keep the report for the copy buttons.
-        this.attach(panel, key, label, state?.report ?? null);
+        // The page restores itself from its saved state, or from the report posted once it is ready.
+        const e = this.attach(panel, key, label, state?.report ?? null);
+        this.last = e;
       },
     };
   }
@@ -132,6 +160,7 @@ export class SimulationPanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposing = true;
     for (const e of this.entries.values()) e.panel.dispose();
     this.entries.clear();
     for (const d of this.disposables) d.dispose();
