@@ -10,6 +10,7 @@ import { SimulateRequest, SocketFactsRequest } from '../../server/src/protocol';
 import type { NetnsConfig, Proto } from '../../engine/src/scenarioTypes';
 import { KERNEL_PROFILES, DEFAULT_KERNEL } from '../../engine/src/kernels';
 import { SimulationPanels, PANEL_VIEW_TYPE } from './simulatePanel';
+import { withFileTarget } from './simulateTarget';
 import { buildParams, needsDestination, OPS, PROTOS, parseDestinations, parseRange, type SimOp, type SimulateAnswers, type SimulateSocketArgs } from './simulateParams';
 
 export { buildParams, parseRange, type SimulateAnswers, type SimulateSocketArgs };
@@ -97,7 +98,7 @@ async function askAnswers(facts: SocketFacts | null, env: { netns: NetnsConfig; 
       items.push({ id: 'destinations', label: `Destinations: ${p.destinations.join(', ')}`, description: a.destinations ? 'chosen' : fromCode(!!facts?.destinations.length) });
     }
     if (!facts?.proto || !facts) items.push({ id: 'proto', label: `Protocol: ${p.proto}`, description: a.proto ? 'chosen' : 'not in code: default' });
-    items.push({ id: 'kernel', label: `Kernel: ${p.kernel}`, description: a.kernel ? 'chosen' : 'portRangeLens.kernel' });
+    items.push({ id: 'kernel', label: `Kernel: ${p.kernel}`, description: a.kernel ? 'chosen' : facts?.kernel ? 'this file\'s target' : 'portRangeLens.kernel' });
     items.push({ id: 'seed', label: `Seed: ${p.seed}`, description: 'for the kernel\'s random draws' });
     if (askRange) items.push({ id: 'range', label: `Range: ${p.range ? `${p.range.lo}-${p.range.hi}` : 'unset'}`, description: 'chosen' });
     const pick = await vscode.window.showQuickPick(items, {
@@ -228,7 +229,8 @@ export function registerSimulation(context: vscode.ExtensionContext, client: Lan
           if (pick) return vscode.commands.executeCommand('portRangeLens.simulateRange');
           return undefined;
         }
-        const env = { netns: netnsFromSettings(), kernel: defaultKernel() };
+        // The file's directives (netns-range, reserved, kernel) over the settings, as the analyzer used them.
+        const env = withFileTarget({ netns: netnsFromSettings(), kernel: defaultKernel() }, facts);
         const valueUnknown = facts.lo === null || facts.hi === null;
         let asWritten = args?.answers?.asWritten ?? false;
         if (facts.rejected && !args?.answers) {

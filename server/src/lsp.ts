@@ -40,7 +40,7 @@ import { inlayHints } from './features/inlayHints';
 import { codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { SimulateRequest, SocketFactsRequest, type SimulateParams, type SocketFactsParams } from './protocol';
-import { simulate, socketFactsAt } from './simulate';
+import { fileTarget, simulate, socketFactsAt } from './simulate';
 
 /** Files above this size are neither analysed nor scanned (bounded work per file). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -517,7 +517,8 @@ connection.onRequest(SocketFactsRequest, safe('socketFacts', null, async (p: Soc
   const doc = typeof p?.uri === 'string' ? documents.get(p.uri) : undefined;
   if (!doc || !isPosition(p.position)) return null;
   const a = await requestAnalysis(doc, token);
-  return a ? socketFactsAt(a.sites, p.position) : null;
+  // The file's own directives (netns-range, reserved, kernel) over the settings: the simulation's defaults.
+  return a ? socketFactsAt(a.sites, p.position, fileTarget(env.config, a.lines.join('\n'))) : null;
 }));
 
 connection.onRequest(SimulateRequest, async (p: SimulateParams, token: CancellationToken) => {

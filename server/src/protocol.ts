@@ -24,6 +24,16 @@ export interface SocketFacts {
    * The socket then runs without the option unless the user asks to simulate it as written.
    */
   rejected?: string | null;
+  /**
+   * The file's effective target, as the analyzer judged it: per-file directives
+   * (`port-range-lens: netns-range 40000-49999`, `reserved 50000-50003`, `kernel 6.1`) over the
+   * settings ("auto" already read from this machine). The client's defaults for the simulation.
+   */
+  netnsRange?: { lo: number; hi: number } | null;
+  /** ip_local_reserved_ports in /proc syntax ("" = none). */
+  reserved?: string | null;
+  /** Kernel version profile, e.g. "6.18". */
+  kernel?: string | null;
 }
 
 /** Fully specified simulation parameters and the report: defined once, in the engine. */

@@ -7,6 +7,27 @@
 import type { CallSite, Span } from './analysis/callSite';
 import type { SimulateParams, SimulationReport, SocketFacts } from './protocol';
 import { runSimulation } from '../../engine/src/simulate';
+import { fileDirectives } from './analysis/index';
+import { resolveConfigSafe } from './configResolve';
+import type { Config } from './config';
+
+/** The target a file is judged against: its directives over the settings (as the analyzer does). */
+export interface FileTarget {
+  netnsRange: { lo: number; hi: number };
+  reserved: string;
+  kernel: string;
+}
+
+/**
+ * The netns range, reserved ports and kernel the analyzer used for this file: per-file
+ * directives (analysis/index.ts fileDirectives) over `config`, resolved the same way
+ * (a bad value falls back to its default, "auto" reads this machine).
+ */
+export function fileTarget(config: Config, text: string): FileTarget {
+  const d = fileDirectives(text);
+  const r = resolveConfigSafe(d ? { ...config, ...d } : config).config;
+  return { netnsRange: { lo: r.netns.lo, hi: r.netns.hi }, reserved: r.reservedText, kernel: r.kernel.version };
+}
 
 type Position = { line: number; character: number };
 
@@ -16,6 +37,10 @@ function before(a: Position, line: number, column: number): boolean {
 
 function contains(span: Span, p: Position): boolean {
   return !before(p, span.line, span.column) && !(p.line > span.endLine || (p.line === span.endLine && p.character > span.endColumn));
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
 }
 
 /** Strictly after the end of `span`. */
@@ -47,13 +72,16 @@ export function callSiteAt(callSites: CallSite[], position: Position): CallSite 
  * What the code says about the socket the call at `position` sets the option on.
  * Only setsockopt calls describe a socket to simulate; a getsockopt call answers null.
  */
-export function socketFactsAt(callSites: CallSite[], position: Position): SocketFacts | null {
+export function socketFactsAt(callSites: CallSite[], position: Position, target?: FileTarget): SocketFacts | null {
   const c = callSiteAt(callSites, position);
   if (!c || c.op !== 'set') return null;
   const s = c.socket;
   // The operation that picks the port: the first bind/connect/listen/sendto after the
   // call. bind() with IP_BIND_ADDRESS_NO_PORT defers the choice to a later connect().
-  const later = s.events.filter((e) => after(e.span, c.span) && e.kind !== 'socket' && e.kind !== 'setsockopt');
+  // Events are in execution order with the call itself among them (as checks.ts reads them:
+  // a Go Dialer's LocalAddr written above Control still binds after it); else source order.
+  const self = s.events.findIndex((e) => e.kind === 'setsockopt' && e.option === 'IP_LOCAL_PORT_RANGE' && sameSpan(e.span, c.span));
+  const later = s.events.filter((e, i) => (self >= 0 ? i > self : after(e.span, c.span)) && e.kind !== 'socket' && e.kind !== 'setsockopt');
   let op: SocketFacts['op'] = null;
   for (let i = 0; i < later.length; i++) {
     const e = later[i];
@@ -82,6 +110,7 @@ export function socketFactsAt(callSites: CallSite[], position: Position): Socket
     destinations: [],
     label: `${baseName(c.file)}:${c.span.line + 1} ${c.callee}`,
     rejected,
+    ...(target ? { netnsRange: { ...target.netnsRange }, reserved: target.reserved, kernel: target.kernel } : {}),
   };
 }
 

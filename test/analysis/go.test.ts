@@ -4,41 +4,13 @@
 // the bundled example's expected diagnostics through the whole analyzer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, Query } from 'web-tree-sitter';
 import { goAdapter, __test } from '../../server/src/analysis/languages/go';
 import type { RawCallSite } from '../../server/src/analysis/languages/types';
+import { ROOT, adapterHarness, checkExampleExpectations, exampleCodes, analyzeExample, mutations, strictAdapters } from './helpers';
 
-const ROOT = join(__dirname, '..', '..');
-let loaded: Promise<{ parser: Parser; query: Query }> | null = null;
-function load() {
-  loaded ??= (async () => {
-    await Parser.init();
-    const lang = await Language.load(join(ROOT, 'node_modules/tree-sitter-go/tree-sitter-go.wasm'));
-    const parser = new Parser();
-    parser.setLanguage(lang);
-    const query = new Query(lang, readFileSync(join(ROOT, 'server/src/analysis/queries/go.scm'), 'utf8'));
-    return { parser, query };
-  })();
-  return loaded;
-}
-
-async function sites(text: string, host: 'little' | 'big' = 'little'): Promise<RawCallSite[]> {
-  const { parser, query } = await load();
-  const tree = parser.parse(text)!;
-  try {
-    return goAdapter.findCallSites({ file: 't.go', text, language: 'go', tree, query, hostByteOrder: host });
-  } finally {
-    tree.delete();
-  }
-}
-
-async function one(text: string, host: 'little' | 'big' = 'little'): Promise<RawCallSite> {
-  const s = await sites(text, host);
-  assert.equal(s.length, 1, `expected one call site in:\n${text}\ngot ${s.length}`);
-  return s[0]!;
-}
+const { sites, one } = adapterHarness('go', goAdapter);
 
 const PRE = 'package p\nimport (\n\t"encoding/binary"\n\t"net"\n\t"syscall"\n\t"golang.org/x/sys/unix"\n)\n';
 const inFn = (body: string, decls = '') => `${PRE}${decls}\nfunc f(fd int) {\n${body}\n}\n`;
@@ -337,20 +309,10 @@ test('unknowns stay null: parameters, reassigned locals, iota, calls', async () 
 });
 
 test('hostile input never throws and stays bounded', async (t) => {
-  // per-call-site errors are normally swallowed; here any internal error must surface
-  process.env.PRL_STRICT = '1';
-  t.after(() => { delete process.env.PRL_STRICT; });
+  strictAdapters(t);
   const base = readFileSync(join(ROOT, 'examples/go/egress.go'), 'utf8');
-  let seed = 7;
-  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
   const t0 = Date.now();
-  for (let i = 0; i < 300; i++) {
-    const cut = rnd(base.length);
-    const variant = i % 3 === 0 ? base.slice(0, cut)
-      : i % 3 === 1 ? base.slice(0, cut) + base.slice(cut + rnd(60))
-      : base.slice(0, cut) + '{{(([' + base.slice(cut);
-    await sites(variant);
-  }
+  for (const variant of mutations(base, 7, 300, '{{(([', 60)) await sites(variant);
   await sites(inFn(`unix.SetsockoptInt(fd, 0, 51, ${'('.repeat(3000)}7${')'.repeat(3000)})`));
   // 100,000-deep unary/call chains: the query cursor is bounded (fold.MAX_START_DEPTH)
   const t1 = Date.now();
@@ -408,64 +370,23 @@ func main() {
 
 // ---- the bundled example through the whole analyzer -----------------------------------------
 
-async function analyzeExample(file: string, config: Record<string, unknown> = {}) {
-  const { createAnalyzer } = await import('../../server/src/analysis/index');
-  const { DEFAULT_CONFIG } = await import('../../server/src/config');
-  const a = await createAnalyzer({ incremental: false });
-  try {
-    const text = readFileSync(join(ROOT, file), 'utf8');
-    const r = a.analyze(file, text, 'go', { ...DEFAULT_CONFIG, ...config });
-    assert.equal(r.error, undefined);
-    return { text, sites: r.callSites };
-  } finally {
-    a.dispose();
-  }
-}
-
-function expectations(text: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  text.split('\n').forEach((l, i) => {
-    const m = /^\s*\/\/\s*expect:\s*(.*)$/.exec(l);
-    if (m) out.set(i + 1, m[1]!.trim() === 'none' ? [] : m[1]!.split(/[,\s]+/).filter(Boolean));
-  });
-  return out;
-}
-
 test('examples/go/*.go: every expected code at its call (default config + file directives)', async () => {
-  const files = readdirSync(join(ROOT, 'examples/go')).filter((f) => f.endsWith('.go'));
-  assert.ok(files.length >= 3);
-  const problems: string[] = [];
-  let count = 0;
-  for (const f of files) {
-    const { text, sites: all } = await analyzeExample(`examples/go/${f}`);
-    const exp = expectations(text);
-    count += exp.size;
-    for (const [line, want] of exp) {
-      const site = all.find((s) => s.span.line === line) ??
-        all.find((s) => s.span.line <= line && s.span.endLine >= line); // `err = unix...` / `return unix...`
-      if (!site) { problems.push(`${f}:${line + 1}: no call site`); continue; }
-      const got = site.diagnostics.map((d) => d.code);
-      if (want.length === 0 && got.length) problems.push(`${f}:${line + 1}: expected none, got ${got.join(',')}`);
-      for (const w of want) if (!got.includes(w as never)) problems.push(`${f}:${line + 1}: expected ${w}, got [${got.join(',')}]`);
-    }
-  }
+  const { files, count, problems } = await checkExampleExpectations('examples/go', '.go', 'go', '//', true);
+  assert.ok(files >= 3);
   assert.ok(count >= 20);
   assert.deepEqual(problems, []);
 });
 
 test('examples/go: together they show every diagnostic code that applies to Go', async () => {
   const { DIAGNOSTIC_CODES } = await import('../../server/src/analysis/callSite');
-  const seen = new Set<string>();
-  for (const f of readdirSync(join(ROOT, 'examples/go'))) {
-    for (const site of (await analyzeExample(`examples/go/${f}`)).sites) for (const d of site.diagnostics) seen.add(d.code);
-  }
+  const seen = await exampleCodes('examples/go', 'go');
   const missing = DIAGNOSTIC_CODES.filter((c) => !(['signed-shift-overflow', 'python-int-overflow'] as string[]).includes(c) && !seen.has(c));
   assert.deepEqual(missing, []);
 });
 
 test('examples/go/egress.go: reserved-ports-overlap and kernel-too-old with config', async () => {
-  const reserved = await analyzeExample('examples/go/egress.go', { reservedPorts: '40000-40099' });
+  const reserved = await analyzeExample('examples/go/egress.go', 'go', { reservedPorts: '40000-40099' });
   assert.ok(reserved.sites.some((s) => s.diagnostics.some((d) => d.code === 'reserved-ports-overlap')));
-  const old = await analyzeExample('examples/go/egress.go', { kernel: '6.2' });
+  const old = await analyzeExample('examples/go/egress.go', 'go', { kernel: '6.2' });
   assert.ok(old.sites.some((s) => s.diagnostics.some((d) => d.code === 'kernel-too-old')));
 });

@@ -3,41 +3,13 @@
 // example's expected diagnostics through the whole analyzer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, Query } from 'web-tree-sitter';
 import { pythonAdapter, __test } from '../../server/src/analysis/languages/python';
 import type { RawCallSite } from '../../server/src/analysis/languages/types';
+import { ROOT, adapterHarness, checkExampleExpectations, exampleCodes, analyzeExample, mutations, strictAdapters } from './helpers';
 
-const ROOT = join(__dirname, '..', '..');
-let loaded: Promise<{ parser: Parser; query: Query }> | null = null;
-function load() {
-  loaded ??= (async () => {
-    await Parser.init();
-    const lang = await Language.load(join(ROOT, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'));
-    const parser = new Parser();
-    parser.setLanguage(lang);
-    const query = new Query(lang, readFileSync(join(ROOT, 'server/src/analysis/queries/python.scm'), 'utf8'));
-    return { parser, query };
-  })();
-  return loaded;
-}
-
-async function sites(text: string, host: 'little' | 'big' = 'little'): Promise<RawCallSite[]> {
-  const { parser, query } = await load();
-  const tree = parser.parse(text)!;
-  try {
-    return pythonAdapter.findCallSites({ file: 't.py', text, language: 'python', tree, query, hostByteOrder: host });
-  } finally {
-    tree.delete();
-  }
-}
-
-async function one(text: string, host: 'little' | 'big' = 'little'): Promise<RawCallSite> {
-  const s = await sites(text, host);
-  assert.equal(s.length, 1, `expected one call site in:\n${text}\ngot ${s.length}`);
-  return s[0]!;
-}
+const { sites, one } = adapterHarness('python', pythonAdapter);
 
 const PRE = 'import socket, struct\n';
 const call = (value: string, opt = 'IP_LOCAL_PORT_RANGE', level = 'socket.SOL_IP') =>
@@ -393,20 +365,10 @@ test('struct format parser and int literals', () => {
 });
 
 test('hostile input never throws and stays bounded', async (t) => {
-  // per-call-site errors are normally swallowed; here any internal error must surface
-  process.env.PRL_STRICT = '1';
-  t.after(() => { delete process.env.PRL_STRICT; });
+  strictAdapters(t);
   const base = readFileSync(join(ROOT, 'examples/python/egress.py'), 'utf8');
-  let seed = 42;
-  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
   const t0 = Date.now();
-  for (let i = 0; i < 300; i++) {
-    const cut = rnd(base.length);
-    const variant = i % 3 === 0 ? base.slice(0, cut)
-      : i % 3 === 1 ? base.slice(0, cut) + base.slice(cut + rnd(50))
-      : base.slice(0, cut) + '((([{' + base.slice(cut);
-    await sites(variant);
-  }
+  for (const variant of mutations(base, 42, 300, '((([{', 50)) await sites(variant);
   const deep = `${PRE}s = socket.socket()\ns.setsockopt(0, 51, struct.pack("=I", ${'('.repeat(3000)}7${')'.repeat(3000)}))\n`;
   await sites(deep);
   // 100,000-deep calls: the query cursor is bounded (fold.MAX_START_DEPTH), the folding by its budget
@@ -453,64 +415,23 @@ s.setsockopt(socket.SOL_IP, 51, struct.pack("=I", 7))
 
 // ---- the bundled example through the whole analyzer -----------------------------------------
 
-async function analyzeExample(file: string, config: Record<string, unknown> = {}) {
-  const { createAnalyzer } = await import('../../server/src/analysis/index');
-  const { DEFAULT_CONFIG } = await import('../../server/src/config');
-  const a = await createAnalyzer({ incremental: false });
-  try {
-    const text = readFileSync(join(ROOT, file), 'utf8');
-    const r = a.analyze(file, text, 'python', { ...DEFAULT_CONFIG, ...config });
-    assert.equal(r.error, undefined);
-    return { text, sites: r.callSites };
-  } finally {
-    a.dispose();
-  }
-}
-
-/** `# expect: a, b` on the line above a call: the codes that call must get ('none' = no diagnostics). */
-function expectations(text: string, marker: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  text.split('\n').forEach((l, i) => {
-    const m = new RegExp(`^\\s*${marker}\\s*expect:\\s*(.*)$`).exec(l);
-    if (m) out.set(i + 1, m[1]!.trim() === 'none' ? [] : m[1]!.split(/[,\s]+/).filter(Boolean));
-  });
-  return out;
-}
-
 test('examples/python/*.py: every expected code at its call (default config + file directives)', async () => {
-  const files = readdirSync(join(ROOT, 'examples/python')).filter((f) => f.endsWith('.py'));
-  assert.ok(files.length >= 3);
-  const problems: string[] = [];
-  let expectations_ = 0;
-  for (const f of files) {
-    const { text, sites: all } = await analyzeExample(`examples/python/${f}`);
-    const exp = expectations(text, '#');
-    expectations_ += exp.size;
-    for (const [line, want] of exp) {
-      const site = all.find((s) => s.span.line === line);
-      if (!site) { problems.push(`${f}:${line + 1}: no call site`); continue; }
-      const got = site.diagnostics.map((d) => d.code);
-      if (want.length === 0 && got.length) problems.push(`${f}:${line + 1}: expected none, got ${got.join(',')}`);
-      for (const w of want) if (!got.includes(w as never)) problems.push(`${f}:${line + 1}: expected ${w}, got [${got.join(',')}]`);
-    }
-  }
-  assert.ok(expectations_ >= 22);
+  const { files, count, problems } = await checkExampleExpectations('examples/python', '.py', 'python', '#');
+  assert.ok(files >= 3);
+  assert.ok(count >= 22);
   assert.deepEqual(problems, []);
 });
 
 test('examples/python: together they show every diagnostic code that applies to Python', async () => {
   const { DIAGNOSTIC_CODES } = await import('../../server/src/analysis/callSite');
-  const seen = new Set<string>();
-  for (const f of readdirSync(join(ROOT, 'examples/python'))) {
-    for (const site of (await analyzeExample(`examples/python/${f}`)).sites) for (const d of site.diagnostics) seen.add(d.code);
-  }
+  const seen = await exampleCodes('examples/python', 'python');
   const missing = DIAGNOSTIC_CODES.filter((c) => !(['signed-shift-overflow'] as string[]).includes(c) && !seen.has(c));
   assert.deepEqual(missing, []);
 });
 
 test('examples/python/egress.py: reserved-ports-overlap and kernel-too-old with config', async () => {
-  const reserved = await analyzeExample('examples/python/egress.py', { reservedPorts: '40000-40099' });
+  const reserved = await analyzeExample('examples/python/egress.py', 'python', { reservedPorts: '40000-40099' });
   assert.ok(reserved.sites.some((s) => s.diagnostics.some((d) => d.code === 'reserved-ports-overlap')));
-  const old = await analyzeExample('examples/python/egress.py', { kernel: '6.2' });
+  const old = await analyzeExample('examples/python/egress.py', 'python', { kernel: '6.2' });
   assert.ok(old.sites.some((s) => s.diagnostics.some((d) => d.code === 'kernel-too-old')));
 });

@@ -61,6 +61,29 @@ test('a 100,000-deep expression neither throws nor overflows the stack', async (
   assert.ok(Date.now() - t0 < 20_000);
 });
 
+test('100,000-deep f(f(f(...))) and - - - 1 in every language: bounded time, never throws', async (t) => {
+  const a = await getAnalyzer();
+  const d = 100_000;
+  const calls = `${'f('.repeat(d)}1${')'.repeat(d)}`;
+  const negs = `${'- '.repeat(d)}1`;
+  const cases: [string, Language, string][] = [];
+  for (const [name, e] of [['f(f(...))', calls], ['- - - 1', negs]] as const) {
+    cases.push([`C ${name}`, 'c', `void g(int fd) { uint32_t v = ${e}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }`]);
+    cases.push([`Python ${name}`, 'python', `import socket\ns = socket.socket()\nv = ${e}\ns.setsockopt(0, 51, v)\n`]);
+    cases.push([`Go ${name}`, 'go', `package p\nfunc g(fd int) {\n\tv := ${e}\n\tunix.SetsockoptInt(fd, 0, 51, v)\n}\n`]);
+  }
+  for (const [name, lang, text] of cases) {
+    const t0 = performance.now();
+    const res = a.analyze('deep', text, lang, DEFAULT_CONFIG);
+    const ms = performance.now() - t0;
+    t.diagnostic(`${name}: ${ms.toFixed(0)} ms`);
+    assert.equal(res.error, undefined, name);
+    assert.equal(res.callSites.length, 1, `${name}: the call next to the deep expression is still found`);
+    // before maxStartDepth, the C query alone took 167 s on f(f(...)) (tree-sitter's cursor goes quadratic)
+    assert.ok(ms < 15_000, `${name} took ${ms.toFixed(0)} ms`);
+  }
+});
+
 test('recursive and mutually recursive macros end as unknown', async () => {
   const text = `#define A (B + 1)
 #define B (A + 1)

@@ -6,20 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, SERVER_JS } from '../server/lspClient';
-
-const SWAPPED = [
-  '#include <sys/socket.h>',
-  '#include <netinet/in.h>',
-  'int swapped(int fd) {',
-  '  unsigned int v = (40000u << 16) | 40511u;',
-  '  return setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v));',
-  '}',
-  '',
-].join('\n');
+import { SERVER_JS } from '../server/lspClient';
+import { runEditorClient } from '../server/editorClient';
 
 function skipReason(): string | null {
   const v = spawnSync('emacs', ['--version'], { encoding: 'utf8' });
@@ -29,32 +18,21 @@ function skipReason(): string | null {
   return null;
 }
 
+interface Report { error?: string; diagnostics?: string[]; hover?: string }
+
 test('Emacs eglot (batch) gets diagnostics and a hover from dist/server.js --stdio', { timeout: 60_000 }, (t) => {
-  const reason = skipReason();
-  if (reason) {
-    console.log(`# skipped: ${reason}`);
-    t.skip(reason);
-    return;
-  }
-  ensureBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'prl-eglot-'));
-  try {
-    const file = join(dir, 'swapped.c');
-    const out = join(dir, 'out.json');
-    writeFileSync(file, SWAPPED);
-    const r = spawnSync('emacs', ['--batch', '-l', join(__dirname, 'client.el')], {
+  runEditorClient<Report>(t, skipReason(), 'prl-eglot-',
+    ({ dir, file, out }) => spawnSync('emacs', ['--batch', '-l', join(__dirname, 'client.el')], {
       cwd: dir,
       encoding: 'utf8',
       timeout: 45_000,
       env: { ...process.env, HOME: dir, PRL_SERVER: SERVER_JS, PRL_FILE: file, PRL_OUT: out },
+    }),
+    (r) => `emacs wrote no report (status ${r.status}): ${r.stderr.slice(-2000)}`,
+    (report, r) => {
+      assert.equal(report.error, undefined, `${report.error}\n${r.stderr.slice(-2000)}`);
+      assert.ok(report.diagnostics?.includes('swapped-halves'), JSON.stringify(report.diagnostics));
+      assert.ok(report.hover?.includes('lo 40511') && report.hover.includes('EINVAL'), report.hover);
+      assert.ok(report.hover!.includes('Linux 6.3'), `eglot-workspace-configuration (kernel 6.3) reached the server: ${report.hover}`);
     });
-    assert.ok(existsSync(out), `emacs wrote no report (status ${r.status}): ${r.stderr.slice(-2000)}`);
-    const report = JSON.parse(readFileSync(out, 'utf8')) as { error?: string; diagnostics?: string[]; hover?: string };
-    assert.equal(report.error, undefined, `${report.error}\n${r.stderr.slice(-2000)}`);
-    assert.ok(report.diagnostics?.includes('swapped-halves'), JSON.stringify(report.diagnostics));
-    assert.ok(report.hover?.includes('lo 40511') && report.hover.includes('EINVAL'), report.hover);
-    assert.ok(report.hover!.includes('Linux 6.3'), `eglot-workspace-configuration (kernel 6.3) reached the server: ${report.hover}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });

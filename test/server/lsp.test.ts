@@ -14,22 +14,13 @@ import type { CodeAction, CodeLens, Hover, InlayHint } from 'vscode-languageserv
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { TestClient, ensureBuilt } from './lspClient';
 import { applyEdits } from './fixtures';
+import { C_SWAPPED } from './editorClient';
 
 const C_GOOD = [
   '#include <sys/socket.h>',
   '#include <netinet/in.h>',
   'int good(int fd) {',
   '  unsigned int v = (40511u << 16) | 40000u;',
-  '  return setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v));',
-  '}',
-  '',
-].join('\n');
-
-const C_SWAPPED = [
-  '#include <sys/socket.h>',
-  '#include <netinet/in.h>',
-  'int swapped(int fd) {',
-  '  unsigned int v = (40000u << 16) | 40511u;',
   '  return setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v));',
   '}',
   '',

@@ -13,7 +13,7 @@
  */
 import { inetSkGetLocalPortRange, type EffectiveRange } from '../../../engine/src/range';
 import { meaningAtLevel, validateSetsockopt, type SetsockoptResult, type SocketKind } from '../../../engine/src/uapi';
-import type { CallSite, Diagnostic, DiagnosticCode, Severity, Span } from './callSite';
+import type { CallSite, Diagnostic, DiagnosticCode, Severity, SocketEvent, Span } from './callSite';
 import type { RawCallSite } from './languages/types';
 import { countReserved, type ResolvedConfig } from '../configResolve';
 
@@ -47,7 +47,7 @@ export const CODE_TITLES: Record<DiagnosticCode, string> = {
   'half-overflow': 'a half does not fit 16 bits (or the value does not fit 32)',
   'swapped-halves': 'lo is packed into the upper half',
   'network-byte-order': 'value in network byte order: the kernel reads host order',
-  'python-int-overflow': 'Python int form with hi >= 32768 raises TypeError',
+  'python-int-overflow': 'Python int form outside the C int range raises TypeError (struct.pack out of range: struct.error)',
   'wrong-level': 'option 51 at a level other than SOL_IP is another option',
   'outside-netns-range': 'range outside the netns ip_local_port_range: ignored',
   'clamped-by-netns-range': 'one bound outside the netns range: that bound is ignored',
@@ -73,6 +73,10 @@ const range = (lo: number, hi: number) => (lo === hi ? `${lo}` : `${lo}-${hi}`);
 
 function before(a: Span, b: Span): boolean {
   return a.line < b.line || (a.line === b.line && a.column < b.column);
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
 }
 
 /** Parses suppression comments: codes ignored on a line ('all' = every code). */
@@ -245,13 +249,33 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
       add('network-byte-order', `the value is in network byte order but the kernel reads host order: it reads ${decoded}${meant}; ${consequence}${via}`,
         vspan, fixData(repl && raw.facts.valueExpr ? { title: `Pack ${range(iLo!, iHi!)} in host byte order`, span: raw.facts.valueExpr.span, newText: repl } : null));
     }
-    const pyHi = iHi ?? hi;
-    if (raw.language === 'python' && raw.facts.pythonIntForm && pyHi !== null && pyHi >= 32768) {
+    // Python raises before the kernel sees the value: no effective range to judge.
+    let raises = false;
+    if (raw.language === 'python') {
       const ve = raw.facts.valueExpr;
-      add('python-int-overflow', `hi ${pyHi} >= 32768: the packed value does not fit a C int, so Python raises TypeError (int form of setsockopt); pass bytes: struct.pack("=I", value)`,
-        ve?.span ?? vspan, fixData(ve ? { title: 'Pass bytes with struct.pack("=I", ...)', span: ve.span, newText: `struct.pack("=I", ${ve.text})` } : null));
+      const packFix = ve ? fixData({ title: 'Pass bytes with struct.pack("=I", ...)', span: ve.span, newText: `struct.pack("=I", ${ve.text})` }) : {};
+      if (raw.facts.pythonIntForm) {
+        // CPython's sock_setsockopt parses the value with "i" (a C int): an int outside
+        // [-2^31, 2^31) fails that, and the later bytes-like attempt raises TypeError.
+        const pyInt = ve?.value ?? null;
+        const pyHi = iHi ?? hi;
+        const overflows = pyInt !== null ? pyInt < -(2 ** 31) || pyInt >= 2 ** 31 : pyHi !== null && pyHi >= 32768;
+        if (overflows) {
+          raises = true;
+          const why = pyInt !== null ? `the value ${pyInt} does not fit a C int [-2^31, 2^31)` : `hi ${pyHi} >= 32768: the packed value does not fit a C int`;
+          add('python-int-overflow', `${why}, so Python raises TypeError (int form of setsockopt); pass bytes: struct.pack("=I", value)`,
+            ve?.span ?? vspan, packFix);
+        }
+      } else if (v.form === 'struct.pack-range-error') {
+        // struct.pack itself raises before setsockopt runs (e.g. "=i" with hi >= 32768, "H" with 70000).
+        raises = true;
+        const intended = iLo !== null && iHi !== null ? ` (lo ${iLo}, hi ${iHi})` : '';
+        const fix = iLo !== null && iHi !== null ? valueReplacement(raw, iLo, iHi) : null;
+        add('python-int-overflow', `struct.pack raises struct.error: argument out of range${intended}; setsockopt never runs; pack an unsigned 32-bit value: struct.pack("=I", (hi << 16) | lo)`,
+          ve?.span ?? vspan, fix && ve ? fixData({ title: `Pack with struct.pack("=I", ...) = ${range(iLo!, iHi!)}`, span: ve.span, newText: fix }) : {});
+      }
     }
-    if (v.packed !== null && result?.ok !== false) {
+    if (v.packed !== null && result?.ok !== false && !raises) {
       effective = inetSkGetLocalPortRange(k, netns, v.packed);
       const netnsText = range(netns.lo, netns.hi);
       if (effective.rule === 'ignored') {
@@ -300,24 +324,32 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
   if (raw.op === 'set' && (atSolIp || !levelKnown) && optIs51) {
     const ev = raw.socket.events;
     const here = raw.span;
-    const noPortBefore = (s: Span) => ev.some((e) => e.kind === 'setsockopt' && e.option === 'IP_BIND_ADDRESS_NO_PORT' && before(e.span, s));
-    const owning = ev.find((e) => before(e.span, here) && (
+    // Events are in execution order and include this call itself (adapters' contract): decide
+    // before/after by index relative to that self event (Go's Control closures run before the
+    // Dialer's bind/connect whatever the source order); without it, by source position.
+    const self = ev.findIndex((e) => e.kind === 'setsockopt' && e.option === 'IP_LOCAL_PORT_RANGE' && sameSpan(e.span, here));
+    const idx = new Map(ev.map((e, i) => [e, i]));
+    const precedes = (a: SocketEvent, b: SocketEvent) => (self >= 0 ? idx.get(a)! < idx.get(b)! : before(a.span, b.span));
+    const isBefore = (e: SocketEvent) => (self >= 0 ? idx.get(e)! < self : before(e.span, here));
+    const isAfter = (e: SocketEvent) => (self >= 0 ? idx.get(e)! > self : !before(e.span, here) && !sameSpan(e.span, here));
+    const noPortBefore = (b: SocketEvent) => ev.some((e) => e.kind === 'setsockopt' && e.option === 'IP_BIND_ADDRESS_NO_PORT' && precedes(e, b));
+    const owning = ev.find((e) => isBefore(e) && (
       e.kind === 'connect' || e.kind === 'listen' || e.kind === 'sendto' ||
-      (e.kind === 'bind' && e.port !== null && e.port !== undefined && (e.port !== 0 || !noPortBefore(e.span)))
+      (e.kind === 'bind' && e.port !== null && e.port !== undefined && (e.port !== 0 || !noPortBefore(e)))
     ));
     if (owning) {
       const what = owning.kind === 'bind' ? (owning.port ? `bind() to port ${owning.port}` : 'bind(addr, 0) without IP_BIND_ADDRESS_NO_PORT') : `${owning.kind}()`;
       add('set-after-bind', `the socket already owns a port (${what} on line ${owning.span.line + 1}): setsockopt returns 0 but the range has no effect${via}`,
         raw.span, { related: [{ span: owning.span, message: `${owning.kind}() takes the port here` }] });
     } else {
-      const later = ev.filter((e) => !before(e.span, here) && !(e.span.line === here.line && e.span.column === here.column));
+      const later = ev.filter(isAfter);
       const fixed = later.find((e) => e.kind === 'bind' && typeof e.port === 'number' && e.port !== 0);
       if (fixed) {
         add('explicit-port', `the socket then binds the fixed port ${fixed.port} (line ${fixed.span.line + 1}): an explicit bind ignores IP_LOCAL_PORT_RANGE, so the option has no effect`,
           raw.span, { related: [{ span: fixed.span, message: `bind() to port ${fixed.port}` }] });
       }
-      const bind0 = later.find((e) => e.kind === 'bind' && e.port === 0 && !noPortBefore(e.span));
-      const connectAfter = bind0 && later.find((e) => e.kind === 'connect' && before(bind0.span, e.span));
+      const bind0 = later.find((e) => e.kind === 'bind' && e.port === 0 && !noPortBefore(e));
+      const connectAfter = bind0 && later.find((e) => e.kind === 'connect' && precedes(bind0, e));
       if (bind0 && connectAfter && raw.socket.proto !== 'udp' && !fixed) {
         add('exclusive-bind', `bind(addr, 0) on line ${bind0.span.line + 1} without IP_BIND_ADDRESS_NO_PORT takes a port from the range exclusively before connect(): each connection then holds its own port, so capacity drops from ports × destinations to ports; set IP_BIND_ADDRESS_NO_PORT before bind() (spec §2.7)`,
           raw.span, { related: [{ span: bind0.span, message: 'bind(addr, 0) takes an exclusive port here' }, { span: connectAfter.span, message: 'connect()' }] });

@@ -12,6 +12,7 @@ import {
   type Folded, type IntType,
 } from '../evaluate';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
+import { MAX_START_DEPTH } from './fold';
 
 // ---------------------------------------------------------------------------------------
 // Constants from system headers (used only when the file does not define the name itself)
@@ -303,7 +304,9 @@ class CFile {
     if (this.queried.has(key)) return;
     this.queried.add(key);
     const q = this.input.query;
-    for (const m of q.matches(this.root, { startIndex, endIndex })) {
+    // maxStartDepth: a 100,000-deep f(f(f(...))) otherwise keeps one in-progress match per
+    // level and the query cursor goes quadratic (167 s measured); call sites sit far shallower.
+    for (const m of q.matches(this.root, { startIndex, endIndex, maxStartDepth: MAX_START_DEPTH })) {
       const cap = (name: string) => m.captures.find((c) => c.name === name)?.node ?? null;
       const main = m.captures[m.captures.length - 1]?.node;
       const anchor = cap('sockopt') ?? cap('sockcall') ?? cap('macro') ?? cap('fmacro') ?? cap('enums') ?? cap('struct') ?? cap('typedef') ?? main;

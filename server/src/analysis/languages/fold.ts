@@ -4,7 +4,8 @@
  * author mean" heuristics. Language-specific folding lives in python.ts / go.ts.
  */
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
-import type { ByteOrder, DecodedValue, Operand, Span, SocketEvent } from '../callSite';
+import type { ByteOrder, DecodedValue, Operand, SocketContext, Span, SocketEvent, SyntacticFacts } from '../callSite';
+import type { RawCallSite } from './types';
 
 export const IP_LOCAL_PORT_RANGE = 51;
 export const U32 = 0xffffffffn;
@@ -187,6 +188,67 @@ export function intendedFromHalves(
   return { lo: lower, hi: upper };
 }
 
+/**
+ * The author's halves for a shift-or packing `upper << 16 | lower` (also `upper * 65536 + lower`).
+ * Like the C adapter: when no name says which bound is which and the constants put the larger
+ * one in the lower half (the kernel would read lo > hi), the author packed lo into the upper
+ * half, so the intended lo is the shifted one (swapped-halves, not empty-range). Not for
+ * byte-swapped halves (htons per half: network-byte-order explains those) nor for halves
+ * wider than 16 bits (half-overflow).
+ */
+export function intendedFromShiftOr(
+  upperText: string,
+  upper: bigint | null,
+  lowerText: string,
+  lower: bigint | null,
+  byteSwapped = false,
+): Intended {
+  if (!byteSwapped && boundName(upperText) === null && boundName(lowerText) === null &&
+      upper !== null && lower !== null && upper > 0n && lower > 0n && upper <= 0xffffn && lower <= 0xffffn && lower > upper) {
+    return { lo: upper, hi: lower };
+  }
+  return intendedFromHalves(upperText, upper, lowerText, lower);
+}
+
+/** The node types and literal parser a language's expressions use (for the packing shapes). */
+export interface ExprSyntax {
+  binary: string;
+  intLiteral: string;
+  parseInt(text: string): bigint | null;
+  /** Strips what does not change the value's shape (parentheses, conversions). */
+  strip(n: Node): Node;
+}
+
+/** If n is `A << 16`, `A * 65536` or `65536 * A` (after syn.strip), A; else null. */
+export function shiftedBy16(n: Node, syn: ExprSyntax): Node | null {
+  const cur = syn.strip(n);
+  if (cur.type !== syn.binary) return null;
+  const op = cur.childForFieldName('operator')?.text;
+  const l = cur.childForFieldName('left');
+  const r = cur.childForFieldName('right');
+  if (!l || !r) return null;
+  const rv = r.type === syn.intLiteral ? syn.parseInt(r.text) : null;
+  const lv = l.type === syn.intLiteral ? syn.parseInt(l.text) : null;
+  if (op === '<<' && rv === 16n) return l;
+  if (op === '*' && rv === 65536n) return l;
+  if (op === '*' && lv === 65536n) return r;
+  return null;
+}
+
+/** `upper << 16 | lower` (also `+`, `^`, either operand order): the two operands, else null. */
+export function shiftOrParts(n: Node, syn: ExprSyntax): { upper: Node; lower: Node } | null {
+  if (n.type !== syn.binary) return null;
+  const op = n.childForFieldName('operator')?.text;
+  if (op !== '|' && op !== '+' && op !== '^') return null;
+  const l = n.childForFieldName('left');
+  const r = n.childForFieldName('right');
+  for (const [up, low] of [[l, r], [r, l]] as const) {
+    const upper = up ? shiftedBy16(up, syn) : null;
+    if (upper && low) return { upper, lower: low };
+  }
+  return null;
+}
+
 /** The event list helper: keep execution order, drop exact duplicates. */
 export function pushEvent(events: SocketEvent[], e: SocketEvent): void {
   if (events.some((x) => x.kind === e.kind && x.span.line === e.span.line && x.span.column === e.span.column)) return;
@@ -297,4 +359,236 @@ export function topLevelRangesWhere(root: Node, keep: (n: Node) => boolean, skip
     out.push([s, e]);
   }
   return out;
+}
+
+// ---------------------------------------------------------------- syntax tree helpers (both adapters)
+
+/** The named children of a node, without comments (argument lists, bodies). */
+export function args(n: Node | null): Node[] {
+  if (!n) return [];
+  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** Iterative pre-order walk that does not enter the given node types (beyond the root). */
+export function walk(root: Node, visit: (n: Node) => void, stopAt: readonly string[]): void {
+  const stack: Node[] = [root];
+  let guard = 0;
+  while (stack.length > 0 && guard++ < 2_000_000) {
+    const n = stack.pop()!;
+    visit(n);
+    if (n.id !== root.id && stopAt.includes(n.type)) continue;
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+}
+
+/** The identifiers in an expression, not entering nested functions (`stopAt`). */
+export function identifiersIn(n: Node, stopAt: readonly string[]): string[] {
+  const out: string[] = [];
+  walk(n, (c) => { if (c.type === 'identifier') out.push(c.text); }, stopAt);
+  return out;
+}
+
+/** A match's capture by name. */
+export function cap(m: QueryMatch, name: string): Node | null {
+  return m.captures.find((c) => c.name === name)?.node ?? null;
+}
+
+/** Runs one evaluation step under the budget; "unknown" (null) when it is spent or too deep. */
+export function budgeted<T>(budget: Budget, step: () => T | null): T | null {
+  if (!budget.enter()) return null;
+  try {
+    return step();
+  } finally {
+    budget.leave();
+  }
+}
+
+/** What classifyOpt learns about an optname operand (both adapters). */
+export interface OptInfo {
+  value: number | null;
+  isRange: boolean;
+  /** The option's name when it is a known name, for socket events. */
+  name: string | null;
+  facts: SyntacticFacts;
+  /**
+   * 51 reached through a constant whose name does not say "port range" (e.g. HOP_LIMIT = 51):
+   * at SOL_IP it still is IP_LOCAL_PORT_RANGE, at another level it is that level's option 51.
+   */
+  otherName?: boolean;
+}
+
+// ---------------------------------------------------------------- call sites and helpers (both adapters)
+
+/** A *sockopt call found by the query: the call and its callee as written. */
+export interface FoundCall {
+  call: Node;
+  callee: Node;
+}
+
+/** A call of a project helper that forwards lo/hi into the option. */
+export interface HelperCall {
+  /** The helper function (its definition). */
+  fn: Node;
+  name: string;
+  /** The helper call, its callee and its arguments. */
+  call: Node;
+  callee: Node;
+  args: Node[];
+}
+
+/** What the call-site driver needs from a language. */
+export interface CallSiteDriver<SC extends FoundCall> {
+  calls: SC[];
+  /**
+   * The query's matches: `function` (+ `name`) captures are the file's functions (a name defined
+   * twice is not followed), `helper.call` (+ `callee`, `args`) the calls that may be helper calls.
+   */
+  matches: readonly QueryMatch[];
+  /** The function name a helper call's callee names (`f`, `obj.f`), if any. */
+  calleeName(callee: Node): string | undefined;
+  /** The named function whose body holds a call (a helper candidate), if any. */
+  enclosingNamed(call: Node): { fn: Node; name: string } | null;
+  /** Whether the call's operands depend on the enclosing function's parameters. */
+  dependsOnParams(sc: SC, fn: Node): boolean;
+  /** Fresh step budget before each call site. */
+  resetBudget(): void;
+  /** The call site of a call as written (helper = null) or as seen through one helper call. */
+  analyse(sc: SC, helper: HelperCall | null): RawCallSite | null;
+}
+
+/**
+ * Every call site of a file: each *sockopt call as written, and for a call inside a helper
+ * whose operands come from its parameters, one call site per call of that helper (reported at
+ * the helper call, parameter order read from the helper's body). One malformed construct never
+ * hides the others (PRL_STRICT=1 surfaces it, for tests). Sorted by position.
+ */
+export function collectCallSites<SC extends FoundCall>(d: CallSiteDriver<SC>): RawCallSite[] {
+  const functions = new Map<string, Node[]>();
+  const helperCalls: QueryMatch[] = [];
+  for (const m of d.matches) {
+    const fn = cap(m, 'function');
+    const name = fn ? cap(m, 'name')?.text : undefined;
+    if (fn && name) functions.set(name, [...(functions.get(name) ?? []), fn]);
+    else if (!fn && cap(m, 'helper.call')) helperCalls.push(m);
+  }
+  const helpersByName = new Map<string, QueryMatch[]>();
+  for (const hm of helperCalls) {
+    const callee = cap(hm, 'callee');
+    const name = callee ? d.calleeName(callee) : undefined;
+    if (name && functions.has(name)) helpersByName.set(name, [...(helpersByName.get(name) ?? []), hm]);
+  }
+  const out: RawCallSite[] = [];
+  const seen = new Set<number>();
+  const sockoptInside = (fn: Node) => d.calls.some((o) => o.call.startIndex >= fn.startIndex && o.call.endIndex <= fn.endIndex);
+  for (const sc of d.calls) {
+    if (seen.has(sc.call.id)) continue;
+    seen.add(sc.call.id);
+    // A call of this file's own setsockopt-named helper is analysed through the helper's body.
+    const own = sc.callee.type === 'identifier' ? functions.get(sc.callee.text) : undefined;
+    if (own && own.length === 1 && sockoptInside(own[0]!)) continue;
+    try {
+      d.resetBudget();
+      const site = d.analyse(sc, null);
+      if (site) out.push(site);
+      const enc = d.enclosingNamed(sc.call);
+      if (!enc || (functions.get(enc.name)?.length ?? 0) !== 1 || !d.dependsOnParams(sc, enc.fn)) continue;
+      for (const hm of helpersByName.get(enc.name) ?? []) {
+        const hc = cap(hm, 'helper.call');
+        const callee = cap(hm, 'callee');
+        if (!hc || !callee || hc.id === sc.call.id) continue;
+        if (enc.fn.startIndex <= hc.startIndex && hc.endIndex <= enc.fn.endIndex) continue; // recursion
+        d.resetBudget();
+        const w = d.analyse(sc, { fn: enc.fn, name: enc.name, call: hc, callee, args: args(cap(hm, 'args')) });
+        if (w && w.value && (w.value.lo !== null || w.value.hi !== null)) out.push(w);
+        else if (w && !site) out.push(w); // an option name that only the arguments tell
+      }
+    } catch (e) {
+      if (process.env.PRL_STRICT === '1') throw e;
+    }
+  }
+  out.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+  return out;
+}
+
+/** The parts of a call site an adapter decodes; the rest is the same in every adapter. */
+export interface SiteParts {
+  language: 'python' | 'go';
+  op: 'set' | 'get';
+  level: Operand;
+  optname: Operand;
+  value: DecodedValue | null;
+  socket: SocketContext;
+  facts: SyntacticFacts;
+  /**
+   * At a helper call: the argument that is the value itself, with its value for the fix. A fix
+   * must not rewrite the helper's body for one call, so without one there is no valueExpr.
+   */
+  valueArgument?: { node: Node; value: number | null } | null;
+}
+
+/** A helper call as an adapter records it (the adapters add their own socket pointer). */
+export interface HelperSite {
+  call: Node;
+  callee: Node;
+  /** The helper's name (for CallSite.via). */
+  helper: string;
+}
+
+/**
+ * A RawCallSite: at the call as written, or at a helper call (span and callee of the helper
+ * call, `via` = the helper and its inner call; the value's span is the helper call).
+ */
+export function assembleSite(file: string, sc: FoundCall, helper: HelperSite | null, p: SiteParts): RawCallSite {
+  const facts = p.facts;
+  if (helper && p.op === 'set') {
+    if (p.value) p.value.span = spanOf(helper.call);
+    if (p.valueArgument) facts.valueExpr = operand(p.valueArgument.node, p.valueArgument.value);
+    else delete facts.valueExpr;
+  }
+  return {
+    file,
+    language: p.language,
+    op: p.op,
+    span: spanOf(helper ? helper.call : sc.call),
+    callee: helper ? helper.callee.text : sc.callee.text,
+    level: p.level,
+    optname: p.optname,
+    value: p.value,
+    socket: p.socket,
+    facts,
+    ...(helper ? { via: { helper: helper.helper, span: spanOf(sc.call) } } : {}),
+  };
+}
+
+/**
+ * Whether identifiers reach a parameter of the function whose scope `names` is, through locals
+ * assigned once (bounded); `accept` may refuse a parameter (e.g. the receiver alone).
+ */
+export function reachesParam(
+  start: readonly string[],
+  names: ReadonlyMap<string, { kind: string; node?: Node }>,
+  stopAt: readonly string[],
+  accept: (id: string) => boolean = () => true,
+): boolean {
+  const stack = [...start];
+  const seen = new Set<string>();
+  while (stack.length && seen.size < 200) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const b = names.get(id);
+    if (b?.kind === 'param' && accept(id)) return true;
+    if (b?.kind === 'expr' && b.node) stack.push(...identifiersIn(b.node, stopAt));
+  }
+  return false;
+}
+
+/** At a helper call, the argument a parameter operand is bound to (null when it is not one). */
+export function argumentAt<S>(helperCall: Node | null, binding: { kind: string; node?: Node; scope?: S } | null | undefined): { node: Node; scope: S } | null {
+  if (!helperCall || binding?.kind !== 'expr' || !binding.node) return null;
+  const n = binding.node;
+  return n.startIndex >= helperCall.startIndex && n.endIndex <= helperCall.endIndex ? { node: n, scope: binding.scope as S } : null;
 }

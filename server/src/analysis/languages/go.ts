@@ -9,21 +9,10 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, Span, SyntacticFacts } from '../callSite';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
 import {
-  Budget,
-  IP_LOCAL_PORT_RANGE,
-  bytesOf,
-  decoded,
-  halvesOf,
-  intendedFromHalves,
-  kernelRead,
-  matchesIn,
-  operand,
-  orderLabel,
-  portOfAddress,
-  spanOf,
-  topLevelRanges,
-  wrapBits,
-  type Intended,
+  args, cap, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, budgeted, Budget, type ExprSyntax, shiftOrParts,
+  IP_LOCAL_PORT_RANGE, bytesOf, wrapBits, kernelRead, orderLabel, decoded, portOfAddress,
+  type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr,
+  type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam,
 } from './fold';
 
 // ---------------------------------------------------------------- constants
@@ -96,24 +85,7 @@ interface Ctx {
   addressed: Set<string>;
 }
 
-function args(n: Node | null): Node[] {
-  if (!n) return [];
-  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
 
-function walk(root: Node, visit: (n: Node) => void, stopAt: readonly string[]): void {
-  const stack: Node[] = [root];
-  let guard = 0;
-  while (stack.length > 0 && guard++ < 2_000_000) {
-    const n = stack.pop()!;
-    visit(n);
-    if (n.id !== root.id && stopAt.includes(n.type)) continue;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
-    }
-  }
-}
 
 function enclosingFunc(n: Node): Node | null {
   for (let p = n.parent; p; p = p.parent) if (FUNC_NODES.includes(p.type)) return p;
@@ -293,13 +265,7 @@ function mkInt(v: bigint, t: IntType): GoVal | null {
 }
 
 function ev(ctx: Ctx, n: Node | null, scope: Scope): GoVal | null {
-  if (!n) return null;
-  if (!ctx.budget.enter()) return null;
-  try {
-    return evInner(ctx, n, scope);
-  } finally {
-    ctx.budget.leave();
-  }
+  return n ? budgeted(ctx.budget, () => evInner(ctx, n, scope)) : null;
 }
 
 function evInt(ctx: Ctx, n: Node | null, scope: Scope): { v: bigint; t: IntType } | null {
@@ -567,20 +533,8 @@ function stripConv(n: Node): Node {
   return cur;
 }
 
-function shiftedBy16(n: Node): Node | null {
-  const cur = stripConv(n);
-  if (cur.type !== 'binary_expression') return null;
-  const op = cur.childForFieldName('operator')?.text;
-  const l = cur.childForFieldName('left');
-  const r = cur.childForFieldName('right');
-  if (!l || !r) return null;
-  const rv = r.type === 'int_literal' ? parseGoInt(r.text) : null;
-  const lv = l.type === 'int_literal' ? parseGoInt(l.text) : null;
-  if (op === '<<' && rv === 16n) return l;
-  if (op === '*' && rv === 65536n) return l;
-  if (op === '*' && lv === 65536n) return r;
-  return null;
-}
+/** Go's expression shapes for the packing heuristics (conversions and parentheses stripped). */
+const GO_SYNTAX: ExprSyntax = { binary: 'binary_expression', intLiteral: 'int_literal', parseInt: (t) => parseGoInt(t), strip: (n) => stripConv(n) };
 
 /** Halves the author meant for an integer expression (see fold.intendedFromHalves). */
 function intendedOf(ctx: Ctx, node: Node, scope: Scope, depth = 0): Intended {
@@ -597,20 +551,11 @@ function intendedOf(ctx: Ctx, node: Node, scope: Scope, depth = 0): Intended {
       if (followed) return intendedOf(ctx, followed.expr, followed.scope, depth + 1);
     }
   }
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.text;
-    if (op === '|' || op === '+' || op === '^') {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      for (const [up, low] of [[l, r], [r, l]] as const) {
-        const upper = up ? shiftedBy16(up) : null;
-        if (upper && low) {
-          const u = stripConv(upper);
-          const lo = stripConv(low);
-          return intendedFromHalves(u.text, evInt(ctx, u, scope)?.v ?? null, lo.text, evInt(ctx, lo, scope)?.v ?? null);
-        }
-      }
-    }
+  const parts = shiftOrParts(n, GO_SYNTAX);
+  if (parts) {
+    const u = stripConv(parts.upper);
+    const lo = stripConv(parts.lower);
+    return intendedFromShiftOr(u.text, evInt(ctx, u, scope)?.v ?? null, lo.text, evInt(ctx, lo, scope)?.v ?? null);
   }
   return halvesOf(evInt(ctx, node, scope)?.v ?? null);
 }
@@ -739,17 +684,6 @@ function evalBuffer(ctx: Ctx, ref: { name: string; node: Node }, use: Node, scop
 
 // ---------------------------------------------------------------- option classification
 
-interface OptInfo {
-  value: number | null;
-  isRange: boolean;
-  name: string | null;
-  facts: SyntacticFacts;
-  /**
-   * 51 reached through a constant whose name does not say "port range" (e.g. HOP_LIMIT = 51):
-   * at SOL_IP it still is IP_LOCAL_PORT_RANGE, at another level it is that level's option 51.
-   */
-  otherName?: boolean;
-}
 
 function classifyOpt(ctx: Ctx, n: Node, scope: Scope, depth = 0): OptInfo {
   const v = evInt(ctx, n, scope);
@@ -806,9 +740,6 @@ interface Matches {
   contexts: Map<string, GroupContext>;
 }
 
-function cap(m: QueryMatch, name: string): Node | null {
-  return m.captures.find((c) => c.name === name)?.node ?? null;
-}
 
 function networkProto(net: string | null): { proto: SocketContext['proto']; family: 4 | 6 | null } {
   if (!net) return { proto: 'unknown', family: null };
@@ -974,21 +905,28 @@ function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl:
   return { sc, before, after };
 }
 
+/**
+ * Follows an expression through `unwrap` (e.g. & or a type assertion) and locals assigned once,
+ * a few steps deep: the expression that defines its value, or null at a name that is not known.
+ */
+function definitionOf(ctx: Ctx, n: Node, scope: Scope, unwrap: (cur: Node) => Node | null): Node | null {
+  let cur = n;
+  for (let i = 0; i < 8; i++) {
+    const inner = unwrap(cur);
+    if (inner) { cur = inner; continue; }
+    if (cur.type !== 'identifier') break;
+    const b = lookup(ctx, cur.text, scope);
+    if (b?.kind !== 'expr') return null;
+    cur = b.node;
+  }
+  return cur;
+}
+
 /** Port of &unix.SockaddrInet4{Port: N} (inline or a variable assigned once); absent Port = 0. */
 function sockaddrPort(ctx: Ctx, n: Node | null, scope: Scope): number | null {
   if (!n) return null;
-  let cur = n;
-  for (let i = 0; i < 4; i++) {
-    if (cur.type === 'unary_expression') cur = cur.childForFieldName('operand') ?? cur;
-    if (cur.type === 'identifier') {
-      const b = lookup(ctx, cur.text, scope);
-      if (b?.kind !== 'expr') return null;
-      cur = b.node;
-      continue;
-    }
-    break;
-  }
-  if (cur.type !== 'composite_literal') return null;
+  const cur = definitionOf(ctx, n, scope, (c) => (c.type === 'unary_expression' ? c.childForFieldName('operand') : null));
+  if (cur?.type !== 'composite_literal') return null;
   const port = keyedValue(cur.childForFieldName('body'), 'Port');
   if (!port) return 0;
   const v = evInt(ctx, port, scope);
@@ -1056,19 +994,9 @@ function isControlSignature(fn: Node): boolean {
 
 /** The socket behind a net.Conn / Listener value: how it got its port. */
 function connOrigin(ctx: Ctx, n: Node, scope: Scope): { network: string | null; events: SocketEvent[] } | null {
-  let cur = n;
-  for (let i = 0; i < 4; i++) {
-    if (cur.type === 'type_assertion_expression') { cur = cur.childForFieldName('operand') ?? cur; continue; }
-    if (cur.type === 'parenthesized_expression') { cur = args(cur)[0] ?? cur; continue; }
-    if (cur.type === 'identifier') {
-      const b = lookup(ctx, cur.text, scope);
-      if (b?.kind !== 'expr') return null;
-      cur = b.node;
-      continue;
-    }
-    break;
-  }
-  if (cur.type !== 'call_expression') return null;
+  const cur = definitionOf(ctx, n, scope, (c) =>
+    c.type === 'type_assertion_expression' ? c.childForFieldName('operand') : c.type === 'parenthesized_expression' ? args(c)[0] ?? null : null);
+  if (cur?.type !== 'call_expression') return null;
   const f = cur.childForFieldName('function');
   const name = f?.type === 'selector_expression' ? f.childForFieldName('field')?.text : null;
   const a = args(cur.childForFieldName('arguments'));
@@ -1149,6 +1077,8 @@ function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, aft
 
 // ---------------------------------------------------------------- the adapter
 
+const identifiersOf = (n: Node): string[] => identifiersIn(n, FUNC_NODES);
+
 interface SockoptCall {
   call: Node;
   callee: Node;
@@ -1191,8 +1121,6 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   };
   const ms: Matches = { ops: [], configs: [], uses: [], sockopts: [], contexts: new Map() };
   const calls: SockoptCall[] = [];
-  const functions = new Map<string, Node[]>();
-  const helperCalls: QueryMatch[] = [];
   for (const m of matches) {
     const names = new Set(m.captures.map((c) => c.name));
     if (names.has('sockopt.call')) {
@@ -1202,74 +1130,29 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
     } else if (names.has('socket.op')) ms.ops.push(m);
     else if (names.has('socket.config')) ms.configs.push(m);
     else if (names.has('socket.use')) ms.uses.push(m);
-    else if (names.has('function')) {
-      const name = cap(m, 'name')?.text;
-      const fn = cap(m, 'function');
-      if (name && fn) functions.set(name, [...(functions.get(name) ?? []), fn]);
-    } else if (names.has('helper.call')) helperCalls.push(m);
   }
-  const helpersByName = new Map<string, QueryMatch[]>();
-  for (const hm of helperCalls) {
-    const callee = cap(hm, 'callee');
-    const name = callee?.type === 'identifier' ? callee.text : callee?.childForFieldName('field')?.text;
-    if (name && functions.has(name)) helpersByName.set(name, [...(helpersByName.get(name) ?? []), hm]);
-  }
-  const out: RawCallSite[] = [];
-  const seen = new Set<number>();
-  const sockoptInside = (fn: Node) => calls.some((o) => o.call.startIndex >= fn.startIndex && o.call.endIndex <= fn.endIndex);
-  for (const sc of calls) {
-    if (seen.has(sc.call.id)) continue;
-    seen.add(sc.call.id);
-    // A call of this file's own setsockopt-named helper is analysed through the helper's body.
-    const own = sc.callee.type === 'identifier' ? functions.get(sc.callee.text) : undefined;
-    if (own && own.length === 1 && sockoptInside(own[0]!)) continue;
-    try {
-      ctx.budget = new Budget(PER_SITE_STEPS);
-      const site = analyseCall(ctx, input, ms, sc, scopeOf(ctx, sc.call), null);
-      if (site) out.push(site);
-      const fn = enclosingFunc(sc.call);
-      const fnName = fn?.type === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
-      if (!fn || !fnName || (functions.get(fnName)?.length ?? 0) !== 1 || !dependsOnParams(ctx, sc, fn)) continue;
-      for (const hm of helpersByName.get(fnName) ?? []) {
-        const hc = cap(hm, 'helper.call');
-        const callee = cap(hm, 'callee');
-        if (!hc || !callee) continue;
-        if (fn.startIndex <= hc.startIndex && hc.endIndex <= fn.endIndex) continue;
-        ctx.budget = new Budget(PER_SITE_STEPS);
-        const bound = bindParams(ctx, fn, args(cap(hm, 'args')), scopeOf(ctx, hc));
-        if (!bound) continue;
-        const w = analyseCall(ctx, input, ms, sc, bound.scope, { call: hc, callee, helper: fnName, fdArg: bound.fdArg(sc) });
-        if (w && w.value && (w.value.lo !== null || w.value.hi !== null)) out.push(w);
-        else if (w && !site) out.push(w);
-      }
-    } catch (e) {
-      // One malformed construct never hides the other call sites (PRL_STRICT=1 surfaces it, for tests).
-      if (process.env.PRL_STRICT === '1') throw e;
-    }
-  }
-  out.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
-  return out;
+  return collectCallSites<SockoptCall>({
+    calls,
+    matches,
+    calleeName: (callee) => (callee.type === 'identifier' ? callee.text : callee.childForFieldName('field')?.text),
+    enclosingNamed: (call) => {
+      const fn = enclosingFunc(call);
+      const name = fn?.type === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
+      return fn && name ? { fn, name } : null;
+    },
+    dependsOnParams: (sc, fn) => dependsOnParams(ctx, sc, fn),
+    resetBudget: () => { ctx.budget = new Budget(PER_SITE_STEPS); },
+    analyse: (sc, h) => {
+      if (!h) return analyseCall(ctx, input, ms, sc, scopeOf(ctx, sc.call), null);
+      const bound = bindParams(ctx, h.fn, h.args, scopeOf(ctx, h.call));
+      return bound ? analyseCall(ctx, input, ms, sc, bound.scope, { call: h.call, callee: h.callee, helper: h.name, fdArg: bound.fdArg(sc) }) : null;
+    },
+  });
 }
 
-function identifiersIn(n: Node): string[] {
-  const out: string[] = [];
-  walk(n, (c) => { if (c.type === 'identifier') out.push(c.text); }, FUNC_NODES);
-  return out;
-}
 
 function dependsOnParams(ctx: Ctx, sc: SockoptCall, fn: Node): boolean {
-  const scope = functionScope(ctx, fn);
-  const stack = sc.args.slice(1).flatMap((a) => identifiersIn(a));
-  const seen = new Set<string>();
-  while (stack.length && seen.size < 200) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const b = scope.names.get(id);
-    if (b?.kind === 'param') return true;
-    if (b?.kind === 'expr') stack.push(...identifiersIn(b.node));
-  }
-  return false;
+  return reachesParam(sc.args.slice(1).flatMap((a) => identifiersOf(a)), functionScope(ctx, fn).names, FUNC_NODES);
 }
 
 function bindParams(ctx: Ctx, fn: Node, callArgs: Node[], callerScope: Scope): { scope: Scope; fdArg: (sc: SockoptCall) => Node | null } | null {
@@ -1293,11 +1176,7 @@ function bindParams(ctx: Ctx, fn: Node, callArgs: Node[], callerScope: Scope): {
   };
 }
 
-interface WrapperSite {
-  call: Node;
-  callee: Node;
-  /** The helper's name (for CallSite.via). */
-  helper: string;
+interface WrapperSite extends HelperSite {
   fdArg: Node | null;
 }
 
@@ -1312,9 +1191,7 @@ function analyseCall(ctx: Ctx, input: AdapterInput, ms: Matches, sc: SockoptCall
   // At a helper call, an operand that is a parameter is shown (and judged) as the argument.
   const atCall = (n: Node): { node: Node; scope: Scope } | null => {
     const id = stripConv(n);
-    if (!wrapper || id.type !== 'identifier') return null;
-    const b = lookup(ctx, id.text, scope);
-    return b?.kind === 'expr' && b.node.startIndex >= wrapper.call.startIndex && b.node.endIndex <= wrapper.call.endIndex ? { node: b.node, scope: b.scope } : null;
+    return wrapper && id.type === 'identifier' ? argumentAt<Scope>(wrapper.call, lookup(ctx, id.text, scope)) : null;
   };
   const levelArg = atCall(a[1]);
   const optArg = atCall(a[2]);
@@ -1323,33 +1200,18 @@ function analyseCall(ctx: Ctx, input: AdapterInput, ms: Matches, sc: SockoptCall
   const level: Operand = operand(levelArg?.node ?? a[1], levelV ? Number(levelV.v) : null);
   const optname: Operand = operand(optArg?.node ?? a[2], opt.value);
   let value: DecodedValue | null = null;
+  let valueArg: { node: Node; scope: Scope } | null = null;
   if (op === 'set') {
     value = decodeValue(ctx, sc, a[3], scope, facts);
-    if (wrapper && value) value.span = spanOf(wrapper.call);
-    if (wrapper) {
-      // a fix must not rewrite the helper's body for one call: only an argument that is the value
-      const arg = atCall(a[3]);
-      if (arg) facts.valueExpr = operand(arg.node, value?.packed ?? null);
-      else delete facts.valueExpr;
-    }
+    valueArg = atCall(a[3]);
   }
-  const callNode = wrapper ? wrapper.call : sc.call;
   const socket = wrapper
     ? socketContext(ctx, ms, wrapper.call, wrapper.fdArg, scopeOf(ctx, wrapper.call))
     : socketContext(ctx, ms, sc.call, a[0], scope);
-  return {
-    file: input.file,
-    language: 'go',
-    op,
-    span: spanOf(callNode),
-    callee: wrapper ? wrapper.callee.text : sc.callee.text,
-    level,
-    optname,
-    value,
-    socket,
-    facts,
-    ...(wrapper ? { via: { helper: wrapper.helper, span: spanOf(sc.call) } } : {}),
-  };
+  return assembleSite(input.file, sc, wrapper, {
+    language: 'go', op, level, optname, value, socket, facts,
+    valueArgument: valueArg ? { node: valueArg.node, value: value?.packed ?? null } : null,
+  });
 }
 
 function decodeValue(ctx: Ctx, sc: SockoptCall, valueNode: Node, scope: Scope, facts: SyntacticFacts): DecodedValue | null {

@@ -10,24 +10,10 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, SyntacticFacts } from '../callSite';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
 import {
-  Budget,
-  IP_LOCAL_PORT_RANGE,
-  bswap16,
-  bswap32,
-  bytesOf,
-  decoded,
-  halvesOf,
-  intendedFromHalves,
-  kernelRead,
-  matchesIn,
-  operand,
-  orderLabel,
-  spanOf,
-  toNum,
-  topLevelRanges,
-  topLevelRangesWhere,
-  wrapBits,
-  type Intended,
+  args, cap, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, topLevelRangesWhere, budgeted, Budget, type ExprSyntax, shiftOrParts, shiftedBy16,
+  IP_LOCAL_PORT_RANGE, bswap16, bswap32, bytesOf, wrapBits, toNum, kernelRead, orderLabel, decoded,
+  type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr,
+  type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam,
 } from './fold';
 
 // ---------------------------------------------------------------- constants
@@ -236,10 +222,6 @@ interface Ctx {
   poisoned: Set<string>;
 }
 
-function args(n: Node | null): Node[] {
-  if (!n) return [];
-  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
 
 function positional(argList: Node[]): Node[] {
   return argList.filter((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat');
@@ -256,20 +238,6 @@ function hasSplat(argList: Node[]): boolean {
   return argList.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');
 }
 
-/** Iterative pre-order walk that does not enter the given node types (beyond the root). */
-function walk(root: Node, visit: (n: Node) => void, stopAt: readonly string[]): void {
-  const stack: Node[] = [root];
-  let guard = 0;
-  while (stack.length > 0 && guard++ < 2_000_000) {
-    const n = stack.pop()!;
-    visit(n);
-    if (n !== root && stopAt.includes(n.type)) continue;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
-    }
-  }
-}
 
 const SCOPE_NODES = ['function_definition', 'class_definition', 'lambda'];
 
@@ -292,11 +260,6 @@ function addBinding(scope: Scope, name: string, b: Binding): void {
   else scope.names.set(name, b);
 }
 
-function identifiersIn(n: Node): string[] {
-  const out: string[] = [];
-  walk(n, (c) => { if (c.type === 'identifier') out.push(c.text); }, SCOPE_NODES);
-  return out;
-}
 
 /** `socket.IP_LOCAL_PORT_RANGE` raises AttributeError on every CPython: such an assignment never happens. */
 function isMissingSocketAttr(n: Node): boolean {
@@ -343,7 +306,7 @@ function collectBindings(body: Node, scope: Scope, globalsOut: Set<string>): voi
           }
         }
         if (left.type !== 'attribute' && left.type !== 'subscript') {
-          for (const id of identifiersIn(left)) addBinding(scope, id, UNKNOWN);
+          for (const id of identifiersOf(left)) addBinding(scope, id, UNKNOWN);
         }
         return;
       }
@@ -354,7 +317,7 @@ function collectBindings(body: Node, scope: Scope, globalsOut: Set<string>): voi
       }
       case 'for_statement': {
         const left = n.childForFieldName('left');
-        if (left) for (const id of identifiersIn(left)) addBinding(scope, id, UNKNOWN);
+        if (left) for (const id of identifiersOf(left)) addBinding(scope, id, UNKNOWN);
         return;
       }
       case 'named_expression': {
@@ -363,7 +326,7 @@ function collectBindings(body: Node, scope: Scope, globalsOut: Set<string>): voi
         return;
       }
       case 'as_pattern_target':
-        for (const id of identifiersIn(n)) addBinding(scope, id, UNKNOWN);
+        for (const id of identifiersOf(n)) addBinding(scope, id, UNKNOWN);
         return;
       case 'except_clause': {
         // `except E as e`: the alias is an identifier child after `as`
@@ -519,13 +482,7 @@ function decodeEscape(e: string): string {
 }
 
 function ev(ctx: Ctx, n: Node | null, scope: Scope): PyVal | null {
-  if (!n) return null;
-  if (!ctx.budget.enter()) return null;
-  try {
-    return evInner(ctx, n, scope);
-  } finally {
-    ctx.budget.leave();
-  }
+  return n ? budgeted(ctx.budget, () => evInner(ctx, n, scope)) : null;
 }
 
 function evInt(ctx: Ctx, n: Node | null, scope: Scope): bigint | null {
@@ -876,62 +833,36 @@ function intendedOf(ctx: Ctx, node: Node, scope: Scope, depth = 0): Intended {
       if (followed) return intendedOf(ctx, followed.expr, followed.scope, depth + 1);
     }
   }
-  if (n.type === 'binary_operator') {
-    const op = n.childForFieldName('operator')?.text;
-    if (op === '|' || op === '+' || op === '^') {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      for (const [up, low] of [[l, r], [r, l]] as const) {
-        const upperOperand = up ? shiftedBy16(up) : null;
-        if (upperOperand && low) {
-          const uNode = stripNet(upperOperand);
-          const lNode = stripNet(low);
-          return intendedFromHalves(uNode.text, evInt(ctx, uNode, s), lNode.text, evInt(ctx, lNode, s));
-        }
-      }
-    }
-    const upperOnly = shiftedBy16(n);
-    if (upperOnly) {
-      const uNode = stripNet(upperOnly);
-      return intendedFromHalves(uNode.text, evInt(ctx, uNode, s), '', 0n);
-    }
+  const parts = shiftOrParts(n, PY_SYNTAX);
+  if (parts) {
+    const uNode = stripNet(parts.upper);
+    const lNode = stripNet(parts.lower);
+    const swappedBytes = /\b(hton|ntoh)[ls]\b/.test(parts.upper.text) || /\b(hton|ntoh)[ls]\b/.test(parts.lower.text);
+    return intendedFromShiftOr(uNode.text, evInt(ctx, uNode, s), lNode.text, evInt(ctx, lNode, s), swappedBytes);
+  }
+  const upperOnly = n.type === 'binary_operator' ? shiftedBy16(n, PY_SYNTAX) : null;
+  if (upperOnly) {
+    const uNode = stripNet(upperOnly);
+    return intendedFromHalves(uNode.text, evInt(ctx, uNode, s), '', 0n);
   }
   n = node;
   return halvesOf(evInt(ctx, n, s));
 }
 
-/** If n is `A << 16` or `A * 65536` (in parentheses or not), A; else null. */
-function shiftedBy16(n: Node): Node | null {
-  let cur = n;
-  while (cur.type === 'parenthesized_expression' && args(cur)[0]) cur = args(cur)[0];
-  if (cur.type !== 'binary_operator') return null;
-  const op = cur.childForFieldName('operator')?.text;
-  const l = cur.childForFieldName('left');
-  const r = cur.childForFieldName('right');
-  if (!l || !r) return null;
-  const rv = r.type === 'integer' ? parsePyInt(r.text) : null;
-  const lv = l.type === 'integer' ? parsePyInt(l.text) : null;
-  if (op === '<<' && rv === 16n) return l;
-  if (op === '*' && rv === 65536n) return l;
-  if (op === '*' && lv === 65536n) return r;
-  return null;
-}
+/** Python's expression shapes for the packing heuristics (parentheses stripped). */
+const PY_SYNTAX: ExprSyntax = {
+  binary: 'binary_operator',
+  intLiteral: 'integer',
+  parseInt: (t) => parsePyInt(t),
+  strip: (n) => {
+    let cur = n;
+    while (cur.type === 'parenthesized_expression' && args(cur)[0]) cur = args(cur)[0];
+    return cur;
+  },
+};
 
 // ---------------------------------------------------------------- option / level classification
 
-interface OptInfo {
-  value: number | null;
-  /** The call sets IP_LOCAL_PORT_RANGE (by name, or the bare number 51). */
-  isRange: boolean;
-  /** The option's name when it is a known name, for socket events. */
-  name: string | null;
-  facts: SyntacticFacts;
-  /**
-   * 51 reached through a constant whose name does not say "port range" (e.g. HOP_LIMIT = 51):
-   * at SOL_IP it still is IP_LOCAL_PORT_RANGE, at another level it is that level's option 51.
-   */
-  otherName?: boolean;
-}
 
 function classifyOpt(ctx: Ctx, n: Node, scope: Scope, depth = 0): OptInfo {
   const value = evInt(ctx, n, scope);
@@ -1093,9 +1024,6 @@ function groupsOf(sf: SocketFacts): NonNullable<SocketFacts['groups']> {
   return g;
 }
 
-function cap(m: QueryMatch, name: string): Node | null {
-  return m.captures.find((c) => c.name === name)?.node ?? null;
-}
 
 function protoOf(type: number | null, proto: number | null): SocketContext['proto'] {
   if (proto === 262) return 'mptcp';
@@ -1231,6 +1159,8 @@ function groupContext(ctx: Ctx, sf: SocketFacts, key: string): GroupContext {
 
 // ---------------------------------------------------------------- the adapter
 
+const identifiersOf = (n: Node): string[] => identifiersIn(n, SCOPE_NODES);
+
 interface SockoptCall {
   call: Node;
   callee: Node;
@@ -1268,8 +1198,6 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   const ctx: Ctx = { host: input.hostByteOrder, budget: new Budget(PER_SITE_STEPS), visiting: new Set(), module, scopes: new Map(), poisoned };
   const sf: SocketFacts = { creates: [], ops: [], sockopts: [], optMemo: new Map(), contexts: new Map() };
   const sockoptCalls: SockoptCall[] = [];
-  const functions = new Map<string, Node[]>();
-  const helperCalls: QueryMatch[] = [];
   for (const m of matches) {
     const names = new Set(m.captures.map((c) => c.name));
     if (names.has('sockopt.call')) {
@@ -1284,71 +1212,32 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
       });
     } else if (names.has('socket.op')) sf.ops.push(m);
     else if (names.has('socket.create')) sf.creates.push(m);
-    else if (names.has('function')) {
-      const name = cap(m, 'name')?.text;
-      const fn = cap(m, 'function');
-      if (name && fn) functions.set(name, [...(functions.get(name) ?? []), fn]);
-    } else if (names.has('helper.call')) helperCalls.push(m);
   }
-  const helpersByName = new Map<string, QueryMatch[]>();
-  for (const hm of helperCalls) {
-    const callee = cap(hm, 'callee');
-    const name = callee?.type === 'identifier' ? callee.text : callee?.childForFieldName('attribute')?.text;
-    if (name && functions.has(name)) helpersByName.set(name, [...(helpersByName.get(name) ?? []), hm]);
-  }
-  const out: RawCallSite[] = [];
-  const seen = new Set<number>();
-  const sockoptInside = (fn: Node) => sockoptCalls.some((o) => o.call.startIndex >= fn.startIndex && o.call.endIndex <= fn.endIndex);
-  for (const sc of sockoptCalls) {
-    if (seen.has(sc.call.id)) continue;
-    seen.add(sc.call.id);
-    // A call of this file's own setsockopt-named helper is analysed through the helper's body.
-    const own = sc.callee.type === 'identifier' ? functions.get(sc.callee.text) : undefined;
-    if (own && own.length === 1 && sockoptInside(own[0]!)) continue;
-    try {
-      ctx.budget = new Budget(PER_SITE_STEPS);
-      const site = analyseCall(ctx, input, sf, sc, scopeOf(ctx, sc.call), null);
-      if (site) out.push(site);
-      const fn = enclosingFunction(sc.call);
-      const fnName = fn?.childForFieldName('name')?.text;
-      if (fn && fnName && (functions.get(fnName)?.length ?? 0) === 1 && dependsOnParams(ctx, sc, fn)) {
-        for (const hm of helpersByName.get(fnName) ?? []) {
-          const hc = cap(hm, 'helper.call');
-          const callee = cap(hm, 'callee');
-          if (!hc || !callee || hc.id === sc.call.id) continue;
-          if (fn.startIndex <= hc.startIndex && hc.endIndex <= fn.endIndex) continue; // recursion
-          ctx.budget = new Budget(PER_SITE_STEPS);
-          const bound = bindParams(ctx, fn, callee, args(cap(hm, 'args')), scopeOf(ctx, hc));
-          if (!bound) continue;
-          const w = analyseCall(ctx, input, sf, sc, bound.scope, { call: hc, callee, helper: fnName, receiverText: bound.receiverText(sc) });
-          if (w && w.value && (w.value.lo !== null || w.value.hi !== null)) out.push(w);
-          else if (w && !site) out.push(w); // an option name that only the arguments tell
-        }
-      }
-    } catch (e) {
-      // One malformed construct never hides the other call sites (PRL_STRICT=1 surfaces it, for tests).
-      if (process.env.PRL_STRICT === '1') throw e;
-    }
-  }
-  out.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
-  return out;
+  return collectCallSites<SockoptCall>({
+    calls: sockoptCalls,
+    matches,
+    calleeName: (callee) => (callee.type === 'identifier' ? callee.text : callee.childForFieldName('attribute')?.text),
+    enclosingNamed: (call) => {
+      const fn = enclosingFunction(call);
+      const name = fn?.childForFieldName('name')?.text;
+      return fn && name ? { fn, name } : null;
+    },
+    dependsOnParams: (sc, fn) => dependsOnParams(ctx, sc, fn),
+    resetBudget: () => { ctx.budget = new Budget(PER_SITE_STEPS); },
+    analyse: (sc, h) => {
+      if (!h) return analyseCall(ctx, input, sf, sc, scopeOf(ctx, sc.call), null);
+      const bound = bindParams(ctx, h.fn, h.callee, h.args, scopeOf(ctx, h.call));
+      return bound ? analyseCall(ctx, input, sf, sc, bound.scope, { call: h.call, callee: h.callee, helper: h.name, receiverText: bound.receiverText(sc) }) : null;
+    },
+  });
 }
 
 function dependsOnParams(ctx: Ctx, sc: SockoptCall, fn: Node): boolean {
-  const scope = functionScope(ctx, fn);
-  const ids = sc.args.flatMap((a) => identifiersIn(a));
-  if (sc.receiver) ids.push(...identifiersIn(sc.receiver));
-  const seen = new Set<string>();
-  const stack = [...ids];
-  while (stack.length && seen.size < 200) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const b = scope.names.get(id);
-    if (b?.kind === 'param' && !(sc.receiver && sc.receiver.text === id && !sc.args.some((a) => identifiersIn(a).includes(id)))) return true;
-    if (b?.kind === 'expr') stack.push(...identifiersIn(b.node));
-  }
-  return false;
+  const ids = sc.args.flatMap((a) => identifiersOf(a));
+  if (sc.receiver) ids.push(...identifiersOf(sc.receiver));
+  // the receiver alone (a socket parameter) does not make a helper of lo/hi
+  const receiverOnly = (id: string) => !!sc.receiver && sc.receiver.text === id && !sc.args.some((a) => identifiersOf(a).includes(id));
+  return reachesParam(ids, functionScope(ctx, fn).names, SCOPE_NODES, (id) => !receiverOnly(id));
 }
 
 /** Bind a helper's parameters to the arguments of one call: positional, keyword, defaults. */
@@ -1385,11 +1274,7 @@ function bindParams(ctx: Ctx, fn: Node, callee: Node, callArgs: Node[], callerSc
   };
 }
 
-interface WrapperSite {
-  call: Node;
-  callee: Node;
-  /** The helper's name (for CallSite.via). */
-  helper: string;
+interface WrapperSite extends HelperSite {
   receiverText: string | null;
 }
 
@@ -1411,11 +1296,8 @@ function analyseCall(ctx: Ctx, input: AdapterInput, sf: SocketFacts, sc: Sockopt
   const levelEarly = evInt(ctx, levelNode, scope);
   if (opt.otherName && levelEarly !== null && levelEarly !== 0n) return null; // e.g. HOP_LIMIT = 51 at IPPROTO_IPV6
   // At a helper call, an operand that is a parameter is shown (and judged) as the argument.
-  const atCall = (n: Node): { node: Node; scope: Scope } | null => {
-    if (!wrapper || n.type !== 'identifier') return null;
-    const b = lookup(n.text, scope);
-    return b?.kind === 'expr' && b.node.startIndex >= wrapper.call.startIndex && b.node.endIndex <= wrapper.call.endIndex ? { node: b.node, scope: b.scope } : null;
-  };
+  const atCall = (n: Node): { node: Node; scope: Scope } | null =>
+    wrapper && n.type === 'identifier' ? argumentAt<Scope>(wrapper.call, lookup(n.text, scope)) : null;
   const levelArg = atCall(levelNode);
   const optArg = atCall(optNode);
   const facts: SyntacticFacts = wrapper ? (optArg ? { ...classifyOpt(ctx, optArg.node, optArg.scope).facts } : {}) : { ...opt.facts };
@@ -1423,34 +1305,19 @@ function analyseCall(ctx: Ctx, input: AdapterInput, sf: SocketFacts, sc: Sockopt
   const level: Operand = operand(levelArg?.node ?? levelNode, levelV === null ? null : Number(levelV));
   const optname: Operand = operand(optArg?.node ?? optNode, opt.value);
   let value: DecodedValue | null = null;
+  let valueArgument: { node: Node; value: number | null } | null = null;
   if (op === 'set') {
     const valueFacts: SyntacticFacts = {};
     value = decodeValue(ctx, a[2], a[3] ?? null, scope, valueFacts);
-    if (wrapper && value) value.span = spanOf(wrapper.call);
     if (valueFacts.pythonIntForm) facts.pythonIntForm = true;
     if (valueFacts.valueExpr) facts.valueExpr = valueFacts.valueExpr;
-    if (wrapper) {
-      // a fix must not rewrite the helper's body for one call: only an argument that is the value
-      const arg = atCall(a[2]);
-      if (arg) facts.valueExpr = operand(arg.node, value?.packed ?? null);
-      else delete facts.valueExpr;
-    }
+    const arg = atCall(a[2]);
+    // the int form keeps the Python int itself (python-int-overflow: CPython's C int range)
+    if (arg) valueArgument = { node: arg.node, value: valueFacts.pythonIntForm ? valueFacts.valueExpr?.value ?? null : value?.packed ?? null };
   }
   const callNode = wrapper ? wrapper.call : sc.call;
   const socket = socketContext(ctx, sf, wrapper ? wrapper.receiverText : receiverText, callNode, callNode);
-  return {
-    file: input.file,
-    language: 'python',
-    op,
-    span: spanOf(callNode),
-    callee: wrapper ? wrapper.callee.text : sc.callee.text,
-    level,
-    optname,
-    value,
-    socket,
-    facts,
-    ...(wrapper ? { via: { helper: wrapper.helper, span: spanOf(sc.call) } } : {}),
-  };
+  return assembleSite(input.file, sc, wrapper, { language: 'python', op, level, optname, value, socket, facts, valueArgument });
 }
 
 export const pythonAdapter: LanguageAdapter = {
