@@ -8,7 +8,8 @@ import type { CallSite, Language } from './callSite';
 import type { Config } from '../config';
 import type { LanguageAdapter, RawCallSite } from './languages/types';
 import { createParserHost, diffEdit, type GrammarName, type ParserHost, type ParserOptions } from './parser';
-import { reuseState, tryReuse, type ReuseState } from './reuse';
+import { reuseState, tryFocused, tryReuse, type ReuseState } from './reuse';
+import { pruneC } from './regions';
 import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
@@ -32,10 +33,18 @@ export interface AnalyzerOptions extends ParserOptions {
   incremental?: boolean;
   /** How many documents keep a cached tree (least recently used are dropped). Default 64. */
   cacheSize?: number;
+  /**
+   * Non-incremental only: leave out of the parse the C function definitions that cannot
+   * affect any call site (regions.ts; same call sites, same spans). Default false; the
+   * `check` CLI turns it on. PRL_PRUNE=1 forces it on (to run the test suite through it).
+   */
+  prune?: boolean;
 }
 
 export interface Analyzer {
   analyze(file: string, text: string, language: Language, config: Config): AnalysisResult;
+  /** Loads the grammars these languages need (when created with a subset of `grammars`). */
+  prepare(languages: Iterable<Language>): Promise<void>;
   /** Drops the cached tree of a closed document. */
   forget(file: string): void;
   dispose(): void;
@@ -66,6 +75,12 @@ export function languageForPath(path: string): Language | null {
       return null;
   }
 }
+
+/**
+ * Files longer than this are never pruned: the C adapter's addressPassed gives up on
+ * spans longer than 200,000 characters, and pruning shortens spans.
+ */
+const PRUNE_MAX_CHARS = 200_000;
 
 export function grammarFor(language: Language): GrammarName {
   return language === 'cpp' ? 'c' : language;
@@ -119,6 +134,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   const host: ParserHost = await createParserHost(options);
   const adapters = registeredAdapters();
   const incremental = options.incremental ?? true;
+  const prune = !incremental && (options.prune ?? process.env.PRL_PRUNE === '1');
   const cacheSize = Math.max(1, options.cacheSize ?? 64);
   const cache = new Map<string, CacheEntry>();
   const resolved = new WeakMap<Config, { config: ResolvedConfig; errors: string[] }>();
@@ -180,7 +196,10 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
         const prev = incremental ? cache.get(file) : undefined;
         const edit = prev && prev.grammar === grammar ? diffEdit(prev.text, text) : null;
         const old = prev && prev.grammar === grammar ? { tree: prev.tree, text: prev.text, edit } : null;
-        const tree = host.parse(grammar, text, old);
+        // The parsed text: the file itself, or (prune) the file with the function
+        // definitions that cannot matter erased, every kept line unchanged in place.
+        const parsed = prune && language === 'c' && text.length <= PRUNE_MAX_CHARS ? pruneC(text)?.text ?? text : text;
+        const tree = host.parse(grammar, parsed, old);
         if (prev) {
           // An incremental parse returns a new tree; the old one is ours to free.
           prev.tree.delete();
@@ -198,14 +217,22 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
               raws = again.raws;
               reuse = again.state;
               reusedOld = true;
+            } else if (language === 'c') {
+              // An edit inside a function with call sites: re-run the adapter for it alone.
+              const focused = tryFocused(edit, prev.text, text, tree, prev.raws, prev.reuse,
+                (masked) => adapter.findCallSites({ file, text: masked, language, tree, query, hostByteOrder: hbo }));
+              if (focused) {
+                raws = focused.raws;
+                reuse = focused.state;
+              }
             }
           } else if (prev && !edit && prev.raws && prev.reuse && prev.hbo === hbo && prev.language === language) {
             raws = prev.raws;
             reuse = prev.reuse;
           }
           if (!raws) {
-            raws = adapter.findCallSites({ file, text, language, tree, query, hostByteOrder: hbo });
-            if (incremental) reuse = reuseState(tree, text, raws);
+            raws = adapter.findCallSites({ file, text: parsed, language, tree, query, hostByteOrder: hbo });
+            if (incremental) reuse = reuseState(tree, text, raws, grammar);
           }
         } finally {
           if (incremental) {
@@ -221,6 +248,9 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
         const msg = e instanceof Error ? e.message : String(e);
         return { callSites: [], error: `internal error: ${msg}`, ...(configErrors ? { configErrors } : {}) };
       }
+    },
+    async prepare(languages) {
+      for (const l of new Set([...languages].map(grammarFor))) if (adapters.has(l)) await host.ensure(l);
     },
     forget: drop,
     dispose() {

@@ -19,6 +19,11 @@ export interface ParserOptions {
   wasmDir?: string;
   /** Folder holding <lang>.scm. */
   queryDir?: string;
+  /**
+   * The grammars to load up front (default: all). Others are loaded by `ensure`; the CLI
+   * loads only what the files it parses need (each grammar's wasm costs start-up time).
+   */
+  grammars?: readonly GrammarName[];
 }
 
 /** Parses never take longer than this (ms); a slower parse is abandoned (no call sites). */
@@ -94,9 +99,16 @@ function pointAt(text: string, index: number, from = 0, fromPoint: Point = { row
 export function diffEdit(oldText: string, newText: string): Edit | null {
   if (oldText === newText) return null;
   const max = Math.min(oldText.length, newText.length);
+  // Common prefix and suffix: whole chunks first (a string compare is much faster than a
+  // character loop on a large document), then character by character.
+  const CHUNK = 256;
   let p = 0;
+  while (p + CHUNK <= max && oldText.slice(p, p + CHUNK) === newText.slice(p, p + CHUNK)) p += CHUNK;
   while (p < max && oldText.charCodeAt(p) === newText.charCodeAt(p)) p++;
   let s = 0;
+  const ol = oldText.length;
+  const nl = newText.length;
+  while (s + CHUNK <= max - p && oldText.slice(ol - s - CHUNK, ol - s) === newText.slice(nl - s - CHUNK, nl - s)) s += CHUNK;
   while (
     s < max - p &&
     oldText.charCodeAt(oldText.length - 1 - s) === newText.charCodeAt(newText.length - 1 - s)
@@ -115,6 +127,10 @@ export function diffEdit(oldText: string, newText: string): Edit | null {
 }
 
 export interface ParserHost {
+  /** Loads a grammar (and compiles its query on first use) if not loaded yet. */
+  ensure(grammar: GrammarName): Promise<void>;
+  /** Whether a grammar is loaded (parse/query/languageOf need it). */
+  has(grammar: GrammarName): boolean;
   languageOf(grammar: GrammarName): Language;
   /** The compiled detection query, or null when queries/<lang>.scm is absent or does not compile. */
   query(grammar: GrammarName): Query | null;
@@ -128,21 +144,31 @@ export interface ParserHost {
   dispose(): void;
 }
 
-/** Loads the runtime and all grammars; compiles the queries. */
+/** Loads the runtime and the grammars asked for (default all); compiles each query on first use. */
 export async function createParserHost(options: ParserOptions = {}): Promise<ParserHost> {
   await initRuntime(options.wasmDir);
   const languages = new Map<GrammarName, Language>();
-  for (const g of GRAMMARS) languages.set(g, await loadLanguage(g, options.wasmDir));
+  const ensure = async (g: GrammarName) => {
+    if (!languages.has(g)) languages.set(g, await loadLanguage(g, options.wasmDir));
+  };
+  for (const g of options.grammars ?? GRAMMARS) await ensure(g);
   const queryDir = locateQueryDir(options.queryDir);
   const queries = new Map<GrammarName, Query | null>();
   const queryErrors = new Map<GrammarName, string>();
   const parsers = new Map<GrammarName, Parser>();
-  for (const g of GRAMMARS) {
+  const languageOf = (g: GrammarName): Language => {
+    const l = languages.get(g);
+    if (!l) throw new Error(`grammar ${g} not loaded`);
+    return l;
+  };
+  const compile = (g: GrammarName): Query | null => {
+    if (queries.has(g)) return queries.get(g)!;
+    if (!languages.has(g)) return null;
     const file = join(queryDir, `${g}.scm`);
     if (!existsSync(file)) {
       queries.set(g, null);
       queryErrors.set(g, `missing ${file}`);
-      continue;
+      return null;
     }
     try {
       queries.set(g, new Query(languages.get(g)!, readFileSync(file, 'utf8')));
@@ -150,21 +176,24 @@ export async function createParserHost(options: ParserOptions = {}): Promise<Par
       queries.set(g, null);
       queryErrors.set(g, `${file}: ${(e as Error).message || String(e)}`);
     }
-  }
+    return queries.get(g)!;
+  };
   let disposed = false;
   const parserFor = (g: GrammarName): Parser => {
     let p = parsers.get(g);
     if (!p) {
       p = new Parser();
-      p.setLanguage(languages.get(g)!);
+      p.setLanguage(languageOf(g));
       parsers.set(g, p);
     }
     return p;
   };
   return {
-    languageOf: (g) => languages.get(g)!,
-    query: (g) => queries.get(g) ?? null,
-    queryError: (g) => queryErrors.get(g) ?? null,
+    ensure,
+    has: (g) => languages.has(g),
+    languageOf,
+    query: (g) => (disposed ? null : compile(g)),
+    queryError: (g) => queryErrors.get(g) ?? (languages.has(g) ? null : `grammar ${g} not loaded`),
     parse(g, text, old) {
       if (disposed) throw new Error('parser host disposed');
       const parser = parserFor(g);

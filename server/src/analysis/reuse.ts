@@ -19,8 +19,22 @@ const FUNCTION_ITEMS: Record<GrammarName, Set<string>> = {
 export interface ReuseState {
   /** Offsets [start, end) of the top-level items that hold a call site (or a helper it goes through). */
   items: [number, number][];
-  /** Every identifier-like word in those items. */
+  /**
+   * Every identifier-like word in those items, and in every top-level item that is not a
+   * function (macros, globals, enums...): a call site can reach a name through a macro or
+   * a global's initializer without naming it itself.
+   */
   words: Set<string>;
+  /** The words of the top-level items that are not functions (with `grammar`). */
+  topWords?: Set<string>;
+  /** The names of the top-level macros among them. */
+  macros?: Set<string>;
+  /**
+   * C: the names top-level declarations may declare as variables (every word of their
+   * declarators, and every word of anything at top level that is not a declaration,
+   * function, macro, type or comment).
+   */
+  topVars?: Set<string>;
 }
 
 /** The child of the root that contains [start, end), or null. */
@@ -36,11 +50,43 @@ function topItem(tree: Tree, start: number, end: number): Node | null {
   return null;
 }
 
-export function reuseState(tree: Tree, text: string, raws: RawCallSite[]): ReuseState {
+export function reuseState(
+  tree: Tree, text: string, raws: RawCallSite[], grammar?: GrammarName,
+  top?: { topWords: Set<string>; macros: Set<string>; topVars: Set<string> },
+): ReuseState {
   const items: [number, number][] = [];
-  const words = new Set<string>();
+  const words = new Set<string>(top?.topWords);
+  const topWords = top?.topWords ?? (grammar ? new Set<string>() : undefined);
+  const macros = top?.macros ?? (grammar ? new Set<string>() : undefined);
+  const topVars = top?.topVars ?? (grammar ? new Set<string>() : undefined);
+  const addWords = (into: Set<string>, t: string) => { for (const w of t.match(/\b[A-Za-z_]\w*/g) ?? []) into.add(w); };
+  if (grammar && !top) {
+    const fns = FUNCTION_ITEMS[grammar];
+    const cursor = tree.rootNode.walk();
+    try {
+      if (cursor.gotoFirstChild()) {
+        do {
+          const t = cursor.nodeType;
+          if (fns.has(t)) continue;
+          const slice = text.slice(cursor.startIndex, cursor.endIndex);
+          for (const w of slice.match(/[A-Za-z_]\w*/g) ?? []) { words.add(w); topWords!.add(w); }
+          if (t === 'preproc_def' || t === 'preproc_function_def') {
+            const m = /^#\s*define\s+([A-Za-z_]\w*)/.exec(slice);
+            if (m) macros!.add(m[1]!);
+          } else if (t === 'declaration') {
+            for (const d of cursor.currentNode.childrenForFieldName('declarator')) if (d) addWords(topVars!, d.text);
+          } else if (!/^(comment|preproc_include|preproc_call|type_definition|struct_specifier|union_specifier|enum_specifier)$/.test(t) &&
+            !(t === 'expression_statement' && slice.trim() === ';')) {
+            addWords(topVars!, slice);
+          }
+        } while (cursor.gotoNextSibling());
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
   const lineStarts: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const offset = (line: number, col: number) => (lineStarts[line] ?? text.length) + col;
   const add = (s: Span) => {
     const a = offset(s.line, s.column);
@@ -54,7 +100,7 @@ export function reuseState(tree: Tree, text: string, raws: RawCallSite[]): Reuse
     add(r.span);
     if (r.via) add(r.via.span);
   }
-  return { items, words };
+  return { items, words, ...(topWords ? { topWords, macros, topVars } : {}) };
 }
 
 function lineRange(text: string, start: number, end: number): string {
@@ -103,8 +149,110 @@ export function tryReuse(
     state: {
       items: state.items.map(([a, b]) => (a >= edit.oldEndIndex ? [a + delta, b + delta] : [a, b]) as [number, number]),
       words: state.words,
+      ...(state.topWords ? { topWords: state.topWords, macros: state.macros, topVars: state.topVars } : {}),
     },
   };
+}
+
+const escapeName = (name: string) => name.replace(/[$]/g, '\\$');
+
+/** Is `name` the name of a function defined in this file (C)? */
+function definedFunction(tree: Tree, text: string, name: string): boolean {
+  const re = new RegExp(`\\b${escapeName(name)}\\s*\\(`, 'g');
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = re.exec(text))) {
+    if (++guard > 5000) return true;
+    const id = tree.rootNode.descendantForIndex(m.index, m.index + name.length);
+    if (id?.type === 'identifier' && id.parent?.type === 'function_declarator') return true;
+  }
+  return false;
+}
+
+/** The name a C function definition declares. */
+function functionName(fn: Node): string | null {
+  let d: Node | null = fn.childForFieldName('declarator');
+  for (let i = 0; d && d.type !== 'function_declarator' && i < 16; i++) d = d.childForFieldName('declarator');
+  let n: Node | null = d?.childForFieldName('declarator') ?? null;
+  for (let i = 0; n && n.type !== 'identifier' && i < 16; i++) n = n.type === 'parenthesized_declarator' ? n.namedChild(0) : n.childForFieldName('declarator');
+  return n?.type === 'identifier' ? n.text : null;
+}
+
+/**
+ * C: after an edit inside a function that holds call sites, re-runs the adapter for that
+ * function only and keeps every other call site (shifted). Only when the edit cannot reach
+ * another call site: it writes no directive, uses no name declared at top level (other
+ * than a macro), no function of this file, and the function is called from nowhere (not a
+ * helper or value function). The adapter still sees the whole tree; it is only kept from
+ * looking at the other functions' *sockopt* calls, by masking those words in the text it
+ * is given (same length, same tree). `run` runs the adapter over that text.
+ */
+export function tryFocused(
+  edit: Edit, oldText: string, newText: string, tree: Tree, raws: RawCallSite[], state: ReuseState,
+  run: (text: string) => RawCallSite[],
+): { raws: RawCallSite[]; state: ReuseState } | null {
+  const top = state.topWords;
+  const macros = state.macros;
+  const vars = state.topVars;
+  if (!top || !macros || !vars) return null;
+  const item = topItem(tree, edit.startIndex, Math.max(edit.startIndex, edit.newEndIndex));
+  if (!item || item.type !== 'function_definition') return null;
+  const delta = edit.newEndIndex - edit.oldEndIndex;
+  const start = item.startIndex;
+  const end = item.endIndex;
+  if (edit.startIndex < start || edit.newEndIndex > end) return null;
+  // The same function before the edit, holding call sites.
+  if (!state.items.some(([a, b]) => a === start && b === end - delta)) return null;
+  const name = functionName(item);
+  if (!name) return null;
+  const isDefined = new Map<string, boolean>();
+  const defined = (w: string) => {
+    let d = isDefined.get(w);
+    if (d === undefined) { d = definedFunction(tree, newText, w); isDefined.set(w, d); }
+    return d;
+  };
+  let locals: Set<string> | null = null;
+  for (const region of [lineRange(oldText, edit.startIndex, edit.oldEndIndex), lineRange(newText, edit.startIndex, edit.newEndIndex)]) {
+    if (/#|port-range-lens/.test(region)) return null;
+    for (const w of region.match(/[A-Za-z_]\w*/g) ?? []) {
+      if (KEYWORDS.has(w) || macros.has(w)) continue;
+      locals ??= localNames('c', item);
+      if (locals.has(w)) continue;
+      if (vars.has(w) || defined(w)) return null;
+    }
+  }
+  // Not a helper or value function: its name appears nowhere else.
+  const nameRe = new RegExp(`\\b${escapeName(name)}\\b`, 'g');
+  let m: RegExpExecArray | null;
+  while ((m = nameRe.exec(newText))) if (m.index < start || m.index >= end) return null;
+  const fnText = newText.slice(start, end);
+  const fnWords = new Set(fnText.match(/[A-Za-z_]\w*/g) ?? []);
+  // Names with "sockopt" it uses are masked elsewhere: they must not be this file's own.
+  for (const w of fnWords) if (/sockopt/i.test(w) && (vars.has(w) || macros.has(w) || defined(w))) return null;
+  // Call-site functions it calls (helpers) stay visible; every other *sockopt* is masked.
+  const visible: [number, number][] = [[start, end]];
+  for (const [a0, b0] of state.items) {
+    const [a, b] = a0 >= edit.oldEndIndex ? [a0 + delta, b0 + delta] : [a0, b0];
+    if (a === start) continue;
+    const it = topItem(tree, a, Math.min(b, a + 1));
+    const n = it?.type === 'function_definition' ? functionName(it) : null;
+    if (!n || fnWords.has(n)) visible.push([a, b]);
+  }
+  const masked = newText.replace(/sockopt/gi, (s: string, at: number) =>
+    visible.some(([a, b]) => at >= a && at < b) ? s : `X${s.slice(1)}`);
+  const fresh = run(masked);
+  const startRow = item.startPosition.row;
+  const endRow = item.endPosition.row;
+  const lineDelta = edit.newEndPosition.row - edit.oldEndPosition.row;
+  const oldEndRow = endRow - lineDelta;
+  const afterRow = edit.oldEndPosition.row;
+  const kept = raws
+    .filter((r) => r.span.line < startRow || r.span.line > oldEndRow)
+    .map((r) => (lineDelta === 0 ? r : shiftSpans(r, afterRow, lineDelta)));
+  const inside = fresh.filter((r) => r.span.line >= startRow && r.span.line <= endRow);
+  const merged = [...kept, ...inside].sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+  // Top-level items other than functions are untouched: their words stay as they were.
+  return { raws: merged, state: reuseState(tree, newText, merged, 'c', { topWords: top, macros, topVars: vars }) };
 }
 
 const KEYWORDS = new Set((

@@ -3,10 +3,14 @@
  * IP_LOCAL_PORT_RANGE call site like a compiler (text), as one JSON object, or as SARIF 2.1.0.
  * Exit 0 = nothing at the --fail-on level, 1 = findings, 2 = usage or I/O error.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { AnalysisResult } from '../analysis/index';
+import { CHECK_WORKER_ROLE, CLAIM_FREE, CLAIM_MAIN, CLAIM_WORKER, type CheckJob, type CheckWorkerData, type CheckWorkerMessage } from './checkWorker';
 import { createAnalyzer, languageForPath, mayContainCallSite, type Analyzer } from '../analysis/index';
-import type { CallSite, Severity } from '../analysis/callSite';
+import type { CallSite, Language, Severity } from '../analysis/callSite';
 import { DEFAULT_CONFIG, type Config } from '../config';
 import { resolveConfig, ConfigError } from '../configResolve';
 import { toSarif } from './sarif';
@@ -84,7 +88,8 @@ function parseCheckArgs(argv: string[]): CheckOptions | 'help' {
 
 interface Collected {
   files: string[];
-  notes: { file: string; reason: string }[];
+  /** `before`: the index of the file this note comes before in walk order. */
+  notes: { file: string; reason: string; before?: number }[];
   ioErrors: { file: string; reason: string }[];
 }
 
@@ -93,11 +98,39 @@ export function looksBinary(buf: Buffer): boolean {
   return buf.subarray(0, 8000).includes(0);
 }
 
+/** Files of a directory in name order, without a stat per file (the entry says its type). */
 function collect(paths: string[]): Collected {
   const out: Collected = { files: [], notes: [], ioErrors: [] };
-  const seen = new Set<string>();
+  // Only needed when the same file can be reached twice: several paths, or a symbolic link.
+  const seen = paths.length > 1 ? new Set<string>() : null;
+  const note = (file: string, reason: string) => out.notes.push({ file, reason, before: out.files.length });
+  const visitDir = (p: string, depth: number) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(p, { withFileTypes: true });
+    } catch (e) {
+      out.ioErrors.push({ file: p, reason: (e as Error).message });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const child = join(p, e.name);
+      if (depth + 1 > 64) { note(child, 'directory nesting deeper than 64 levels: skipped'); continue; }
+      if (e.isDirectory()) visitDir(child, depth + 1);
+      else if (e.isFile()) {
+        if (!languageForPath(child)) continue;
+        if (seen) {
+          const abs = resolve(child);
+          if (seen.has(abs)) continue;
+          seen.add(abs);
+        }
+        out.files.push(child);
+      } else visit(child, false, depth + 1); // a symbolic link (followed) or something else
+    }
+  };
   const visit = (p: string, explicit: boolean, depth: number) => {
-    if (depth > 64) { out.notes.push({ file: p, reason: 'directory nesting deeper than 64 levels: skipped' }); return; }
+    if (depth > 64) { note(p, 'directory nesting deeper than 64 levels: skipped'); return; }
     let st;
     try {
       st = statSync(p);
@@ -105,33 +138,71 @@ function collect(paths: string[]): Collected {
       out.ioErrors.push({ file: p, reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message });
       return;
     }
-    if (st.isDirectory()) {
-      let names: string[];
-      try {
-        names = readdirSync(p).sort();
-      } catch (e) {
-        out.ioErrors.push({ file: p, reason: (e as Error).message });
-        return;
-      }
-      for (const n of names) {
-        if (SKIP_DIRS.has(n)) continue;
-        visit(join(p, n), false, depth + 1);
-      }
-      return;
-    }
+    if (st.isDirectory()) { visitDir(p, depth); return; }
     if (!st.isFile()) return;
-    const abs = resolve(p);
-    if (seen.has(abs)) return;
-    seen.add(abs);
     if (!languageForPath(p)) {
-      if (explicit) out.notes.push({ file: p, reason: 'not a C/C++, Python or Go file: skipped' });
+      if (explicit) note(p, 'not a C/C++, Python or Go file: skipped');
       return;
     }
-    if (st.size > MAX_FILE_BYTES) { out.notes.push({ file: p, reason: `larger than 5 MB (${st.size} bytes): skipped` }); return; }
+    if (seen) {
+      const abs = resolve(p);
+      if (seen.has(abs)) return;
+      seen.add(abs);
+    }
     out.files.push(p);
   };
   for (const p of paths) visit(p, true, 0);
   return out;
+}
+
+/** One buffer re-used for every read: most source files are small. */
+let readBuf = Buffer.allocUnsafe(256 * 1024);
+
+/**
+ * Reads a file with one open and as few reads as it takes (no stat unless it is large).
+ * Returns the bytes (a view of a shared buffer: copy before keeping), 'large' with its
+ * size when it is over the limit, or throws the I/O error.
+ */
+function readSource(file: string): Buffer | { large: number } {
+  const fd = openSync(file, 'r');
+  try {
+    let len = 0;
+    for (;;) {
+      if (len === readBuf.length) {
+        const size = fstatSync(fd).size;
+        if (size > MAX_FILE_BYTES) return { large: size };
+        const bigger = Buffer.allocUnsafe(Math.max(readBuf.length * 2, size + 1));
+        readBuf.copy(bigger, 0, 0, len);
+        readBuf = bigger;
+      }
+      const want = readBuf.length - len;
+      const n = readSync(fd, readBuf, len, want, null);
+      len += n;
+      if (len > MAX_FILE_BYTES) return { large: fstatSync(fd).size };
+      // A regular file reads short only at its end: no second call to see 0.
+      if (n < want) break;
+    }
+    return readBuf.subarray(0, len);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** "sockopt" in any letter case (the same test as mayContainCallSite), on the bytes. */
+function bytesMayContainCallSite(buf: Buffer): boolean {
+  // Every call site names a *sockopt* function: find "kopt"/"KOPT"/... cheaply via the
+  // letter 'k' or 'K', then compare the 7 bytes around it case-insensitively.
+  for (const k of [0x6b, 0x4b]) {
+    let i = buf.indexOf(k, 3);
+    while (i >= 0 && i + 3 < buf.length) {
+      if (
+        (buf[i - 3]! | 0x20) === 0x73 && (buf[i - 2]! | 0x20) === 0x6f && (buf[i - 1]! | 0x20) === 0x63 &&
+        (buf[i + 1]! | 0x20) === 0x6f && (buf[i + 2]! | 0x20) === 0x70 && (buf[i + 3]! | 0x20) === 0x74
+      ) return true;
+      i = buf.indexOf(k, i + 1);
+    }
+  }
+  return false;
 }
 
 function rangeText(lo: number, hi: number): string {
@@ -168,6 +239,93 @@ function jsonCallSite(c: CallSite, display: string) {
   };
 }
 
+/**
+ * The optional second analysis thread (dist/checkWorker.js, beside the bundle): off unless
+ * PRL_CHECK_THREADS=2. Measured on a 2-core machine it does not pay off: one `check`
+ * process already keeps ~1.4 cores busy (V8 compiles and collects garbage on background
+ * threads), and a second isolate must load and warm up the parser and the analyzer again.
+ * With PRL_CHECK_THREADS=2 it starts once HELPER_THRESHOLD files need parsing.
+ */
+const HELPER_THRESHOLD = 24;
+
+class CheckHelper {
+  private worker: Worker | null = null;
+  private claims: Int32Array | null = null;
+  /** The first job posted to the helper (earlier ones are this thread's). */
+  private start = Infinity;
+  private taken: number[] = [];
+  private got = new Map<number, AnalysisResult>();
+  private answered = new Set<number>();
+  private dead = false;
+  private wake: (() => void) | null = null;
+  private readonly mode = process.env.PRL_CHECK_THREADS;
+
+  constructor(private readonly config: Config) {}
+
+  offer(job: CheckJob): void {
+    if (this.dead) return;
+    if (!this.worker) {
+      if (this.mode !== '2' || job.index < HELPER_THRESHOLD || availableParallelism() < 2) return;
+      const script = join(__dirname, 'checkWorker.js');
+      if (!existsSync(script)) { this.dead = true; return; }
+      try {
+        this.claims = new Int32Array(new SharedArrayBuffer(4 * 1_048_576));
+        const data: CheckWorkerData = { role: CHECK_WORKER_ROLE, claims: this.claims, config: this.config };
+        this.worker = new Worker(script, { workerData: data });
+      } catch {
+        this.dead = true;
+        return;
+      }
+      this.worker.on('message', (m: CheckWorkerMessage) => {
+        if ('fatal' in m) { this.stop(); return; }
+        this.answered.add(m.index);
+        if ('result' in m) this.got.set(m.index, m.result);
+        this.check();
+      });
+      this.worker.on('error', () => this.stop());
+      this.worker.on('exit', () => this.stop());
+      this.start = job.index;
+    }
+    if (job.index < this.claims!.length) this.worker.postMessage(job);
+  }
+
+  /** Takes job i for this thread; false when the helper has it. */
+  claim(i: number): boolean {
+    if (!this.claims || i < this.start || i >= this.claims.length) return true;
+    if (Atomics.compareExchange(this.claims, i, CLAIM_FREE, CLAIM_MAIN) !== CLAIM_WORKER) return true;
+    this.taken.push(i);
+    return false;
+  }
+
+  /** The helper's results once every job it took is answered (or it died: the rest are redone here). */
+  async results(): Promise<Map<number, AnalysisResult>> {
+    if (this.worker && !this.dead && this.taken.length) {
+      await new Promise<void>((resolve) => { this.wake = resolve; this.check(); });
+    }
+    return this.got;
+  }
+
+  private check(): void {
+    if (this.wake && (this.dead || this.taken.every((i) => this.answered.has(i)))) {
+      const w = this.wake;
+      this.wake = null;
+      w();
+    }
+  }
+
+  private stop(): void {
+    this.dead = true;
+    this.check();
+  }
+
+  close(): void {
+    this.dead = true;
+    const w = this.worker;
+    this.worker = null;
+    if (w) void w.terminate();
+  }
+}
+
 export async function runCheck(argv: string[]): Promise<number> {
   let opts: CheckOptions | 'help';
   try {
@@ -188,45 +346,92 @@ export async function runCheck(argv: string[]): Promise<number> {
   }
   const cwd = process.cwd();
   const { files, notes, ioErrors } = collect(opts.paths);
-  let analyzer: Analyzer;
-  try {
-    analyzer = await createAnalyzer({ incremental: false });
-  } catch (e) {
-    process.stderr.write(`port-range-lens check: cannot load the parser: ${(e as Error).message}\n`);
-    return 2;
-  }
+  // The parser is loaded only when a file needs it, with only the grammars needed.
+  let analyzer: Analyzer | null = null;
+  const analyzerFor = async (language: Language): Promise<Analyzer> => {
+    analyzer ??= await createAnalyzer({ incremental: false, prune: true, grammars: [] });
+    await analyzer.prepare([language]);
+    return analyzer;
+  };
   const progress = createProgress(files.length, 'checking', {
     enabled: opts.progress && progressWanted(opts.format) && files.length >= 200,
   });
   const sites: { site: CallSite; display: string }[] = [];
   const texts = new Map<string, string[]>();
   const analysisErrors: { file: string; reason: string }[] = [];
+  const readErrors: { file: string; reason: string }[] = [];
+  const binaryNotes: { file: string; reason: string }[] = [];
   let binaries = 0;
+  let large = 0;
+  const jobs: CheckJob[] = [];
+  const helper = new CheckHelper(opts.config);
   try {
-    files.forEach((file) => {
+    // 1. Walk order: read each file once; keep those that may hold a call site (and post
+    //    them to the helper thread, when there is one).
+    for (const [index, file] of files.entries()) {
       progress.tick();
-      let buf: Buffer;
+      let buf: Buffer | { large: number };
       try {
-        buf = readFileSync(file);
+        buf = readSource(file);
       } catch (e) {
-        ioErrors.push({ file, reason: (e as Error).message });
-        return;
+        // Unreadable: still skipped with a note when it is too large anyway (stat needs no read permission).
+        let size = -1;
+        try { size = statSync(file).size; } catch { /* the read error is the one to report */ }
+        if (size > MAX_FILE_BYTES) buf = { large: size };
+        else { readErrors.push({ file, reason: (e as Error).message }); continue; }
       }
-      if (looksBinary(buf)) { notes.push({ file, reason: 'binary file: skipped' }); binaries++; return; }
-      // Most files cannot contain a call site: look for the bytes before decoding or parsing.
-      if (buf.indexOf('sockopt') < 0 && buf.indexOf('SOCKOPT') < 0 && buf.indexOf('Sockopt') < 0) return;
+      if (!Buffer.isBuffer(buf)) {
+        notes.push({ file, reason: `larger than 5 MB (${buf.large} bytes): skipped`, before: index });
+        large++;
+        continue;
+      }
+      if (looksBinary(buf)) { binaryNotes.push({ file, reason: 'binary file: skipped' }); binaries++; continue; }
+      // Most files cannot contain a call site: look at the bytes before decoding or parsing.
+      if (!bytesMayContainCallSite(buf)) continue;
       const text = buf.toString('utf8');
-      if (!mayContainCallSite(text)) return;
-      const r = analyzer.analyze(file, text, languageForPath(file)!, opts.config);
-      if (r.error) analysisErrors.push({ file, reason: r.error });
-      if (r.callSites.length) texts.set(file, text.split('\n'));
-      const display = relative(cwd, file) || file;
+      if (!mayContainCallSite(text)) continue;
+      const job: CheckJob = { index: jobs.length, file, text, language: languageForPath(file)! };
+      jobs.push(job);
+      helper.offer(job);
+    }
+    // 2. This thread analyses from the back what the helper has not taken, then collects
+    //    the helper's results (and redoes any it could not finish).
+    const results: (AnalysisResult | undefined)[] = new Array(jobs.length);
+    const analyzeHere = async (job: CheckJob): Promise<boolean> => {
+      let a: Analyzer;
+      try {
+        a = await analyzerFor(job.language);
+      } catch (e) {
+        process.stderr.write(`port-range-lens check: cannot load the parser: ${(e as Error).message}\n`);
+        return false;
+      }
+      results[job.index] = a.analyze(job.file, job.text, job.language, opts.config);
+      return true;
+    };
+    for (let i = jobs.length - 1; i >= 0; i--) {
+      if (!helper.claim(i)) continue;
+      if (!(await analyzeHere(jobs[i]!))) return 2;
+    }
+    for (const [i, r] of await helper.results()) results[i] = r;
+    for (const job of jobs) if (!results[job.index] && !(await analyzeHere(job))) return 2;
+    for (const job of jobs) {
+      const r = results[job.index]!;
+      if (r.error) analysisErrors.push({ file: job.file, reason: r.error });
+      if (r.callSites.length) texts.set(job.file, job.text.split('\n'));
+      const display = relative(cwd, job.file) || job.file;
       for (const s of r.callSites) sites.push({ site: s, display });
-    });
+    }
   } finally {
     progress.done();
-    analyzer.dispose();
+    helper.close();
+    (analyzer as Analyzer | null)?.dispose();
   }
+  // Same order as a stat-first walk: size notes with the walk's notes, then binaries; stat errors, then read errors.
+  notes.sort((a, b) => a.before! - b.before!); // stable: walk notes before a size note of the same file
+  for (const n of notes) delete n.before;
+  notes.push(...binaryNotes);
+  ioErrors.push(...readErrors);
+  const checked = files.length - large;
 
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   const byCode: Record<string, number> = {};
@@ -243,7 +448,7 @@ export async function runCheck(argv: string[]): Promise<number> {
       version: 1,
       callSites: sites.map(({ site, display }) => jsonCallSite(site, display)),
       summary: {
-        files: files.length - binaries,
+        files: checked - binaries,
         callSites: sites.length,
         diagnostics: counts,
         byCode,
@@ -268,7 +473,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     for (const n of notes) lines.push(`${relative(cwd, n.file) || n.file}: note: ${n.reason}`);
     const total = counts.error + counts.warning + counts.information + counts.hint;
     lines.push(
-      `${sites.length} call site${sites.length === 1 ? '' : 's'} in ${files.length - binaries} file${files.length - binaries === 1 ? '' : 's'}: ` +
+      `${sites.length} call site${sites.length === 1 ? '' : 's'} in ${checked - binaries} file${checked - binaries === 1 ? '' : 's'}: ` +
       `${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ` +
       `${counts.information} information, ${counts.hint} hint${counts.hint === 1 ? '' : 's'}` + (total === 0 ? '' : ''),
     );
