@@ -24,8 +24,6 @@ const node = {
 const entries = [
   { in: 'server/src/cli.ts', out: 'dist/cli.js', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
   { in: 'server/src/server.ts', out: 'dist/server.js', opts: node },
-  // check's optional second analysis thread (dist/cli.js starts it when PRL_CHECK_THREADS=2).
-  { in: 'server/src/cli/checkWorker.ts', out: 'dist/checkWorker.js', opts: node },
   { in: 'client/src/extension.ts', out: 'dist/extension.js', opts: { ...node, external: ['vscode'] } },
   {
     in: 'client/src/webview/main.ts',

@@ -14,8 +14,9 @@ function step(title, cmd, args, { allowExit = [0] } = {}) {
 }
 
 step('Build', process.execPath, ['scripts/build.mjs']);
-// `check` exits 1 when it finds errors: the examples are written to show every diagnostic.
-step('Check the bundled examples', process.execPath, ['dist/cli.js', 'check', 'examples', '--fail-on', 'never']);
+// `check` exits 1 when it finds errors: the examples are written to show every diagnostic;
+// --list prints the correct calls too ("ok" lines with their decoded range).
+step('Check the bundled examples', process.execPath, ['dist/cli.js', 'check', 'examples', '--list', '--fail-on', 'never']);
 step('Simulate one socket: 512-port range, TCP connect to one destination until exhaustion', process.execPath, [
   'dist/cli.js', 'simulate', '--proto', 'tcp', '--op', 'connect', '--range', '40000-40511',
   '--netns-range', '32768-60999', '--count', 'exhaust', '--dst', '127.0.0.1:5000', '--kernel', '6.18', '--seed', '1',

@@ -53,6 +53,52 @@ test('text output: compiler-style lines with the decoded range, exit 1 on errors
   assert.match(r.out, /3 call sites in 2 files: 1 error, 1 warning/);
 });
 
+test('--list adds an ok line per call site without a finding, in line order; json ignores it', () => {
+  const d = tree();
+  const col = GOOD.split('\n')[1]!.indexOf('setsockopt') + 1;
+  const ok = `good.c:2:${col}: ok setsockopt IP_LOCAL_PORT_RANGE: lo=40000 hi=40511 · 512 ports, effective 40000-40511 (socket)`;
+  const plain = check(['.'], d);
+  const listed = check(['--list', '.'], d);
+  assert.equal(listed.code, plain.code, listed.err);
+  assert.ok(!plain.out.includes(': ok '), plain.out);
+  const lines = listed.out.split('\n');
+  assert.ok(lines.includes(ok), listed.out);
+  // Exactly the findings of the plain run, plus the ok lines.
+  assert.equal(lines.filter((l) => !l.includes(': ok ')).join('\n'), plain.out);
+  assert.equal(lines.filter((l) => l.includes(': ok ')).length, 1);
+
+  // Interleaved with the findings of the same file, by line; getsockopt and unknown values.
+  const m = mkdtempSync(join(tmpdir(), 'prl-check-'));
+  writeFileSync(join(m, 'm.c'), [
+    'void f(int fd, uint32_t x) {',
+    '  uint32_t v = (40511u << 16) | 40000u;',
+    '  setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 2);',
+    '  setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &x, sizeof x);',
+    '  socklen_t n = sizeof v;',
+    '  getsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, &n);',
+    '  uint32_t w = (20999u << 16) | 20000u;',
+    '  setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &w, 4);',
+    '}',
+    '',
+  ].join('\n'));
+  const r = check(['--list', '--fail-on', 'never', 'm.c'], m);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.out.trimEnd().split('\n').map((l) => l.replace(/^(m\.c:\d+:\d+: \S+(?: [a-z-]+:)?).*$/, '$1')), [
+    'm.c:3:51: error bad-optlen:',
+    'm.c:4:3: ok',
+    'm.c:6:3: ok',
+    'm.c:8:47: warning outside-netns-range:',
+    '4 call sites in 1 file: 1 error, 1 warning, 0 information, 0 hints',
+  ]);
+  assert.match(r.out, /^m\.c:4:3: ok setsockopt IP_LOCAL_PORT_RANGE: value not statically known$/m);
+  assert.match(r.out, /^m\.c:6:3: ok getsockopt IP_LOCAL_PORT_RANGE: reads the raw stored value$/m);
+
+  // json and sarif already carry every call site: --list changes nothing there.
+  for (const format of ['json', 'sarif']) {
+    assert.equal(check(['--list', '--format', format, '.'], d).out, check(['--format', format, '.'], d).out);
+  }
+});
+
 test('--fail-on decides the exit status', () => {
   const d = tree();
   assert.equal(check(['good.c'], d).code, 0);

@@ -3,12 +3,8 @@
  * IP_LOCAL_PORT_RANGE call site like a compiler (text), as one JSON object, or as SARIF 2.1.0.
  * Exit 0 = nothing at the --fail-on level, 1 = findings, 2 = usage or I/O error.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import type { AnalysisResult } from '../analysis/index';
-import { CHECK_WORKER_ROLE, CLAIM_FREE, CLAIM_MAIN, CLAIM_WORKER, type CheckJob, type CheckWorkerData, type CheckWorkerMessage } from './checkWorker';
 import { createAnalyzer, languageForPath, mayContainCallSite, type Analyzer } from '../analysis/index';
 import type { CallSite, Language, Severity } from '../analysis/callSite';
 import { DEFAULT_CONFIG, type Config } from '../config';
@@ -16,6 +12,7 @@ import { resolveConfig, ConfigError } from '../configResolve';
 import { toSarif } from './sarif';
 import { UsageError, bool, parseArgs, str, type FlagSpec } from './args';
 import { createProgress, progressWanted } from './progress';
+import { portsText } from '../features/summary';
 
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -34,6 +31,8 @@ options:
   --host-byte-order little|big  (default little)
   --small-range N             small-range threshold in usable ports (default 64)
   --fail-on error|warning|never  exit 1 when a finding at this level exists (default error)
+  --list                      text: also print every call site without a finding, with its
+                              decoded range ("ok" lines; json and sarif list every call site anyway)
   --no-progress               never draw the progress bar
   -h, --help                  this help
 
@@ -46,6 +45,7 @@ interface CheckOptions {
   failOn: 'error' | 'warning' | 'never';
   config: Config;
   progress: boolean;
+  list: boolean;
 }
 
 const FLAGS: FlagSpec[] = [
@@ -57,6 +57,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'host-byte-order', type: 'string', choices: ['little', 'big'] },
   { name: 'small-range', type: 'string' },
   { name: 'no-progress', type: 'boolean' },
+  { name: 'list', type: 'boolean' },
   { name: 'help', type: 'boolean', short: 'h' },
 ];
 
@@ -83,6 +84,7 @@ function parseCheckArgs(argv: string[]): CheckOptions | 'help' {
     failOn: (str(p, 'fail-on') ?? 'error') as CheckOptions['failOn'],
     config,
     progress: !bool(p, 'no-progress'),
+    list: bool(p, 'list'),
   };
 }
 
@@ -218,6 +220,22 @@ function decodedSuffix(c: CallSite): string {
   return parts.length ? ` [${parts.join(', ')}]` : '';
 }
 
+/**
+ * The --list line of a call site without a finding: what it asks for, in the same words as
+ * a finding's suffix, e.g. `ok setsockopt IP_LOCAL_PORT_RANGE: lo=40000 hi=40511 · 512 ports,
+ * effective 40000-40511 (socket)`.
+ */
+function okText(c: CallSite): string {
+  const head = `ok ${c.op}sockopt IP_LOCAL_PORT_RANGE: `;
+  if (c.op === 'get') return `${head}reads the raw stored value`;
+  const v = c.value;
+  if (!v || v.lo === null || v.hi === null) return `${head}value not statically known`;
+  let text = `lo=${v.lo} hi=${v.hi}`;
+  if (v.lo > 0 && v.hi > 0 && v.lo <= v.hi) text += ` · ${portsText(v.hi - v.lo + 1)}`;
+  if (c.effective) text += `, effective ${rangeText(c.effective.lo, c.effective.hi)} (${c.effective.rule})`;
+  return head + text;
+}
+
 function jsonCallSite(c: CallSite, display: string) {
   return {
     file: display,
@@ -237,93 +255,6 @@ function jsonCallSite(c: CallSite, display: string) {
       code: d.code, severity: d.severity, message: d.message, line: d.span.line + 1, column: d.span.column + 1,
     })),
   };
-}
-
-/**
- * The optional second analysis thread (dist/checkWorker.js, beside the bundle): off unless
- * PRL_CHECK_THREADS=2. Measured on a 2-core machine it does not pay off: one `check`
- * process already keeps ~1.4 cores busy (V8 compiles and collects garbage on background
- * threads), and a second isolate must load and warm up the parser and the analyzer again.
- * With PRL_CHECK_THREADS=2 it starts once HELPER_THRESHOLD files need parsing.
- */
-const HELPER_THRESHOLD = 24;
-
-class CheckHelper {
-  private worker: Worker | null = null;
-  private claims: Int32Array | null = null;
-  /** The first job posted to the helper (earlier ones are this thread's). */
-  private start = Infinity;
-  private taken: number[] = [];
-  private got = new Map<number, AnalysisResult>();
-  private answered = new Set<number>();
-  private dead = false;
-  private wake: (() => void) | null = null;
-  private readonly mode = process.env.PRL_CHECK_THREADS;
-
-  constructor(private readonly config: Config) {}
-
-  offer(job: CheckJob): void {
-    if (this.dead) return;
-    if (!this.worker) {
-      if (this.mode !== '2' || job.index < HELPER_THRESHOLD || availableParallelism() < 2) return;
-      const script = join(__dirname, 'checkWorker.js');
-      if (!existsSync(script)) { this.dead = true; return; }
-      try {
-        this.claims = new Int32Array(new SharedArrayBuffer(4 * 1_048_576));
-        const data: CheckWorkerData = { role: CHECK_WORKER_ROLE, claims: this.claims, config: this.config };
-        this.worker = new Worker(script, { workerData: data });
-      } catch {
-        this.dead = true;
-        return;
-      }
-      this.worker.on('message', (m: CheckWorkerMessage) => {
-        if ('fatal' in m) { this.stop(); return; }
-        this.answered.add(m.index);
-        if ('result' in m) this.got.set(m.index, m.result);
-        this.check();
-      });
-      this.worker.on('error', () => this.stop());
-      this.worker.on('exit', () => this.stop());
-      this.start = job.index;
-    }
-    if (job.index < this.claims!.length) this.worker.postMessage(job);
-  }
-
-  /** Takes job i for this thread; false when the helper has it. */
-  claim(i: number): boolean {
-    if (!this.claims || i < this.start || i >= this.claims.length) return true;
-    if (Atomics.compareExchange(this.claims, i, CLAIM_FREE, CLAIM_MAIN) !== CLAIM_WORKER) return true;
-    this.taken.push(i);
-    return false;
-  }
-
-  /** The helper's results once every job it took is answered (or it died: the rest are redone here). */
-  async results(): Promise<Map<number, AnalysisResult>> {
-    if (this.worker && !this.dead && this.taken.length) {
-      await new Promise<void>((resolve) => { this.wake = resolve; this.check(); });
-    }
-    return this.got;
-  }
-
-  private check(): void {
-    if (this.wake && (this.dead || this.taken.every((i) => this.answered.has(i)))) {
-      const w = this.wake;
-      this.wake = null;
-      w();
-    }
-  }
-
-  private stop(): void {
-    this.dead = true;
-    this.check();
-  }
-
-  close(): void {
-    this.dead = true;
-    const w = this.worker;
-    this.worker = null;
-    if (w) void w.terminate();
-  }
 }
 
 export async function runCheck(argv: string[]): Promise<number> {
@@ -363,11 +294,9 @@ export async function runCheck(argv: string[]): Promise<number> {
   const binaryNotes: { file: string; reason: string }[] = [];
   let binaries = 0;
   let large = 0;
-  const jobs: CheckJob[] = [];
-  const helper = new CheckHelper(opts.config);
   try {
-    // 1. Walk order: read each file once; keep those that may hold a call site (and post
-    //    them to the helper thread, when there is one).
+    // Walk order: read each file once, skip those that cannot hold a call site, and
+    // analyse the rest right away (the parser and each grammar load on first use).
     for (const [index, file] of files.entries()) {
       progress.tick();
       let buf: Buffer | { large: number };
@@ -390,40 +319,22 @@ export async function runCheck(argv: string[]): Promise<number> {
       if (!bytesMayContainCallSite(buf)) continue;
       const text = buf.toString('utf8');
       if (!mayContainCallSite(text)) continue;
-      const job: CheckJob = { index: jobs.length, file, text, language: languageForPath(file)! };
-      jobs.push(job);
-      helper.offer(job);
-    }
-    // 2. This thread analyses from the back what the helper has not taken, then collects
-    //    the helper's results (and redoes any it could not finish).
-    const results: (AnalysisResult | undefined)[] = new Array(jobs.length);
-    const analyzeHere = async (job: CheckJob): Promise<boolean> => {
+      const language = languageForPath(file)!;
       let a: Analyzer;
       try {
-        a = await analyzerFor(job.language);
+        a = await analyzerFor(language);
       } catch (e) {
         process.stderr.write(`port-range-lens check: cannot load the parser: ${(e as Error).message}\n`);
-        return false;
+        return 2;
       }
-      results[job.index] = a.analyze(job.file, job.text, job.language, opts.config);
-      return true;
-    };
-    for (let i = jobs.length - 1; i >= 0; i--) {
-      if (!helper.claim(i)) continue;
-      if (!(await analyzeHere(jobs[i]!))) return 2;
-    }
-    for (const [i, r] of await helper.results()) results[i] = r;
-    for (const job of jobs) if (!results[job.index] && !(await analyzeHere(job))) return 2;
-    for (const job of jobs) {
-      const r = results[job.index]!;
-      if (r.error) analysisErrors.push({ file: job.file, reason: r.error });
-      if (r.callSites.length) texts.set(job.file, job.text.split('\n'));
-      const display = relative(cwd, job.file) || job.file;
+      const r = a.analyze(file, text, language, opts.config);
+      if (r.error) analysisErrors.push({ file, reason: r.error });
+      if (r.callSites.length) texts.set(file, text.split('\n'));
+      const display = relative(cwd, file) || file;
       for (const s of r.callSites) sites.push({ site: s, display });
     }
   } finally {
     progress.done();
-    helper.close();
     (analyzer as Analyzer | null)?.dispose();
   }
   // Same order as a stat-first walk: size notes with the walk's notes, then binaries; stat errors, then read errors.
@@ -464,11 +375,32 @@ export async function runCheck(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(sarif, null, 2) + '\n');
   } else {
     const lines: string[] = [];
-    for (const { site, display } of sites) {
-      const suffix = decodedSuffix(site);
-      for (const d of site.diagnostics) {
-        lines.push(`${display}:${d.span.line + 1}:${d.span.column + 1}: ${d.severity} ${d.code}: ${d.message}${suffix}`);
+    // One file at a time (its call sites are consecutive): the findings in their order and,
+    // with --list, an "ok" line per call site without one, merged in by line and column.
+    for (let i = 0; i < sites.length;) {
+      const display = sites[i]!.display;
+      const findings: { line: number; column: number; text: string }[] = [];
+      const oks: { line: number; column: number; text: string }[] = [];
+      for (; i < sites.length && sites[i]!.display === display; i++) {
+        const site = sites[i]!.site;
+        const suffix = decodedSuffix(site);
+        for (const d of site.diagnostics) {
+          findings.push({
+            line: d.span.line, column: d.span.column,
+            text: `${display}:${d.span.line + 1}:${d.span.column + 1}: ${d.severity} ${d.code}: ${d.message}${suffix}`,
+          });
+        }
+        if (opts.list && site.diagnostics.length === 0) {
+          oks.push({ line: site.span.line, column: site.span.column, text: `${display}:${site.span.line + 1}:${site.span.column + 1}: ${okText(site)}` });
+        }
       }
+      oks.sort((a, b) => a.line - b.line || a.column - b.column);
+      let k = 0;
+      for (const f of findings) {
+        while (k < oks.length && (oks[k]!.line < f.line || (oks[k]!.line === f.line && oks[k]!.column <= f.column))) lines.push(oks[k++]!.text);
+        lines.push(f.text);
+      }
+      while (k < oks.length) lines.push(oks[k++]!.text);
     }
     for (const n of notes) lines.push(`${relative(cwd, n.file) || n.file}: note: ${n.reason}`);
     const total = counts.error + counts.warning + counts.information + counts.hint;
