@@ -36,6 +36,39 @@ async function simulationFrame(page: Page): Promise<Frame | null> {
   return null;
 }
 
+/**
+ * True once some workbench state database holds an editor entry of our webview type
+ * whose saved state carries the report (runs in the page).
+ */
+async function persistedPanel(): Promise<boolean> {
+  const dbs = await indexedDB.databases();
+  for (const d of dbs) {
+    if (!d.name) continue;
+    const db = await new Promise<IDBDatabase | null>((res) => {
+      const r = indexedDB.open(d.name!);
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => res(null);
+    });
+    if (!db) continue;
+    try {
+      for (const store of Array.from(db.objectStoreNames)) {
+        const values = await new Promise<unknown[]>((res) => {
+          const q = db.transaction(store, 'readonly').objectStore(store).getAll();
+          q.onsuccess = () => res(q.result as unknown[]);
+          q.onerror = () => res([]);
+        });
+        for (const v of values) {
+          const text = typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v);
+          if (text && text.includes('portRangeLens.simulation') && text.includes('report')) return true;
+        }
+      }
+    } finally {
+      db.close();
+    }
+  }
+  return false;
+}
+
 async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
@@ -192,7 +225,10 @@ test('installed .vsix in code-server: squiggles, Problems, hover, simulation web
       if (process.env.PRL_THEME_SHOTS) await page.screenshot({ path: join(process.env.PRL_THEME_SHOTS, `theme-${cls}.png`) });
     }
 
-    // A reload restores the panel from its saved state (WebviewPanelSerializer).
+    // A reload restores the panel from its saved state (WebviewPanelSerializer). The web
+    // workbench writes its editor layout (with the panel and its setState) to IndexedDB on a
+    // ~60 s idle timer and cannot finish that write during unload, so wait until it is stored.
+    await until('the workbench to persist the simulation panel', () => page.evaluate(persistedPanel), 150_000);
     await page.reload();
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const restored = await until('the restored simulation webview', () => simulationFrame(page), 60_000);
