@@ -39,6 +39,8 @@ interface Candidate {
   open: number;
   close: number;
   name: string;
+  /** The name's word id (WordTable), -1 when it has none. */
+  nameId: number;
   /** Token index range of the body (exclusive of the braces). */
   tokFrom: number;
   tokTo: number;
@@ -56,6 +58,49 @@ export interface PruneResult {
   removed: number;
 }
 
+/**
+ * One string per distinct identifier of a file: most names repeat, and a repeated name then
+ * costs no new string (nor the hashing of one by every Set it is looked up in).
+ */
+class WordTable {
+  /** The words by id. */
+  readonly list: string[] = [];
+  /** Open addressing: word id + 1 per slot (0: empty), and the word's hash. */
+  private slots = new Int32Array(256);
+  private hashes = new Int32Array(256);
+
+  /** The id of the word text[from, to) (h: its hash), the same id for the same word. */
+  intern(text: string, from: number, to: number, h: number): number {
+    let mask = this.slots.length - 1;
+    const len = to - from;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const e = this.slots[slot]!;
+      if (e === 0) break;
+      const k = this.list[e - 1]!;
+      if (this.hashes[slot] === h && k.length === len && text.startsWith(k, from)) return e - 1;
+    }
+    const id = this.list.length;
+    this.list.push(text.slice(from, to));
+    if (this.list.length * 2 > this.slots.length) {
+      const oldSlots = this.slots;
+      const oldHashes = this.hashes;
+      this.slots = new Int32Array(oldSlots.length * 2);
+      this.hashes = new Int32Array(oldSlots.length * 2);
+      mask = this.slots.length - 1;
+      for (let s = 0; s < oldSlots.length; s++) if (oldSlots[s] !== 0) this.put(oldSlots[s]! - 1, oldHashes[s]!, mask);
+    }
+    this.put(id, h, mask);
+    return id;
+  }
+
+  private put(id: number, h: number, mask: number): void {
+    let slot = h & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = id + 1;
+    this.hashes[slot] = h;
+  }
+}
+
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
 
@@ -69,6 +114,9 @@ export function pruneC(text: string): PruneResult | null {
   // comments, strings, numbers and directives are skipped (directive words kept aside).
   const kind: number[] = [];
   const ws: string[] = [];
+  /** The word id of each token (-1 for punctuation). */
+  const wid: number[] = [];
+  const words = new WordTable();
   const directiveWords = new Set<string>();
   let lineStart = true;
   const stack: number[] = []; // char codes of open brackets
@@ -161,8 +209,10 @@ export function pruneC(text: string): PruneResult | null {
     }
     if (isIdStart(c)) {
       let j = i + 1;
-      while (j < n && isIdPart(text.charCodeAt(j))) j++;
-      kind.push(ID); ws.push(text.slice(i, j));
+      let h = c;
+      for (let d: number; j < n && isIdPart(d = text.charCodeAt(j)); j++) h = (Math.imul(h, 31) + d) | 0;
+      const id = words.intern(text, i, j, h);
+      kind.push(ID); ws.push(words.list[id]!); wid.push(id);
       if (stack.length === 0 && stmtStart < 0) { stmtStart = i; stmtTok = kind.length - 1; }
       i = j;
       continue;
@@ -171,7 +221,7 @@ export function pruneC(text: string): PruneResult | null {
     if (c === 35 && stack.length) directivesInBody.push(i);
     // Punctuation.
     const tok = kind.length;
-    kind.push(c); ws.push('');
+    kind.push(c); ws.push(''); wid.push(-1);
     if (stack.length === 0 && stmtStart < 0 && c !== 59 && c !== 125) { stmtStart = i; stmtTok = tok; }
     if (c === 40 || c === 91) {
       if (stack.length === 0 && c === 40) lastParenOpen = tok;
@@ -182,9 +232,9 @@ export function pruneC(text: string): PruneResult | null {
         const prevIsParen = prev >= 0 && kind[prev] === 41 && prev === lastParenClose;
         if (prevIsParen && !stmtHasEq && !stmtHasBrace && lastParenOpen > stmtTok) {
           const nameTok = lastParenOpen - 1;
-          const name = nameTok >= stmtTok && kind[nameTok] === ID ? ws[nameTok]! : '';
+          const named = nameTok >= stmtTok && kind[nameTok] === ID;
           bodyCand = {
-            start: stmtStart, open: i, close: -1, name, tokFrom: tok + 1, tokTo: -1, sigFrom: stmtTok,
+            start: stmtStart, open: i, close: -1, name: named ? ws[nameTok]! : '', nameId: named ? wid[nameTok]! : -1, tokFrom: tok + 1, tokTo: -1, sigFrom: stmtTok,
             own: paramNames(kind, ws, lastParenOpen + 1, lastParenClose), removable: true,
           };
           directivesInBody.length = 0;
@@ -229,7 +279,10 @@ export function pruneC(text: string): PruneResult | null {
   if (!cands.some((f) => f.removable)) return null;
 
   const wordAt = (k: number) => ws[k]!;
-  const functionNames = new Set(cands.map((f) => f.name).filter((x) => x));
+  // Sets of words as flags by word id (every name looked up below is a token's word).
+  const nWords = words.list.length;
+  const functionNames = new Uint8Array(nWords);
+  for (const f of cands) if (f.nameId >= 0) functionNames[f.nameId] = 1;
 
   // Where the text names a sockopt function or carries a port-range-lens comment.
   const mentions: number[] = [];
@@ -265,13 +318,19 @@ export function pruneC(text: string): PruneResult | null {
   // Names that may be globals: everything outside function bodies.
   const inBody = new Uint8Array(kind.length);
   for (const f of cands) inBody.fill(1, f.tokFrom, f.tokTo);
-  const live = new Set<string>(directiveWords);
-  const top = new Set<string>(directiveWords);
+  const live = new Uint8Array(nWords);
+  const top = new Uint8Array(nWords);
+  const keyword = new Uint8Array(nWords);
+  for (let id = 0; id < nWords; id++) {
+    const w = words.list[id]!;
+    if (directiveWords.has(w)) live[id] = top[id] = 1;
+    if (KEYWORDS.has(w)) keyword[id] = 1;
+  }
   for (let k = 0; k < kind.length; k++) {
     if (kind[k] !== ID) continue;
-    const w = ws[k]!;
-    if (!inRemovable[k]) live.add(w);
-    if (!inBody[k]) top.add(w);
+    const id = wid[k]!;
+    if (!inRemovable[k]) live[id] = 1;
+    if (!inBody[k]) top[id] = 1;
   }
 
   let changed = true;
@@ -279,20 +338,20 @@ export function pruneC(text: string): PruneResult | null {
     changed = false;
     for (const f of cands) {
       if (!f.removable) continue;
-      let keep = live.has(f.name);
+      let keep = f.nameId >= 0 && live[f.nameId] === 1;
       for (let k = f.sigFrom; !keep && k < f.tokFrom - 1; k++) {
         if (kind[k] !== ID) continue;
-        const w = wordAt(k);
-        if (w !== f.name && functionNames.has(w) && live.has(w)) keep = true;
+        const id = wid[k]!;
+        if (id !== f.nameId && functionNames[id] && live[id]) keep = true;
       }
       for (let k = f.tokFrom; !keep && k < f.tokTo; k++) {
         if (kind[k] !== ID) continue;
-        const w = wordAt(k);
-        if (KEYWORDS.has(w) || !live.has(w)) continue;
-        if (!f.own.has(w) || functionNames.has(w)) { keep = true; break; }
+        const id = wid[k]!;
+        if (keyword[id] || !live[id]) continue;
+        if (functionNames[id] || !f.own.has(wordAt(k))) { keep = true; break; }
         // `&name` of a possible global (the adapter's addressPassed looks at the text
         // between a global's write and its use, not at scopes).
-        if (!top.has(w)) continue;
+        if (!top[id]) continue;
         let p = k - 1;
         while (p >= f.tokFrom && kind[p] === 40) p--;
         if (p >= f.tokFrom && kind[p] === 38) keep = true;
@@ -300,7 +359,7 @@ export function pruneC(text: string): PruneResult | null {
       if (keep) {
         f.removable = false;
         changed = true;
-        for (let k = f.sigFrom; k <= f.tokTo; k++) if (kind[k] === ID) live.add(wordAt(k));
+        for (let k = f.sigFrom; k <= f.tokTo; k++) if (kind[k] === ID) live[wid[k]!] = 1;
       }
     }
   }
@@ -311,8 +370,10 @@ export function pruneC(text: string): PruneResult | null {
   let at = 0;
   for (const f of gone) {
     parts.push(text.slice(at, f.start));
-    const region = text.slice(f.start, f.close + 1);
-    parts.push(region.replace(/[^\n]+/g, ''));
+    // The region with everything but its newlines erased.
+    let lines = 0;
+    for (let k = text.indexOf('\n', f.start); k >= 0 && k <= f.close; k = text.indexOf('\n', k + 1)) lines++;
+    parts.push('\n'.repeat(lines));
     at = f.close + 1;
   }
   parts.push(text.slice(at));

@@ -122,14 +122,17 @@ function declaredName(d: Node | null): Node | null {
 
 function isTopLevel(n: Node): boolean {
   const p = n.parent;
-  return !!p && (p.type === 'translation_unit' || (/^preproc_/.test(p.type) && isTopLevelBlock(p)));
+  if (!p) return false;
+  const t = p.type;
+  return t === 'translation_unit' || (t.startsWith('preproc_') && isTopLevelBlock(p));
 }
 
 function isTopLevelBlock(n: Node): boolean {
   let p: Node | null = n;
   for (let i = 0; p && i < 16; i++) {
-    if (p.type === 'translation_unit') return true;
-    if (!/^preproc_/.test(p.type)) return false;
+    const t = p.type;
+    if (t === 'translation_unit') return true;
+    if (!t.startsWith('preproc_')) return false;
     p = p.parent;
   }
   return false;
@@ -197,11 +200,31 @@ interface Env {
 const WRITE_TYPES = new Set(['assignment_expression', 'update_expression']);
 const RETURN_TYPES = new Set(['return_statement']);
 const DECL_TYPES = new Set(['declaration']);
+const SCOPE_TYPE_LIST = ['declaration', 'assignment_expression', 'update_expression'];
+/**
+ * Function bodies up to this size are scanned with one descendantsOfType call (which has no
+ * node limit); larger ones keep the bounded walk (2,000,000 nodes), whose limit they could reach.
+ */
+const NATIVE_SCAN_MAX_CHARS = 200_000;
 /** Not descended into when collecting globals: function bodies and anything below declarations. */
 const TOP_PRUNE = new Set(['function_definition', 'compound_statement', 'declaration', 'expression_statement']);
 
 let snippetParser: Parser | null = null;
 let snippetLanguage: TSLanguage | null = null;
+/**
+ * Parsed macro bodies by body text, shared by every file (of snippetLanguage). Their trees
+ * live until the language changes, or until the cache is full when a file's analysis starts
+ * (no node of them is held then: results carry no nodes).
+ */
+const snippetCache = new Map<string, { tree: Tree | null; node: Node | null }>();
+const SNIPPET_CACHE_MAX = 512;
+/** CFiles being analysed (the cache is only emptied when none is). */
+let liveFiles = 0;
+
+function clearSnippets(): void {
+  for (const e of snippetCache.values()) e.tree?.delete();
+  snippetCache.clear();
+}
 
 class CFile {
   readonly root: Node;
@@ -214,7 +237,6 @@ class CFile {
   readonly sockCalls: Node[] = [];
   private scopes = new Map<number, Scope>();
   private globals: Scope | null = null;
-  private snippetTrees: Tree[] = [];
   private macroCache = new Map<string, Node | null>();
   readonly expanding = new Set<string>();
   /** Evaluation modes. */
@@ -225,6 +247,8 @@ class CFile {
   readonly ev: Evaluator;
 
   constructor(readonly input: AdapterInput) {
+    if (liveFiles === 0 && snippetCache.size > SNIPPET_CACHE_MAX) clearSnippets();
+    liveFiles++;
     this.root = input.tree.rootNode;
     this.ev = new Evaluator(
       {
@@ -236,12 +260,16 @@ class CFile {
       },
       { maxDepth: 150, maxSteps: 400_000 },
     );
-    this.collect();
+    try {
+      this.collect();
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
   dispose(): void {
-    for (const t of this.snippetTrees) t.delete();
-    this.snippetTrees = [];
+    liveFiles = Math.max(0, liveFiles - 1);
   }
 
   /** Byte ranges already run through the query (dedupe when a range is asked twice). */
@@ -264,9 +292,10 @@ class CFile {
         if (!cursor.gotoFirstChild()) return;
         let open: [number, number] | null = null;
         do {
-          const c = cursor.currentNode;
-          const t = c.type;
+          // The type first, from the cursor: most items are functions, never materialised.
+          const t = cursor.nodeType;
           if (t === 'function_definition' || t === 'compound_statement') { open = null; continue; }
+          const c = cursor.currentNode;
           if (depth < 8 && /^preproc_(if|ifdef|else|elif|elifdef)$/.test(t) && c.descendantsOfType('function_definition').length) {
             open = null;
             visit(c, depth + 1);
@@ -281,7 +310,6 @@ class CFile {
       }
     };
     visit(this.root, 0);
-    for (const [a, b] of ranges) this.runQuery(a, b);
     // 2. Around every "sockopt" in the text: its function, or its top-level item.
     const re = /sockopt/gi;
     let m: RegExpExecArray | null;
@@ -294,8 +322,32 @@ class CFile {
       const fn = this.functionNodeAt(leaf);
       let item: Node = fn ?? leaf;
       if (!fn) for (let i = 0; i < 64 && item.parent && item.parent.id !== this.root.id; i++) item = item.parent;
-      this.runQuery(item.startIndex, item.endIndex);
+      ranges.push([item.startIndex, item.endIndex]);
       coveredUntil = item.endIndex;
+    }
+    // The ranges in the order above (so every capture is met in the same order); each run
+    // with the next ones when only whitespace separates them (the pruned text of `check`
+    // leaves blank lines between the kept items), one query run for all of them.
+    const text = this.input.text;
+    for (let k = 0; k < ranges.length;) {
+      const [a] = ranges[k]!;
+      let b = ranges[k]![1];
+      let j = k + 1;
+      while (j < ranges.length) {
+        const [c, d] = ranges[j]!;
+        if (c < b || c - b > 4096 || !/^[ \t\r\n\f\v]*$/.test(text.slice(b, c))) break;
+        b = Math.max(b, d);
+        j++;
+      }
+      if (j === k + 1) this.runQuery(a, b);
+      else {
+        const parts = ranges.slice(k, j).map(([x, y]) => `${x}:${y}`);
+        if (!parts.every((key) => this.queried.has(key))) {
+          this.runQuery(a, b);
+          for (const key of parts) this.queried.add(key);
+        }
+      }
+      k = j;
     }
   }
 
@@ -377,10 +429,11 @@ class CFile {
   private functionNodeAt(n: Node): Node | null {
     let p: Node | null = n;
     for (let i = 0; p && i < 256; i++) {
-      if (p.type === 'function_definition') return p;
+      const t = p.type; // one read: each crosses into the parser
+      if (t === 'function_definition') return p;
       // A body at top level: a function defined through a macro (TEST_F(a, b) { ... }),
       // which tree-sitter parses as a call followed by a block.
-      if (p.type === 'compound_statement' && isTopLevel(p)) return p;
+      if (t === 'compound_statement' && isTopLevel(p)) return p;
       p = p.parent;
     }
     return null;
@@ -479,7 +532,11 @@ class CFile {
   }
 
   private recordWrites(scope: Scope, root: Node): void {
-    this.walk(root, WRITE_TYPES, (n) => {
+    this.walk(root, WRITE_TYPES, (n) => this.recordWrite(scope, n));
+  }
+
+  private recordWrite(scope: Scope, n: Node): void {
+    {
       if (n.type === 'assignment_expression') {
         const left = stripParens(n.childForFieldName('left'));
         const op = n.childForFieldName('operator')?.text ?? '=';
@@ -507,7 +564,7 @@ class CFile {
         const a = stripParens(n.childForFieldName('argument'));
         if (a?.type === 'identifier') for (const s of scope.vars.get(a.text) ?? []) s.mutated = true;
       }
-    });
+    }
   }
 
   scopeOf(fn: FunctionInfo): Scope {
@@ -516,11 +573,21 @@ class CFile {
     s = { vars: new Map() };
     for (const p of fn.params) s.vars.set(p.name, [{ ...p, assigns: [], parts: new Map() }]);
     const scope = s;
-    this.walk(fn.body, DECL_TYPES, (n) => {
+    const body = fn.body;
+    if (body.endIndex - body.startIndex <= NATIVE_SCAN_MAX_CHARS) {
+      // One scan inside the parser (one call across the wasm boundary) instead of two
+      // node-by-node walks: the same nodes in the same (pre-)order as walk() visits them.
+      const found = body.descendantsOfType(SCOPE_TYPE_LIST);
+      for (const n of found) if (n.type === 'declaration') this.addDecl(scope, n);
+      this.scopes.set(fn.node.id, scope);
+      for (const n of found) if (n.type !== 'declaration') this.recordWrite(scope, n);
+      return scope;
+    }
+    this.walk(body, DECL_TYPES, (n) => {
       this.addDecl(scope, n);
     });
     this.scopes.set(fn.node.id, scope);
-    this.recordWrites(scope, fn.body);
+    this.recordWrites(scope, body);
     return scope;
   }
 
@@ -792,16 +859,22 @@ class CFile {
       const lang = this.input.tree.language;
       if (!snippetParser || snippetLanguage !== lang) {
         snippetParser?.delete();
+        clearSnippets();
         snippetParser = new Parser();
         snippetParser.setLanguage(lang);
         snippetLanguage = lang;
       }
-      const tree = snippetParser.parse(`long __prl_macro = (${body}\n);`);
-      if (tree) {
-        this.snippetTrees.push(tree);
-        const decl = tree.rootNode.namedChild(0);
-        const init = decl?.type === 'declaration' ? decl.childForFieldName('declarator')?.childForFieldName('value') ?? null : null;
-        node = init && !tree.rootNode.hasError ? init : null;
+      // The same body (a macro copied into many files) is parsed once per process.
+      const cached = snippetCache.get(body);
+      if (cached !== undefined) node = cached.node;
+      else {
+        const tree = snippetParser.parse(`long __prl_macro = (${body}\n);`);
+        if (tree) {
+          const decl = tree.rootNode.namedChild(0);
+          const init = decl?.type === 'declaration' ? decl.childForFieldName('declarator')?.childForFieldName('value') ?? null : null;
+          node = init && !tree.rootNode.hasError ? init : null;
+        }
+        snippetCache.set(body, { tree: tree ?? null, node });
       }
     }
     this.macroCache.set(m.name, node);
