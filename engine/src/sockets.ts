@@ -66,6 +66,20 @@ export function sockBind(t: PortTables, s: number, addr: number, port: number, t
   return 0;
 }
 
+/**
+ * inet_autobind (UDP) / sctp_autobind (SCTP): an unbound socket takes an exclusive port
+ * from udp_lib_get_port / sctp_get_port_local. Returns -1 when none is free (the callers'
+ * EAGAIN, spec §5.6), 0 otherwise (also when the socket already owns a port).
+ */
+function datagramAutobind(t: PortTables, s: number, tr: OpTrace): number {
+  if (t.port[s] !== 0) return 0;
+  tr.auto = true;
+  const p = t.kind[s] === K_UDP ? udpLibGetPort(t, s) : sctpGetPortLocal(t, s);
+  if (p < 0) return -1;
+  t.ownerAdd(s, p);
+  return 0;
+}
+
 /** connect(daddr, dport) for any protocol. */
 export function sockConnect(t: PortTables, s: number, daddrIn: number, dport: number, tr: OpTrace): number {
   tr.auto = false;
@@ -77,12 +91,7 @@ export function sockConnect(t: PortTables, s: number, daddrIn: number, dport: nu
   const kind = t.kind[s];
   if (kind === K_UDP) {
     // inet_dgram_connect: autobind first (EAGAIN), then ip4_datagram_connect
-    if (t.port[s] === 0) {
-      tr.auto = true;
-      const p = udpLibGetPort(t, s);
-      if (p < 0) return EAGAIN;
-      t.ownerAdd(s, p);
-    }
+    if (datagramAutobind(t, s, tr) < 0) return EAGAIN;
     if (t.addrs.any[t.laddr[s]]) t.setLaddr(s, t.sourceFor(s, daddr));
     t.daddr[s] = daddr;
     t.dport[s] = dport;
@@ -94,12 +103,7 @@ export function sockConnect(t: PortTables, s: number, daddrIn: number, dport: nu
   const saddr = t.sourceFor(s, daddr);
   if (kind === K_SCTP) {
     // sctp_connect -> sctp_autobind when unbound (EAGAIN); one port per socket
-    if (t.port[s] === 0) {
-      tr.auto = true;
-      const p = sctpGetPortLocal(t, s);
-      if (p < 0) return EAGAIN;
-      t.ownerAdd(s, p);
-    }
+    if (datagramAutobind(t, s, tr) < 0) return EAGAIN;
     if (t.addrs.any[t.laddr[s]]) t.setLaddr(s, saddr);
     t.daddr[s] = daddr;
     t.dport[s] = dport;
@@ -179,13 +183,9 @@ export function sockSendto(t: PortTables, s: number, tr: OpTrace): number {
   tr.auto = false;
   const kind = t.kind[s];
   if (kind === K_UDP || kind === K_SCTP) {
-    if (t.port[s] === 0) {
-      tr.auto = true;
-      const p = kind === K_UDP ? udpLibGetPort(t, s) : sctpGetPortLocal(t, s);
-      if (p < 0) return EAGAIN;
-      t.ownerAdd(s, p);
-      if (t.state[s] === S_OPEN) t.state[s] = S_BOUND;
-    }
+    if (t.port[s] !== 0) return 0;
+    if (datagramAutobind(t, s, tr) < 0) return EAGAIN;
+    if (t.state[s] === S_OPEN) t.state[s] = S_BOUND;
     return 0;
   }
   return t.state[s] === S_CONNECTED ? 0 : EPIPE;
