@@ -12,24 +12,19 @@ import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import {
   bundleSuite,
-  codeServerSkipReason,
+  codeServerForTest,
   ensureBuilt,
   extensionTestUrl,
   launchChromium,
-  provisioner,
   scratchWorkspace,
   snapshotExtension,
   startCodeServer,
 } from './harness';
 
 test('e2e suite in code-server (real VS Code 1.100.3 extension host)', { timeout: 300_000 }, async (t: TestContext) => {
-  const reason = await codeServerSkipReason();
-  if (reason) {
-    t.skip(reason);
-    return;
-  }
   const t0 = Date.now();
-  const bin = (await provisioner()).provision({ log: (s) => t.diagnostic(s) });
+  const bin = await codeServerForTest(t);
+  if (!bin) return;
   ensureBuilt();
   const ext = snapshotExtension();
   const suite = await bundleSuite();

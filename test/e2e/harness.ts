@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import type { TestContext } from 'node:test';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,6 +26,19 @@ export async function provisioner(): Promise<Provisioner> {
 }
 
 /** Why the code-server tests cannot run here, or null when they can (provisioning on first use). */
+/**
+ * The code-server binary for a test, provisioned on first use; null (after t.skip with the
+ * printed reason) when its system prerequisites are missing.
+ */
+export async function codeServerForTest(t: TestContext): Promise<string | null> {
+  const reason = await codeServerSkipReason();
+  if (reason) {
+    t.skip(reason);
+    return null;
+  }
+  return (await provisioner()).provision({ log: (s) => t.diagnostic(s) });
+}
+
 export async function codeServerSkipReason(): Promise<string | null> {
   const p = await provisioner();
   const missing = p.missingPrerequisites();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ROOT, codeServerSkipReason, installExtension, launchChromium, provisioner, scratchWorkspace, startCodeServer } from './harness';
+import { ROOT, codeServerForTest, installExtension, launchChromium, scratchWorkspace, startCodeServer } from './harness';
 
 const EXAMPLE = 'examples/c/egress.c';
 const SHOTS = process.env.PRL_SCREENSHOT_DIR ?? join(ROOT, 'docs');
@@ -78,13 +78,9 @@ async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 test('installed .vsix in code-server: squiggles, Problems, hover, simulation webview (screenshots)', { timeout: 300_000 }, async (t: TestContext) => {
-  const reason = await codeServerSkipReason();
-  if (reason) {
-    t.skip(reason);
-    return;
-  }
   const t0 = Date.now();
-  const bin = (await provisioner()).provision({ log: (s) => t.diagnostic(s) });
+  const bin = await codeServerForTest(t);
+  if (!bin) return;
   const vsixOut = join(ROOT, '.cache', 'e2e', 'port-range-lens.vsix');
   mkdirSync(join(ROOT, '.cache', 'e2e'), { recursive: true });
   const { packageVsix } = (await import(join(ROOT, 'scripts', 'package-vsix.mjs'))) as { packageVsix(o: { out: string }): { file: string } };
