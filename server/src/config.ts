@@ -2,7 +2,7 @@
  * The one configuration shared by the LSP server, the CLI and the simulate command.
  * Settings keys in package.json ("portRangeLens.*") map 1:1 onto these fields.
  */
-import type { DiagnosticCode, Severity } from './analysis/callSite';
+import type { DiagnosticCode, Severity } from './diagnostics/codes';
 
 export interface Config {
   /** "LO-HI", or "auto" = read /proc/sys/net/ipv4/ip_local_port_range on this machine. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelProfile, type KernelProfile } from '../../engine/src/kernels';
 import { parseReservedPorts as engineParseReserved } from '../../engine/src/sysctl';
-import { DIAGNOSTIC_CODES, type DiagnosticCode, type Severity } from './analysis/callSite';
+import { DIAGNOSTIC_CODES, type DiagnosticCode, type Severity } from './diagnostics/codes';
 import { DEFAULT_CONFIG, type Config } from './config';
 
 export class ConfigError extends Error {

@@ -4,7 +4,7 @@
  * Config, plus the few settings that only the server uses. Never throws: a bad value is
  * replaced by its default and reported as a problem string.
  */
-import { DIAGNOSTIC_CODES, type DiagnosticCode, type Severity } from './analysis/callSite';
+import { DIAGNOSTIC_CODES, type DiagnosticCode, type Severity } from './diagnostics/codes';
 import { DEFAULT_CONFIG, type Config } from './config';
 import { kernelProfile } from '../../engine/src/kernels';
 import { parseNetnsRange, parseReservedPorts, resolveConfigSafe } from './configResolve';

@@ -378,7 +378,7 @@ test('examples/go/*.go: every expected code at its call (default config + file d
 });
 
 test('examples/go: together they show every diagnostic code that applies to Go', async () => {
-  const { DIAGNOSTIC_CODES } = await import('../../server/src/analysis/callSite');
+  const { DIAGNOSTIC_CODES } = await import('../../server/src/diagnostics/codes');
   const seen = await exampleCodes('examples/go', 'go');
   const missing = DIAGNOSTIC_CODES.filter((c) => !(['signed-shift-overflow', 'python-int-overflow'] as string[]).includes(c) && !seen.has(c));
   assert.deepEqual(missing, []);

@@ -423,7 +423,7 @@ test('examples/python/*.py: every expected code at its call (default config + fi
 });
 
 test('examples/python: together they show every diagnostic code that applies to Python', async () => {
-  const { DIAGNOSTIC_CODES } = await import('../../server/src/analysis/callSite');
+  const { DIAGNOSTIC_CODES } = await import('../../server/src/diagnostics/codes');
   const seen = await exampleCodes('examples/python', 'python');
   const missing = DIAGNOSTIC_CODES.filter((c) => !(['signed-shift-overflow'] as string[]).includes(c) && !seen.has(c));
   assert.deepEqual(missing, []);

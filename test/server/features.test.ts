@@ -6,7 +6,7 @@ import { hoverAt, hoverMarkdown, escapeMarkdown } from '../../server/src/feature
 import { inlayHints, inlayLabel } from '../../server/src/features/inlayHints';
 import { codeLenses, SIMULATE_SOCKET_COMMAND } from '../../server/src/features/codeLens';
 import { codeActions, suppressEdit } from '../../server/src/features/codeActions';
-import { documentDiagnostics, suppressedOnLine } from '../../server/src/features/diagnostics';
+import { documentDiagnostics } from '../../server/src/features/diagnostics';
 import { summarize } from '../../server/src/features/summary';
 
 const LINE = '  return setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v));';
@@ -102,29 +102,23 @@ test('code lens: one per setsockopt, titled with the usable ports, running simul
   assert.deepEqual(lenses[0]!.command?.arguments, [{ uri: 'file:///w/a.c', line: 4, character: 9 }]);
 });
 
-test('diagnostics: code, codeDescription, related info, severity override, suppression', () => {
+test('diagnostics: code, codeDescription, related info and the judged severity, translated only', () => {
   const site = cSite(40511, 40000);
   site.diagnostics = [
     diag('swapped-halves', site.value!.span, { related: [{ span: span(2, 2, 2, 20), message: 'bind() here' }] }),
     diag('small-range', site.span, { severity: 'information' }),
   ];
   const lines = ['', '', '', '', LINE];
+  // Overrides and suppression comments were applied when the call was judged: this layer must not apply them again.
   const d = documentDiagnostics('file:///w/a.c', [site], lines, env({ severity: { 'small-range': 'off' } }));
-  assert.equal(d.length, 1);
-  assert.equal(d[0]!.code, 'swapped-halves');
+  assert.deepEqual(d.map((x) => x.code), ['small-range', 'swapped-halves'], 'in source order');
+  assert.equal(d[0]!.severity, 3);
+  d.shift();
   assert.equal(d[0]!.severity, 1);
   assert.equal(d[0]!.source, 'port-range-lens');
   assert.equal(d[0]!.codeDescription?.href, 'https://example.test/docs/diagnostics.md#swapped-halves');
   assert.equal(d[0]!.relatedInformation?.[0]?.message, 'bind() here');
   assert.deepEqual(d[0]!.relatedInformation?.[0]?.location.range.start, { line: 2, character: 2 });
-  const warn = documentDiagnostics('file:///w/a.c', [site], lines, env({ severity: { 'swapped-halves': 'warning', 'small-range': 'off' } }));
-  assert.equal(warn[0]!.severity, 2);
-  const suppressed = [...lines];
-  suppressed[4] = LINE + ' // port-range-lens: ignore swapped-halves, small-range';
-  assert.equal(documentDiagnostics('file:///w/a.c', [site], suppressed, env()).length, 0);
-  const above = ['', '', '', '  # port-range-lens: ignore small-range', LINE];
-  assert.deepEqual(documentDiagnostics('file:///w/a.c', [site], above, env()).map((x) => x.code), ['swapped-halves']);
-  assert.deepEqual([...suppressedOnLine('x // port-range-lens: ignore')], ['*']);
 });
 
 test('code actions: the diagnostic quick fix with its diagnostic attached, and a suppression', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/config';
-import { DIAGNOSTIC_CODES } from '../../server/src/analysis/callSite';
+import { DIAGNOSTIC_CODES } from '../../server/src/diagnostics/codes';
 import { SERVER_ONLY_SETTINGS, settingsFromClient, featureEnv } from '../../server/src/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));

@@ -4,7 +4,8 @@
  * Lines and columns are 0-based here (LSP); the CLI's JSON adds 1.
  */
 export type Language = 'c' | 'cpp' | 'python' | 'go';
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
+import type { DiagnosticCode, Severity } from '../diagnostics/codes';
+export type { DiagnosticCode, Severity };
 export type ByteOrder = 'host' | 'network' | 'little' | 'big' | 'unknown';
 
 export interface Span {
@@ -111,25 +112,3 @@ export interface CallSite {
   diagnostics: Diagnostic[];
 }
 
-export const DIAGNOSTIC_CODES = [
-  'empty-range',
-  'bad-optlen',
-  'half-overflow',
-  'swapped-halves',
-  'network-byte-order',
-  'python-int-overflow',
-  'wrong-level',
-  'outside-netns-range',
-  'clamped-by-netns-range',
-  'set-after-bind',
-  'explicit-port',
-  'reserved-ports-overlap',
-  'small-range',
-  'kernel-too-old',
-  'magic-number',
-  'signed-shift-overflow',
-  'missing-constant',
-  'wrong-fallback-define',
-  'exclusive-bind',
-] as const;
-export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -8,60 +8,16 @@
  *   { fix?: { title: string; span: Span; newText: string } }
  * `span` is 0-based (like every Span); applying the fix replaces that span with newText.
  *
- * Suppression: a comment on the call's line or the line above containing
- * `port-range-lens: ignore <code>[, <code>...]` (or `ignore all`, or a bare `ignore`).
+ * Suppression comments and severity overrides: server/src/diagnostics/suppression.ts.
  */
 import { inetSkGetLocalPortRange, type EffectiveRange } from '../../../engine/src/range';
 import { meaningAtLevel, validateSetsockopt, type SetsockoptResult, type SocketKind } from '../../../engine/src/uapi';
 import type { CallSite, Diagnostic, DiagnosticCode, Severity, SocketEvent, Span } from './callSite';
+import { DEFAULT_SEVERITY } from '../diagnostics/codes';
+import { applySuppressionAndSeverity } from '../diagnostics/suppression';
 import type { RawCallSite } from './languages/types';
 import { countReserved, type ResolvedConfig } from '../configResolve';
 
-/** Default severity per code (issue 3: error = fails or does something else than written; warning = ignored / no effect). */
-export const DEFAULT_SEVERITY: Record<DiagnosticCode, Severity> = {
-  'empty-range': 'error',
-  'bad-optlen': 'error',
-  'half-overflow': 'error',
-  'swapped-halves': 'error',
-  'network-byte-order': 'error',
-  'python-int-overflow': 'error',
-  'wrong-level': 'error',
-  'outside-netns-range': 'warning',
-  'clamped-by-netns-range': 'warning',
-  'set-after-bind': 'warning',
-  'explicit-port': 'warning',
-  'reserved-ports-overlap': 'information',
-  'small-range': 'information',
-  'kernel-too-old': 'error',
-  'magic-number': 'hint',
-  'signed-shift-overflow': 'warning',
-  'missing-constant': 'error',
-  'wrong-fallback-define': 'error',
-  'exclusive-bind': 'warning',
-};
-
-/** One-line titles (SARIF rule names, docs headings). */
-export const CODE_TITLES: Record<DiagnosticCode, string> = {
-  'empty-range': 'lo > hi: setsockopt fails with EINVAL',
-  'bad-optlen': 'optlen is not 4: setsockopt fails with EINVAL',
-  'half-overflow': 'a half does not fit 16 bits (or the value does not fit 32)',
-  'swapped-halves': 'lo is packed into the upper half',
-  'network-byte-order': 'value in network byte order: the kernel reads host order',
-  'python-int-overflow': 'Python int form outside the C int range raises TypeError (struct.pack out of range: struct.error)',
-  'wrong-level': 'option 51 at a level other than SOL_IP is another option',
-  'outside-netns-range': 'range outside the netns ip_local_port_range: ignored',
-  'clamped-by-netns-range': 'one bound outside the netns range: that bound is ignored',
-  'set-after-bind': 'set after the socket already owns a port: no effect',
-  'explicit-port': 'the socket binds a fixed port: the range has no effect',
-  'reserved-ports-overlap': 'reserved ports inside the range are skipped',
-  'small-range': 'few usable ports',
-  'kernel-too-old': 'target kernel lacks the option: ENOPROTOOPT',
-  'magic-number': '51 / 0x33 instead of IP_LOCAL_PORT_RANGE',
-  'signed-shift-overflow': 'a 16-bit or int value shifted left by 16 overflows int',
-  'missing-constant': 'the constant does not exist in this library',
-  'wrong-fallback-define': 'own IP_LOCAL_PORT_RANGE definition with a value other than 51',
-  'exclusive-bind': 'bind(addr, 0) without IP_BIND_ADDRESS_NO_PORT before connect',
-};
 
 export interface Fix {
   title: string;
@@ -77,19 +33,6 @@ function before(a: Span, b: Span): boolean {
 
 function sameSpan(a: Span, b: Span): boolean {
   return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
-}
-
-/** Parses suppression comments: codes ignored on a line ('all' = every code). */
-export function suppressedCodes(line: string | undefined): Set<string> {
-  const out = new Set<string>();
-  if (!line) return out;
-  const m = /port-range-lens:\s*ignore\b([^*\n]*)/.exec(line);
-  if (!m) return out;
-  const rest = m[1]!.replace(/-->|\*\/|#/g, ' ').trim();
-  const codes = rest.split(/[\s,]+/).filter((c) => /^[a-z][a-z0-9-]*$/.test(c));
-  if (codes.length === 0 || codes.includes('all')) out.add('all');
-  for (const c of codes) out.add(c);
-  return out;
 }
 
 function socketKind(site: RawCallSite): SocketKind {
@@ -357,19 +300,8 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
     }
   }
 
-  // --- severity overrides and suppression comments --------------------------------------------
-  const sup = new Set<string>();
-  for (const l of new Set([raw.span.line, raw.span.line - 1])) for (const c of suppressedCodes(lines[l])) sup.add(c);
-  const diagnostics: Diagnostic[] = [];
-  for (const d of out) {
-    const local = new Set(sup);
-    for (const l of [d.span.line, d.span.line - 1]) for (const c of suppressedCodes(lines[l])) local.add(c);
-    if (local.has('all') || local.has(d.code)) continue;
-    const o = config.severity[d.code];
-    if (o === 'off') continue;
-    if (o) d.severity = o;
-    diagnostics.push(d);
-  }
+  // --- suppression comments and severity overrides: one place, shared with nothing else ------
+  const diagnostics = applySuppressionAndSeverity(out, lines, raw.span.line, config.severity);
   return {
     ...raw,
     effective: effective ? { lo: effective.lo, hi: effective.hi, rule: effective.rule } : null,

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DIAGNOSTIC_CODES, type CallSite, type Severity } from '../analysis/callSite';
-import { CODE_TITLES, DEFAULT_SEVERITY } from '../analysis/checks';
+import type { CallSite } from '../analysis/callSite';
+import { CODE_TITLES, DEFAULT_SEVERITY, DIAGNOSTIC_CODES, type Severity } from '../diagnostics/codes';
 import pkg from '../../../package.json';
 
 /** Where docs/diagnostics.md is published: the package's repository, if it names one. */

@@ -7,7 +7,8 @@
 import type { CodeAction, Diagnostic as LspDiagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import type { CallSite, Diagnostic, Language, Span } from '../analysis/callSite';
 import type { FeatureEnv } from './env';
-import { DIAGNOSTIC_SOURCE, SUPPRESS_MARKER, isSuppressed, toLspDiagnostic } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, toLspDiagnostic } from './diagnostics';
+import { SUPPRESS_MARKER, parseSuppression } from '../diagnostics/suppression';
 import { sameRange, toRange } from './spans';
 
 export interface FixData {
@@ -46,11 +47,11 @@ export function suppressEdit(lines: readonly string[], line: number, code: strin
   const text = lines[line];
   if (text === undefined) return null;
   const body = text.replace(/\r$/, '');
-  const i = body.indexOf(SUPPRESS_MARKER);
-  if (i >= 0) {
-    const m = /^[\s:]*[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*/.exec(body.slice(i + SUPPRESS_MARKER.length));
-    const at = i + SUPPRESS_MARKER.length + (m ? m[0].length : 0);
-    return { range: { start: { line, character: at }, end: { line, character: at } }, newText: m ? `, ${code}` : ` ${code}` };
+  const existing = parseSuppression(body);
+  if (existing) {
+    if (existing.codes === 'all') return null;
+    const at = existing.listEnd;
+    return { range: { start: { line, character: at }, end: { line, character: at } }, newText: `, ${code}` };
   }
   const comment = `${commentPrefix(language)} ${SUPPRESS_MARKER} ${code}`;
   if (/\\\s*$/.test(body)) {
@@ -84,7 +85,6 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   const ours: { d: Diagnostic; lsp: LspDiagnostic }[] = [];
   for (const s of sites) {
     for (const d of s.diagnostics) {
-      if (isSuppressed(d, lines)) continue;
       const lsp = toLspDiagnostic(d, uri, env);
       if (lsp) ours.push({ d, lsp });
     }

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { DIAGNOSTIC_CODES } from '../../../server/src/analysis/callSite';
+import { DIAGNOSTIC_CODES } from '../../../server/src/diagnostics/codes';
 import type { SimulationReport } from '../../../server/src/protocol';
 import type { PanelSnapshot } from '../../../client/src/simulatePanel';
 import { simulationJson } from '../../../server/src/cli/simulate';
