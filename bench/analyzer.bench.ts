@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createAnalyzer } from '../server/src/analysis/index';
 import { createParserHost } from '../server/src/analysis/parser';
-import { DEFAULT_CONFIG } from '../server/src/config';
+import { DEFAULT_CONFIG } from '../server/src/config/schema';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,15 +1,20 @@
 /**
  * The VS Code extension: thin. Starts the bundled language server (dist/server.js over
- * node IPC), registers the commands and the status bar item. Every judgement happens in
- * the server and the engine.
+ * node IPC), registers the commands of commands.ts and the status bar item. Every judgement
+ * happens in the server and the engine; this bundle holds the language client and the
+ * client's own code only (nothing from engine/).
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { registerSimulation } from './simulate';
-import { PortRangeStatus } from './status';
+import { COMMANDS } from './commands';
+import { LANGUAGES } from './languages';
 import { showNetnsRange } from './netns';
+import type { Services } from './services';
+import { Simulation } from './simulate';
+import { SimulationPanels, PANEL_VIEW_TYPE } from './simulatePanel';
+import { PortRangeStatus } from './status';
 
-export const LANGUAGES = ['c', 'cpp', 'python', 'go'];
+export { LANGUAGES };
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
@@ -19,25 +24,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
     synchronize: { configurationSection: 'portRangeLens' },
     outputChannelName: 'Port Range Lens',
   };
   client = new LanguageClient('portRangeLens', 'Port Range Lens', serverOptions, clientOptions);
   const c = client;
-  context.subscriptions.push(
-    new PortRangeStatus(),
-    vscode.commands.registerCommand('portRangeLens.showNetnsRange', () => showNetnsRange()),
-    vscode.commands.registerCommand('portRangeLens.restartServer', async () => {
+  const panels = new SimulationPanels(context);
+  const status = new PortRangeStatus(c);
+  const services: Services = {
+    simulation: new Simulation(c, panels),
+    panels,
+    showNetnsRange: () => showNetnsRange(c),
+    restartServer: async () => {
       await c.restart();
       void vscode.window.setStatusBarMessage('Port Range Lens: server restarted', 3000);
-    }),
-  );
-  registerSimulation(context, c);
+    },
+  };
+  context.subscriptions.push(panels, status, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()));
+  for (const cmd of COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(cmd.id, (...args: unknown[]) => cmd.run(services, ...args)));
   await c.start();
+  status.update();
   return { client: c };
 }
 

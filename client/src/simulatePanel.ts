@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { SimulationReport } from '../../server/src/protocol';
+import { isFromSimulationPage, type SimulationReport, type ToSimulationPage } from '../../server/src/protocol';
 import { makeNonce, pageHtml } from './webview/html';
 
 export const PANEL_VIEW_TYPE = 'portRangeLens.simulation';
@@ -117,14 +117,17 @@ export class SimulationPanels implements vscode.Disposable {
     });
   }
 
-  private post(e: PanelEntry): void {
-    if (!e.ready || !e.report) return;
-    void e.panel.webview.postMessage({ type: 'report', key: e.key, label: e.label, report: e.report });
+  private send(e: PanelEntry, msg: ToSimulationPage): void {
+    void e.panel.webview.postMessage(msg);
   }
 
-  private async onMessage(e: PanelEntry, m: unknown): Promise<void> {
-    const msg = m as { type?: string; what?: string } | null;
-    if (!msg || typeof msg !== 'object') return;
+  private post(e: PanelEntry): void {
+    if (!e.ready || !e.report) return;
+    this.send(e, { type: 'report', key: e.key, label: e.label, report: e.report });
+  }
+
+  private async onMessage(e: PanelEntry, msg: unknown): Promise<void> {
+    if (!isFromSimulationPage(msg)) return;
     if (msg.type === 'ready') {
       e.ready = true;
       this.post(e);
@@ -132,7 +135,7 @@ export class SimulationPanels implements vscode.Disposable {
       // Copy what the extension holds, not text sent by the page.
       const text = msg.what === 'json' ? JSON.stringify(e.report, null, 2) : e.report.cli;
       await vscode.env.clipboard.writeText(text);
-      void e.panel.webview.postMessage({ type: 'copied', what: msg.what === 'json' ? 'json' : 'cli' });
+      this.send(e, { type: 'copied', what: msg.what });
     }
   }
 

@@ -1,18 +1,20 @@
 /**
- * The status bar item: the netns range and kernel profile the diagnostics are judged
- * against, e.g. "$(server-process) 32768–60999 · Linux 6.18". Click: show this machine's range.
+ * The status bar item: the netns range and kernel the active file is judged against, as the
+ * server resolved them (EnvironmentRequest: folder settings, "auto", the file's directives),
+ * e.g. "$(server-process) 32768–60999 · Linux 6.18". Click: show this machine's range.
  */
 import * as vscode from 'vscode';
-import { readMachineNetns } from './netns';
+import { EnvironmentRequest } from '../../server/src/protocol';
+import type { LanguageClientLike } from './simulate';
 import { statusText } from './statusText';
-
-const LANGUAGES = new Set(['c', 'cpp', 'python', 'go']);
+import { LANGUAGES } from './languages';
 
 export class PortRangeStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('portRangeLens.status', vscode.StatusBarAlignment.Right, 100);
   private readonly subs: vscode.Disposable[] = [];
+  private seq = 0;
 
-  constructor() {
+  constructor(private readonly client: LanguageClientLike) {
     this.item.name = 'Port Range Lens';
     this.item.command = 'portRangeLens.showNetnsRange';
     this.subs.push(
@@ -20,21 +22,24 @@ export class PortRangeStatus implements vscode.Disposable {
         if (e.affectsConfiguration('portRangeLens')) this.update();
       }),
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      vscode.workspace.onDidSaveTextDocument(() => this.update()),
     );
-    this.update();
   }
 
   update(): void {
-    const cfg = vscode.workspace.getConfiguration('portRangeLens');
-    const { text, tooltip } = statusText(cfg.get<string>('netnsRange', '32768-60999'), cfg.get<string>('kernel', '6.18'), () => {
-      const r = readMachineNetns();
-      return r.ok && r.netns.portRange ? `${r.netns.portRange.lo}-${r.netns.portRange.hi}` : null;
-    });
-    this.item.text = text;
-    this.item.tooltip = tooltip;
-    const lang = vscode.window.activeTextEditor?.document.languageId;
-    if (lang && LANGUAGES.has(lang)) this.item.show();
-    else this.item.hide();
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !LANGUAGES.includes(doc.languageId)) {
+      this.item.hide();
+      return;
+    }
+    const seq = ++this.seq;
+    this.client.sendRequest(EnvironmentRequest, { uri: doc.uri.toString() }).then((env) => {
+      if (seq !== this.seq) return;
+      const { text, tooltip } = statusText(env);
+      this.item.text = text;
+      this.item.tooltip = tooltip;
+      this.item.show();
+    }, () => this.item.hide());
   }
 
   dispose(): void {

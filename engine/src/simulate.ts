@@ -4,7 +4,7 @@
  * needed to explain and reproduce the run.
  */
 import { AddrTable, splitHostPort } from './addr';
-import type { ErrnoName } from './errno';
+import { ERRNO, type ErrnoName } from './errno';
 import { DEFAULT_KERNEL, kernelProfile } from './kernels';
 import { inetSkGetLocalPortRange, type EffectiveRule } from './range';
 import { ScenarioRunner } from './scenario';
@@ -43,6 +43,8 @@ export interface SimulationReport {
   withoutOption: ScenarioResult;
   /** The exact `port-range-lens simulate …` command that reproduces the run. */
   cli: string;
+  /** errno name → number on Linux, for every name a result may carry (presentation needs no errno table of its own). */
+  errnoNumbers: Record<ErrnoName, number>;
 }
 
 /** Upper bound on sockets in one simulation. */
@@ -234,6 +236,7 @@ export function runSimulation(params: SimulationParams, progress?: Progress, opt
     withOption,
     withoutOption,
     cli: simulationCli(p, ns),
+    errnoNumbers: { ...ERRNO },
   };
 }
 

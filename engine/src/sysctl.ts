@@ -354,9 +354,10 @@ export function readNetnsFromProc(dir = '/proc/sys/net/ipv4', readFile?: ReadFil
     }
   };
   const rangeText = read('ip_local_port_range')!;
-  const nums = rangeText.trim().split(/\s+/).map(Number);
-  if (nums.length < 2 || !nums.every((n) => Number.isInteger(n))) throw new SysctlError(`unexpected ip_local_port_range contents ${JSON.stringify(rangeText)}`);
-  const cfg: NetnsConfig = { portRange: { lo: nums[0], hi: nums[1] } };
+  // The same parser as a write (ipv4_local_port_range): what /proc holds was accepted by it.
+  const range = /\S\s+\S/.test(rangeText) ? writeIpLocalPortRange(rangeText, 0) : null;
+  if (!range || !range.ok) throw new SysctlError(`unexpected ip_local_port_range contents ${JSON.stringify(rangeText)}`);
+  const cfg: NetnsConfig = { portRange: range.value };
   const reserved = read('ip_local_reserved_ports', true);
   if (reserved !== undefined) cfg.reservedPorts = canonicalReservedPorts(reserved);
   const num = (name: string): number | undefined => {

@@ -10,7 +10,7 @@
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer, type AnalyzerOptions, type Analyzer, type AnalysisResult } from './analysis/index';
 import type { Language } from './analysis/callSite';
-import type { Config } from './config';
+import type { Config } from './config/schema';
 
 export const ROLE = 'port-range-lens-analyzer';
 /** Budget for a fresh worker to load the parser runtime, grammars and queries. */

@@ -1,7 +1,18 @@
 /**
- * Custom LSP requests, typed once and imported by both the server and the VS Code client.
+ * Every custom LSP request between the VS Code client and the server, typed once as a
+ * RequestType with its params and result, and the simulation webview's messages as one
+ * discriminated union. Both sides import this file; it holds types and method names only
+ * (type imports vanish from the client bundle), so the client never pulls in the engine.
  */
-import type { Proto } from '../../engine/src/scenarioTypes';
+import { RequestType } from 'vscode-jsonrpc';
+import type { NetnsConfig, OpResult, Proto, ScenarioResult } from '../../engine/src/scenarioTypes';
+import type { ErrnoName } from '../../engine/src/errno';
+import type { SimulationParams, SimulationReport } from '../../engine/src/simulate';
+
+export type { SimulationParams as SimulateParams, SimulationReport, NetnsConfig, Proto, OpResult, ScenarioResult, ErrnoName };
+export type SimOp = SimulationParams['op'];
+
+export interface Position { line: number; character: number }
 
 /** What "Simulate this socket" knows from code, and what it still has to ask the user. */
 export interface SocketFacts {
@@ -12,23 +23,15 @@ export interface SocketFacts {
   packed: number | null;
   reuseAddr: boolean;
   bindAddressNoPort: boolean;
-  /** The operation that follows in code ('connect', 'bind', 'listen', 'sendto'), null if none found. */
-  op: 'connect' | 'bind' | 'listen' | 'sendto' | null;
-  /** Destination written in code, if any. */
+  /** The operation that follows in code, null if none found. */
+  op: SimOp | null;
+  /** Destinations written in code, if any. */
   destinations: string[];
   /** A short label for the panel title, e.g. "client.c:42 setsockopt". */
   label: string;
-  /**
-   * Set when the kernel would not apply this value (the call fails, e.g. EINVAL for a bad
-   * optlen or lo > hi, ENOPROTOOPT on an old kernel, or the option is another one): why.
-   * The socket then runs without the option unless the user asks to simulate it as written.
-   */
+  /** Set when the kernel would not apply this value (EINVAL, ENOPROTOOPT, another option): why. */
   rejected?: string | null;
-  /**
-   * The file's effective target, as the analyzer judged it: per-file directives
-   * (`port-range-lens: netns-range 40000-49999`, `reserved 50000-50003`, `kernel 6.1`) over the
-   * settings ("auto" already read from this machine). The client's defaults for the simulation.
-   */
+  /** The file's resolved target (settings of its folder, "auto" read, its directives): the simulation's defaults. */
   netnsRange?: { lo: number; hi: number } | null;
   /** ip_local_reserved_ports in /proc syntax ("" = none). */
   reserved?: string | null;
@@ -36,12 +39,82 @@ export interface SocketFacts {
   kernel?: string | null;
 }
 
-/** Fully specified simulation parameters and the report: defined once, in the engine. */
-export type { SimulationParams as SimulateParams, SimulationReport } from '../../engine/src/simulate';
+/** What the user may be asked; passing them as command args skips every prompt. */
+export interface SimulateAnswers {
+  op?: SimOp;
+  proto?: Proto;
+  family?: 4 | 6;
+  count?: number | 'exhaust';
+  destinations?: string[];
+  kernel?: string;
+  seed?: number;
+  /** "LO-HI", for "Simulate a port range…" or when the code's value is not statically known. */
+  range?: string;
+  /** When the kernel rejects the call: true = simulate the value as if the call had succeeded. */
+  asWritten?: boolean;
+}
 
-/** portRangeLens/socketFacts: facts about the call at a position. */
-export const SocketFactsRequest = 'portRangeLens/socketFacts';
-export interface SocketFactsParams { uri: string; position: { line: number; character: number } }
+/** portRangeLens/socketFacts: facts about the call at a position (null: no call there). */
+export interface SocketFactsParams { uri: string; position: Position }
+export const SocketFactsRequest = new RequestType<SocketFactsParams, SocketFacts | null, void>('portRangeLens/socketFacts');
+
+/**
+ * portRangeLens/simulationSetup: code facts + the user's answers + the file's (or the window's)
+ * configuration → fully specified params, and the choices the client may offer.
+ */
+export interface SimulationSetupParams { uri?: string; facts: SocketFacts | null; answers: SimulateAnswers }
+export interface SimulationSetup {
+  params: SimulationParams;
+  /** Operations valid for params.proto (sendto only for datagrams, no listen for UDP). */
+  ops: SimOp[];
+  protos: Proto[];
+  /** Built-in kernel profiles, e.g. ["6.3", "6.8", "6.18"]. */
+  kernels: string[];
+  /** Whether params.op needs destinations. */
+  needsDestination: boolean;
+}
+export const SimulationSetupRequest = new RequestType<SimulationSetupParams, SimulationSetup, void>('portRangeLens/simulationSetup');
+
+/** portRangeLens/validateInput: checks one text the user typed, with the server's one parser for it. */
+export type InputKind = 'range' | 'destinations' | 'kernel' | 'count' | 'seed';
+export interface ValidateInputParams { kind: InputKind; text: string }
+export interface ValidateInputResult { error: string | null; value?: unknown }
+export const ValidateInputRequest = new RequestType<ValidateInputParams, ValidateInputResult, void>('portRangeLens/validateInput');
 
 /** portRangeLens/simulate: run the engine for fully specified params. */
-export const SimulateRequest = 'portRangeLens/simulate';
+export const SimulateRequest = new RequestType<SimulationParams, SimulationReport, void>('portRangeLens/simulate');
+
+/**
+ * portRangeLens/environment: what a file is judged against (for the status bar) and this
+ * machine's network namespace as /proc shows it (for "Show this machine's netns port range").
+ */
+export interface EnvironmentParams { uri?: string }
+export interface Environment {
+  netnsRange: { lo: number; hi: number };
+  netnsSource: 'config' | 'proc' | 'directive';
+  /** The setting's text ("auto" or "LO-HI") for the file's folder. */
+  netnsSetting: string;
+  reserved: string;
+  kernel: string;
+  problems: string[];
+  machine: { ok: true; netns: NetnsConfig; description: string } | { ok: false; error: string };
+}
+export const EnvironmentRequest = new RequestType<EnvironmentParams, Environment, void>('portRangeLens/environment');
+
+/** Messages from the extension to the simulation page. */
+export type ToSimulationPage =
+  | { type: 'report'; key: string; label: string; report: SimulationReport }
+  | { type: 'copied'; what: 'json' | 'cli' };
+/** Messages from the simulation page to the extension. */
+export type FromSimulationPage =
+  | { type: 'ready' }
+  | { type: 'copy'; what: 'json' | 'cli' };
+
+/** Narrows an untrusted message from the page (the page is code-derived content's renderer). */
+export function isFromSimulationPage(m: unknown): m is FromSimulationPage {
+  if (typeof m !== 'object' || m === null) return false;
+  const t = (m as { type?: unknown }).type;
+  if (t === 'ready') return true;
+  const what = (m as { what?: unknown }).what;
+  return t === 'copy' && (what === 'json' || what === 'cli');
+}

@@ -7,25 +7,17 @@
 import type { CallSite, Span } from './analysis/callSite';
 import type { SimulateParams, SimulationReport, SocketFacts } from './protocol';
 import { runSimulation } from '../../engine/src/simulate';
-import { fileDirectives } from './analysis/index';
-import { resolveConfigSafe } from './configResolve';
-import type { Config } from './config';
+import type { ResolvedConfig } from './config/resolve';
 
-/** The target a file is judged against: its directives over the settings (as the analyzer does). */
+/** The target a file is judged against: its resolved configuration's netns, reserved ports and kernel. */
 export interface FileTarget {
   netnsRange: { lo: number; hi: number };
   reserved: string;
   kernel: string;
 }
 
-/**
- * The netns range, reserved ports and kernel the analyzer used for this file: per-file
- * directives (analysis/index.ts fileDirectives) over `config`, resolved the same way
- * (a bad value falls back to its default, "auto" reads this machine).
- */
-export function fileTarget(config: Config, text: string): FileTarget {
-  const d = fileDirectives(text);
-  const r = resolveConfigSafe(d ? { ...config, ...d } : config).config;
+/** The file's target from its resolved configuration (config/resolve.ts resolveForFile, the analyzer's own). */
+export function fileTarget(r: ResolvedConfig): FileTarget {
   return { netnsRange: { lo: r.netns.lo, hi: r.netns.hi }, reserved: r.reservedText, kernel: r.kernel.version };
 }
 

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_SEVERITY, DIAGNOSTIC_CODES } from '../../server/src/diagnostics/codes';
 import { judgeCallSite } from '../../server/src/analysis/checks';
 import { parseSuppression } from '../../server/src/diagnostics/suppression';
-import { resolveConfig } from '../../server/src/configResolve';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { resolveConfig } from '../../server/src/config/resolve';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import type { RawCallSite } from '../../server/src/analysis/languages/types';
 import { analyzeC, codes, fn } from './helpers';
 

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { languageForPath } from '../../server/src/analysis/index';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import { getAnalyzer } from './helpers';
 
 export async function runExamples(root = 'examples'): Promise<Set<string>> {

@@ -6,7 +6,7 @@ import { createAnalyzer } from '../../server/src/analysis/index';
 import { createParserHost, diffEdit } from '../../server/src/analysis/parser';
 import { reuseState, tryFocused } from '../../server/src/analysis/reuse';
 import { cAdapter } from '../../server/src/analysis/languages/c';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 
 process.env.PRL_STRICT = '1';
 

@@ -7,7 +7,7 @@ import { Language as TSLanguage, Parser, Query } from 'web-tree-sitter';
 import { createAnalyzer, type Analyzer } from '../../server/src/analysis/index';
 import type { LanguageAdapter, RawCallSite } from '../../server/src/analysis/languages/types';
 import type { CallSite, Language } from '../../server/src/analysis/callSite';
-import { DEFAULT_CONFIG, type Config } from '../../server/src/config';
+import { DEFAULT_CONFIG, type Config } from '../../server/src/config/schema';
 
 let analyzer: Promise<Analyzer> | null = null;
 export function getAnalyzer(): Promise<Analyzer> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAnalyzer } from '../../server/src/analysis/index';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import type { CallSite } from '../../server/src/analysis/callSite';
 
 const SRC = `static const uint32_t HI = 40511;

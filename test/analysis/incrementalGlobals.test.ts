@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAnalyzer } from '../../server/src/analysis/index';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 
 const SRC = `static uint32_t g = 40000;
 static const uint32_t h = g;

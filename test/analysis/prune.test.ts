@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAnalyzer, type Analyzer } from '../../server/src/analysis/index';
 import { pruneC } from '../../server/src/analysis/regions';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import { cFile } from '../../bench/analyzer.bench';
 
 process.env.PRL_STRICT = '1';

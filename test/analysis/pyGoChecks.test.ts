@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeCallSite } from '../../server/src/analysis/checks';
-import { resolveConfig } from '../../server/src/configResolve';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { resolveConfig } from '../../server/src/config/resolve';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import type { RawCallSite } from '../../server/src/analysis/languages/types';
 import type { CallSite, SocketEvent, Span } from '../../server/src/analysis/callSite';
 import { analyzeAs, codes } from './helpers';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getAnalyzer } from './helpers';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import type { Language } from '../../server/src/analysis/callSite';
 
 // Deterministic PRNG so a failure reproduces.

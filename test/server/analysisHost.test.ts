@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { AnalysisHost } from '../../server/src/analysisHost';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import { ensureBuilt, ROOT, SERVER_JS } from './lspClient';
 
 const GOOD = 'int f(int fd){ unsigned v = (40511u << 16) | 40000u; return setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v)); }\n';

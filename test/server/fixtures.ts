@@ -1,7 +1,7 @@
 /** Hand-made CallSites for the pure feature tests (no parser involved). */
 import type { CallSite, Diagnostic, Span } from '../../server/src/analysis/callSite';
-import { DEFAULT_CONFIG, type Config } from '../../server/src/config';
-import { featureEnv } from '../../server/src/settings';
+import { DEFAULT_CONFIG, type Config } from '../../server/src/config/schema';
+import { featureEnv } from '../../server/src/features/env';
 import type { FeatureEnv } from '../../server/src/features/env';
 
 export const span = (line: number, column: number, endLine: number, endColumn: number): Span => ({ line, column, endLine, endColumn });

@@ -43,6 +43,10 @@ export interface ClientOptions {
   /** Advertise workspace/configuration support (default true). */
   configuration?: boolean;
   workspaceFolder?: string;
+  /** Several workspace folders (multi-root); overrides workspaceFolder. */
+  workspaceFolders?: string[];
+  /** Per-folder "portRangeLens" sections by folder URI (answered for items with that scopeUri). */
+  folderSettings?: Record<string, Record<string, unknown>>;
   initializationOptions?: unknown;
   /** Extra node flags for the server process. */
   execArgv?: readonly string[];
@@ -65,9 +69,9 @@ export class TestClient {
     this.proc = spawn(process.execPath, [...(opts.execArgv ?? []), SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
+    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) => {
       this.configurationRequests++;
-      return p.items.map((i) => (i.section === 'portRangeLens' ? this.settings : null));
+      return p.items.map((i) => (i.section !== 'portRangeLens' ? null : { ...this.settings, ...(i.scopeUri ? this.opts.folderSettings?.[i.scopeUri] : {}) }));
     });
     this.conn.onRequest('window/workDoneProgress/create', () => {
       this.progressCreated++;
@@ -91,15 +95,16 @@ export class TestClient {
   }
 
   async initialize(): Promise<unknown> {
-    const folder = this.opts.workspaceFolder;
+    const folders = this.opts.workspaceFolders ?? (this.opts.workspaceFolder ? [this.opts.workspaceFolder] : []);
     const r = await this.conn.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: folder ? pathToFileURL(folder).href : null,
-      workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'ws' }] : null,
+      rootUri: folders.length ? pathToFileURL(folders[0]!).href : null,
+      workspaceFolders: folders.length ? folders.map((f, i) => ({ uri: pathToFileURL(f).href, name: `ws${i}` })) : null,
       initializationOptions: this.opts.initializationOptions,
       capabilities: {
         workspace: {
           configuration: this.opts.configuration ?? true,
+          workspaceFolders: true,
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: true },
           inlayHint: { refreshSupport: true },

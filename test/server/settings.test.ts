@@ -1,46 +1,44 @@
-/** package.json's contributed settings ↔ the one Config type, and the settings → Config mapping. */
+/** The one settings schema ↔ package.json and docs/settings.md, and the settings → Config mapping. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG, SETTINGS } from '../../server/src/config/schema';
+import { configurationContribution, withSettingsTable } from '../../server/src/config/contribution';
 import { DIAGNOSTIC_CODES } from '../../server/src/diagnostics/codes';
-import { SERVER_ONLY_SETTINGS, settingsFromClient, featureEnv } from '../../server/src/settings';
+import { settingsFromClient } from '../../server/src/config/settings';
+import { featureEnv } from '../../server/src/features/env';
 
-const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
-const props: Record<string, { default?: unknown; markdownDescription?: string; type?: string; properties?: Record<string, { enum?: string[] }> }> =
-  pkg.contributes.configuration.properties;
+const root = join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-test('every Config field is a contributed setting and every setting is a Config field or a listed server setting', () => {
-  const keys = Object.keys(props).map((k) => k.replace(/^portRangeLens\./, ''));
-  assert.ok(Object.keys(props).every((k) => k.startsWith('portRangeLens.')));
-  assert.deepEqual([...keys].sort(), [...Object.keys(DEFAULT_CONFIG), ...SERVER_ONLY_SETTINGS].sort());
+test('package.json contributes.configuration is exactly what the schema generates (npm run gen:settings)', () => {
+  assert.deepEqual(pkg.contributes.configuration, configurationContribution());
 });
 
-test('setting defaults equal DEFAULT_CONFIG and every setting has a markdownDescription', () => {
-  for (const [field, value] of Object.entries(DEFAULT_CONFIG)) {
-    assert.deepEqual(props[`portRangeLens.${field}`]!.default, value, field);
+test('docs/settings.md\'s table is exactly what the schema generates', () => {
+  const doc = readFileSync(join(root, 'docs', 'settings.md'), 'utf8');
+  assert.equal(doc, withSettingsTable(doc), 'run npm run gen:settings');
+  for (const s of SETTINGS) assert.ok(doc.includes(`| \`portRangeLens.${s.key}\` |`), s.key);
+});
+
+test('every judgement setting is resource-scoped (per folder) and has a parser; defaults pass their parser', () => {
+  for (const s of SETTINGS) {
+    assert.ok(String(s.schema.markdownDescription ?? '').length > 20, `${s.key} lacks a markdownDescription`);
+    if (s.target !== 'config') continue;
+    assert.equal(s.schema.scope, 'resource', s.key);
+    assert.ok(s.parse, s.key);
+    assert.deepEqual(s.parse!(s.default), s.default, `${s.key}: the default passes its own parser unchanged`);
   }
-  for (const [k, p] of Object.entries(props)) assert.ok((p.markdownDescription ?? '').length > 20, `${k} lacks a markdownDescription`);
 });
 
 test('the severity setting lists exactly the diagnostic codes', () => {
-  const sev = props['portRangeLens.severity']!;
-  assert.deepEqual(Object.keys(sev.properties!).sort(), [...DIAGNOSTIC_CODES].sort());
-  for (const p of Object.values(sev.properties!)) assert.deepEqual(p.enum, ['error', 'warning', 'information', 'hint', 'off']);
+  const sev = pkg.contributes.configuration.properties['portRangeLens.severity'];
+  assert.deepEqual(Object.keys(sev.properties).sort(), [...DIAGNOSTIC_CODES].sort());
+  for (const p of Object.values(sev.properties) as { enum: string[] }[]) assert.deepEqual(p.enum, ['error', 'warning', 'information', 'hint', 'off']);
 });
 
-test('commands are declared under one category, including the simulate commands', () => {
-  const cmds = pkg.contributes.commands as { command: string; title: string; category: string }[];
-  assert.deepEqual(cmds.map((c) => c.command).sort(), [
-    'portRangeLens.restartServer', 'portRangeLens.showNetnsRange', 'portRangeLens.simulateRange', 'portRangeLens.simulateSocket',
-  ]);
-  assert.ok(cmds.every((c) => c.category === 'Port Range Lens'));
-  assert.equal(pkg.main, './dist/extension.js');
-  for (const l of ['c', 'cpp', 'python', 'go']) assert.ok(pkg.activationEvents.includes(`onLanguage:${l}`));
-});
-
-test('settingsFromClient maps every field and rejects bad values with a message', () => {
+test('settingsFromClient maps every field and names each bad value', () => {
   const s = settingsFromClient({
     netnsRange: '40000-49999', reservedPorts: '40000-40004,40007', kernel: '6.8', hostByteOrder: 'big',
     smallRangeThreshold: 10, severity: { 'small-range': 'off' }, inlayHints: false, scanWorkspace: false,
@@ -51,31 +49,23 @@ test('settingsFromClient maps every field and rejects bad values with a message'
     netnsRange: '40000-49999', reservedPorts: '40000-40004,40007', kernel: '6.8', hostByteOrder: 'big',
     smallRangeThreshold: 10, severity: { 'small-range': 'off' }, inlayHints: false,
   });
-  assert.equal(s.scanWorkspace, false);
-  assert.equal(s.diagnosticsDocsUrl, 'https://x.test/d.md');
+  assert.deepEqual(s.editor, { scanWorkspace: false, diagnosticsDocsUrl: 'https://x.test/d.md' });
   assert.equal(settingsFromClient({ inlayHints: { enabled: false } }).config.inlayHints, false);
 
-  const bad = settingsFromClient({ netnsRange: '70000-1', kernel: 'six', severity: { nope: 'error', 'small-range': 'loud' }, smallRangeThreshold: -1, hostByteOrder: 'middle' });
-  assert.deepEqual(bad.config, { ...DEFAULT_CONFIG, severity: {} });
-  assert.equal(bad.problems.length, 6, bad.problems.join('\n'));
-  assert.ok(bad.problems.some((p) => p.includes('netnsRange')));
+  const bad = settingsFromClient({ netnsRange: '70000-1', kernel: 'six', severity: { nope: 'error', 'small-range': 'loud', 'magic-number': 'off' }, smallRangeThreshold: -1, hostByteOrder: 'middle', scanWorkspace: 'yes' });
+  assert.deepEqual(bad.config, { ...DEFAULT_CONFIG, severity: { 'magic-number': 'off' } });
+  assert.deepEqual(bad.problems.map((p) => p.setting).sort(), ['hostByteOrder', 'kernel', 'netnsRange', 'scanWorkspace', 'severity', 'smallRangeThreshold']);
+  assert.ok(bad.problems.every((p) => p.message.startsWith(`portRangeLens.${p.setting}:`)));
   assert.deepEqual(settingsFromClient(undefined).config, DEFAULT_CONFIG);
   assert.deepEqual(settingsFromClient('garbage').problems, []);
 });
 
-test('featureEnv resolves the netns range, reserved ports and kernel profile', () => {
+test('featureEnv resolves the netns range, reserved ports and kernel profile, and the file\'s directives', () => {
   const e = featureEnv({ ...DEFAULT_CONFIG, netnsRange: '40000-40009', reservedPorts: '40001', kernel: '6.3' }, 'u');
   assert.deepEqual(e.resolved.netns, { lo: 40000, hi: 40009 });
   assert.equal(e.resolved.reserved[40001], 1);
   assert.equal(e.resolved.kernel.rangeFlagReturned, false);
-  assert.deepEqual(e.errors, []);
-});
-
-test('docs/settings.md lists every setting with its default', () => {
-  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'settings.md'), 'utf8');
-  for (const [k, p] of Object.entries(props)) {
-    const row = doc.split('\n').find((l) => l.startsWith(`| \`${k}\` |`));
-    assert.ok(row, `docs/settings.md has no row for ${k}`);
-    assert.ok(row.includes(`\`${JSON.stringify(p.default)}\``), `${k}: default ${JSON.stringify(p.default)} not in ${row}`);
-  }
+  assert.deepEqual(e.resolved.problems, []);
+  const f = featureEnv(DEFAULT_CONFIG, 'u', '/* port-range-lens: netns-range 40000-49999 */');
+  assert.deepEqual(f.resolved.netns, { lo: 40000, hi: 49999 });
 });

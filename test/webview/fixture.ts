@@ -1,3 +1,4 @@
+import { ERRNO } from '../../engine/src/errno';
 /**
  * A hand-built SimulationReport for the page tests (independent of the engine, so the
  * page can be tested on its own; the engine-backed report is tested beside it).
@@ -60,5 +61,6 @@ export function fixtureReport(over: Partial<SimulateParams> = {}, sockets = 20):
     withOption: w.result,
     withoutOption: wo.result,
     cli: "port-range-lens simulate --proto tcp --op connect --range 40000-40015 --count exhaust --dest 192.0.2.1:80 --kernel 6.18 --seed 1 --netns-range 32768-60999 --reserved '40004-40005' --format json",
+    errnoNumbers: { ...ERRNO },
   };
 }

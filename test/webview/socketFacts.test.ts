@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAnalyzer, type Analyzer } from '../../server/src/analysis/index';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import { fileTarget, socketFactsAt, simulate } from '../../server/src/simulate';
-import { buildParams } from '../../client/src/simulateParams';
-import { withFileTarget } from '../../client/src/simulateTarget';
+import { buildParams, simulationNetns } from '../../server/src/simulationSetup';
+import { resolveForFile } from '../../server/src/config/resolve';
 
 let analyzer: Analyzer;
 before(async () => {
@@ -136,11 +136,11 @@ test('facts carry the file\'s target: directives over settings, used as the simu
   const line = lines.findIndex((l) => /setsockopt\(.*IP_LOCAL_PORT_RANGE/.test(l));
   // the analyzer judged the file against its directives: 4 reserved ports in the range
   assert.ok(r.callSites[0]!.diagnostics.some((d) => d.code === 'reserved-ports-overlap' && /40000-40003/.test(d.message)));
-  const f = socketFactsAt(r.callSites, { line, character: 4 }, fileTarget(settings, text));
+  const f = socketFactsAt(r.callSites, { line, character: 4 }, fileTarget(resolveForFile(settings, text)));
   assert.ok(f);
   assert.deepEqual([f.netnsRange, f.reserved, f.kernel], [{ lo: 40000, hi: 49999 }, '40000-40003', '6.8']);
-  // the client's settings-only defaults are replaced by the file's target
-  const env = withFileTarget({ netns: { portRange: { lo: 35000, hi: 45000 }, reservedPorts: '1000' }, kernel: '6.18' }, f);
+  // the simulation's netns is the file's target, whatever the settings say
+  const env = simulationNetns(resolveForFile(settings, ''), f);
   assert.deepEqual(env, { netns: { portRange: { lo: 40000, hi: 49999 }, reservedPorts: '40000-40003' }, kernel: '6.8' });
   const p = buildParams(f, { count: 600 }, env);
   assert.deepEqual([p.netns.portRange, p.netns.reservedPorts, p.kernel], [{ lo: 40000, hi: 49999 }, '40000-40003', '6.8']);
@@ -152,20 +152,18 @@ test('facts carry the file\'s target: directives over settings, used as the simu
   const plain = HEAD + body;
   const r2 = analyzer.analyze('/w/plain.c', plain, 'c', settings);
   const line2 = plain.split('\n').findIndex((l) => /setsockopt\(.*IP_LOCAL_PORT_RANGE/.test(l));
-  const g = socketFactsAt(r2.callSites, { line: line2, character: 4 }, fileTarget(settings, plain));
+  const g = socketFactsAt(r2.callSites, { line: line2, character: 4 }, fileTarget(resolveForFile(settings, plain)));
   assert.deepEqual([g!.netnsRange, g!.reserved, g!.kernel], [{ lo: 35000, hi: 45000 }, '1000', '6.18']);
   // a file that names an old kernel: the call is rejected there, and the kernel is the default
   const old = `// port-range-lens: kernel 6.1\n${plain}`;
   const r3 = analyzer.analyze('/w/old.c', old, 'c', settings);
-  const h = socketFactsAt(r3.callSites, { line: line2 + 1, character: 4 }, fileTarget(settings, old));
+  const h = socketFactsAt(r3.callSites, { line: line2 + 1, character: 4 }, fileTarget(resolveForFile(settings, old)));
   assert.equal(h!.kernel, '6.1');
   assert.match(h!.rejected ?? '', /ENOPROTOOPT/);
-  assert.equal(withFileTarget({ netns: {}, kernel: '6.18' }, h).kernel, '6.1');
-  // an empty reserved list in the file's target clears the settings' list; no target leaves the env alone
-  assert.deepEqual(withFileTarget({ netns: { reservedPorts: '1000' }, kernel: '6.18' }, { ...g!, reserved: '' }).netns, { portRange: { lo: 35000, hi: 45000 } });
+  assert.equal(simulationNetns(resolveForFile(settings, ''), h).kernel, '6.1');
+  // an empty reserved list in the file's target clears the settings' list; no facts: the settings
+  assert.deepEqual(simulationNetns(resolveForFile(settings, ''), { ...g!, reserved: '' }).netns, { portRange: { lo: 35000, hi: 45000 } });
   const bare = socketFactsAt(r2.callSites, { line: line2, character: 4 });
   assert.equal(bare!.netnsRange, undefined);
-  const e0 = { netns: { portRange: { lo: 1, hi: 2 } }, kernel: '6.3' };
-  assert.deepEqual(withFileTarget(e0, bare), e0);
-  assert.equal(withFileTarget(e0, null), e0);
+  assert.deepEqual(simulationNetns(resolveForFile(settings, ''), null), { netns: { portRange: { lo: 35000, hi: 45000 }, reservedPorts: '1000' }, kernel: '6.18' });
 });

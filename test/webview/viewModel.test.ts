@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildViewModel, parseReserved, socketOutcomes, TABLE_ROW_LIMIT } from '../../client/src/webview/viewModel';
 import { contentSecurityPolicy, escapeHtml, makeNonce, pageHtml } from '../../client/src/webview/html';
-import { buildParams, parseDestinations, parseRange } from '../../client/src/simulateParams';
+import { buildParams, parseDestinations, parseSocketRange as parseRange } from '../../server/src/simulationSetup';
 import type { ScenarioResult } from '../../engine/src/scenarioTypes';
 import { fixtureReport } from './fixture';
 import { randomBytes } from 'node:crypto';

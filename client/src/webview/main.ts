@@ -14,12 +14,12 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import { buildViewModel, type PortLineView, type SideView, type Span2, type ViewModel } from './viewModel';
-import type { SimulationReport } from '../../../server/src/protocol';
+import type { FromSimulationPage, SimulationReport, ToSimulationPage } from '../../../server/src/protocol';
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip, Legend);
 
 interface VsCodeApi {
-  postMessage(msg: unknown): void;
+  postMessage(msg: FromSimulationPage): void;
   getState(): unknown;
   setState(s: unknown): void;
 }
@@ -287,7 +287,8 @@ let current: PageState | null = null;
 let currentVm: ViewModel | null = null;
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type?: string; key?: string; label?: string; report?: unknown; what?: string } | null;
+  // Typed as the extension sends it, still checked: the page trusts nothing it receives.
+  const m = ev.data as Partial<ToSimulationPage> & { key?: unknown; label?: unknown; report?: unknown; what?: unknown } | null;
   if (!m || typeof m !== 'object') return;
   if (m.type === 'report' && isReport(m.report)) {
     current = { key: String(m.key ?? ''), label: String(m.label ?? ''), report: m.report };

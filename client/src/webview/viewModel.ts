@@ -4,8 +4,7 @@
  * textContent / SVG attributes, so nothing from code is ever parsed as HTML.
  */
 import type { SimulationReport } from '../../../server/src/protocol';
-import type { OpResult, ScenarioResult } from '../../../engine/src/scenarioTypes';
-import { ERRNO, type ErrnoName } from '../../../engine/src/errno';
+import type { ErrnoName, OpResult, ScenarioResult } from '../../../server/src/protocol';
 
 export interface Span2 {
   lo: number;
@@ -150,12 +149,15 @@ function sizeOf(s: Span2): number {
   return s.hi >= s.lo ? s.hi - s.lo + 1 : 0;
 }
 
-function errnoNumber(name: string | null): number | null {
-  if (!name) return null;
-  return (ERRNO as Record<string, number>)[name] ?? null;
+type ErrnoTable = Partial<Record<ErrnoName, number>> | undefined;
+
+/** The errno number from the report's own table (a report restored from an older version may lack it: null). */
+function errnoNumber(table: ErrnoTable, name: string | null): number | null {
+  if (!name || !table) return null;
+  return (table as Record<string, number>)[name] ?? null;
 }
 
-function sideView(heading: string, eff: Span2, result: ScenarioResult, countAsked: number | 'exhaust'): SideView {
+function sideView(heading: string, eff: Span2, result: ScenarioResult, countAsked: number | 'exhaust', errnos: ErrnoTable): SideView {
   const outcomes = socketOutcomes(result);
   const failed = outcomes.find((o) => o.errno !== null) ?? null;
   const ff = result.stats.firstFailure;
@@ -167,9 +169,9 @@ function sideView(heading: string, eff: Span2, result: ScenarioResult, countAske
   const first = ports.slice(0, 12).join(', ') + (ports.length > 12 ? ', …' : '');
   let exhaustion: string;
   if (failed) {
-    exhaustion = `Exhausted at socket ${failed.n}: ${failed.op}() → ${failed.errno} (errno ${errnoNumber(failed.errno) ?? '?'})${failed.reason ? `: ${failed.reason}` : ''}`;
+    exhaustion = `Exhausted at socket ${failed.n}: ${failed.op}() → ${failed.errno} (errno ${errnoNumber(errnos, failed.errno) ?? '?'})${failed.reason ? `: ${failed.reason}` : ''}`;
   } else if (ff) {
-    exhaustion = `First failure at operation ${ff.index + 1}: ${ff.errno} (errno ${errnoNumber(ff.errno) ?? '?'})`;
+    exhaustion = `First failure at operation ${ff.index + 1}: ${ff.errno} (errno ${errnoNumber(errnos, ff.errno) ?? '?'})`;
   } else {
     exhaustion = countAsked === 'exhaust' ? `No failure in ${plural(outcomes.length, 'socket')}` : `No failure in ${plural(outcomes.length, 'socket')} (not run to exhaustion)`;
   }
@@ -181,7 +183,7 @@ function sideView(heading: string, eff: Span2, result: ScenarioResult, countAske
     exhausted: !!(failed || ff),
     exhaustion,
     errno,
-    errnoNumber: errnoNumber(errno),
+    errnoNumber: errnoNumber(errnos, errno),
     failedAt: failed ? failed.n : null,
     parity: { even, odd, evenPct, text: total ? `${even.toLocaleString('en-US')} even · ${odd.toLocaleString('en-US')} odd (${evenPct}% even)` : 'no ports picked' },
     portsUsed: plural(result.stats.portsUsed, 'distinct port'),
@@ -210,8 +212,8 @@ export function buildViewModel(report: SimulationReport, label?: string): ViewMo
   const eff = { lo: report.effective.lo, hi: report.effective.hi };
   const netns = { lo: report.netnsRange.lo, hi: report.netnsRange.hi };
   const reserved = parseReserved(report.reserved ?? '');
-  const withOption = sideView('With IP_LOCAL_PORT_RANGE', eff, report.withOption, p.count);
-  const withoutOption = sideView('Without the option', netns, report.withoutOption, p.count);
+  const withOption = sideView('With IP_LOCAL_PORT_RANGE', eff, report.withOption, p.count, report.errnoNumbers);
+  const withoutOption = sideView('Without the option', netns, report.withoutOption, p.count, report.errnoNumbers);
   const option = p.range ? { lo: p.range.lo, hi: p.range.hi } : null;
 
   const zLo = Math.min(netns.lo, eff.lo, option && option.lo ? option.lo : netns.lo);
@@ -233,7 +235,7 @@ export function buildViewModel(report: SimulationReport, label?: string): ViewMo
   const rows: string[][] = [];
   const n = Math.max(withOption.outcomes.length, withoutOption.outcomes.length);
   const cell = (o: SocketOutcome | undefined): [string, string] =>
-    !o ? ['', 'not run'] : o.errno ? ['—', `${o.errno} (errno ${errnoNumber(o.errno) ?? '?'})`] : [o.port === null ? '—' : String(o.port), 'ok'];
+    !o ? ['', 'not run'] : o.errno ? ['—', `${o.errno} (errno ${errnoNumber(report.errnoNumbers, o.errno) ?? '?'})`] : [o.port === null ? '—' : String(o.port), 'ok'];
   for (let i = 0; i < Math.min(n, TABLE_ROW_LIMIT); i++) {
     const a = cell(withOption.outcomes[i]);
     const b = cell(withoutOption.outcomes[i]);

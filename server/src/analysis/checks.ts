@@ -16,7 +16,7 @@ import type { CallSite, Diagnostic, DiagnosticCode, Severity, SocketEvent, Span 
 import { DEFAULT_SEVERITY } from '../diagnostics/codes';
 import { applySuppressionAndSeverity } from '../diagnostics/suppression';
 import type { RawCallSite } from './languages/types';
-import { countReserved, type ResolvedConfig } from '../configResolve';
+import { countReserved, type ResolvedConfig } from '../config/resolve';
 
 
 export interface Fix {

@@ -5,7 +5,7 @@
  */
 import type { Tree } from 'web-tree-sitter';
 import type { CallSite, Language } from './callSite';
-import type { Config } from '../config';
+import type { Config } from '../config/schema';
 import type { LanguageAdapter, RawCallSite } from './languages/types';
 import { createParserHost, diffEdit, type GrammarName, type ParserHost, type ParserOptions } from './parser';
 import { reuseState, tryFocused, tryReuse, type ReuseState } from './reuse';
@@ -14,7 +14,7 @@ import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
 import { judgeCallSite } from './checks';
-import { resolveConfigSafe, type ResolvedConfig } from '../configResolve';
+import { resolveForFile } from '../config/resolve';
 
 export type { CallSite, Language } from './callSite';
 
@@ -94,25 +94,6 @@ export function mayContainCallSite(text: string): boolean {
   return /sockopt/i.test(text);
 }
 
-/**
- * File directives: a comment `port-range-lens: kernel 6.1`, `port-range-lens: netns-range 40000-49999`
- * or `port-range-lens: reserved 40000-40009` makes the file judged against that target
- * (the file documents which kernel or namespace it is written for).
- */
-export function fileDirectives(text: string): Partial<Config> | null {
-  if (!text.includes('port-range-lens:')) return null;
-  const out: Partial<Config> = {};
-  const re = /port-range-lens:\s*(kernel|netns-range|reserved)\s+([^\s*]+)/g;
-  let m: RegExpExecArray | null;
-  let n = 0;
-  while ((m = re.exec(text)) && n++ < 16) {
-    if (m[1] === 'kernel') out.kernel = m[2]!;
-    else if (m[1] === 'netns-range') out.netnsRange = m[2]!;
-    else out.reservedPorts = m[2]!;
-  }
-  return Object.keys(out).length ? out : null;
-}
-
 export function registeredAdapters(): Map<GrammarName, LanguageAdapter> {
   const map = new Map<GrammarName, LanguageAdapter>();
   for (const a of [cAdapter, pythonAdapter, goAdapter]) map.set(a.language, a);
@@ -137,7 +118,6 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   const prune = !incremental && (options.prune ?? process.env.PRL_PRUNE === '1');
   const cacheSize = Math.max(1, options.cacheSize ?? 64);
   const cache = new Map<string, CacheEntry>();
-  const resolved = new WeakMap<Config, { config: ResolvedConfig; errors: string[] }>();
 
   const drop = (file: string) => {
     const e = cache.get(file);
@@ -146,34 +126,10 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
       cache.delete(file);
     }
   };
-  const byDirective = new Map<string, { config: ResolvedConfig; errors: string[] }>();
-  const byContent = new Map<string, { config: ResolvedConfig; errors: string[] }>();
+  // The file's configuration: its directives over `config`, by the one resolver (config/resolve.ts).
   const resolve = (config: Config, text: string) => {
-    const d = fileDirectives(text);
-    if (d) {
-      const merged: Config = { ...config, ...d };
-      const key = JSON.stringify(merged);
-      let r = byDirective.get(key);
-      if (!r) {
-        r = resolveConfigSafe(merged);
-        if (byDirective.size > 64) byDirective.clear();
-        byDirective.set(key, r);
-      }
-      return r;
-    }
-    let r = resolved.get(config);
-    if (!r) {
-      // Configs that cross a worker boundary arrive as fresh objects: also cache by content.
-      const key = JSON.stringify(config);
-      r = byContent.get(key);
-      if (!r) {
-        r = resolveConfigSafe(config);
-        if (byContent.size > 16) byContent.clear();
-        byContent.set(key, r);
-      }
-      resolved.set(config, r);
-    }
-    return r;
+    const r = resolveForFile(config, text);
+    return { config: r, errors: r.problems.map((p) => p.message) };
   };
 
   return {

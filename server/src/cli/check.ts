@@ -7,8 +7,8 @@ import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync, type D
 import { join, relative, resolve } from 'node:path';
 import { createAnalyzer, languageForPath, mayContainCallSite, type Analyzer } from '../analysis/index';
 import type { CallSite, Language, Severity } from '../analysis/callSite';
-import { DEFAULT_CONFIG, type Config } from '../config';
-import { resolveConfig, ConfigError } from '../configResolve';
+import { DEFAULT_CONFIG, type Config } from '../config/schema';
+import { resolveConfig, ConfigError } from '../config/resolve';
 import { toSarif } from './sarif';
 import { UsageError, bool, parseArgs, str, type FlagSpec } from './args';
 import { createProgress, progressWanted } from './progress';

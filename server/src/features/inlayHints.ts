@@ -32,7 +32,7 @@ export function inlayLabel(site: CallSite, env: FeatureEnv): string | null {
 }
 
 export function inlayHints(sites: readonly CallSite[], env: FeatureEnv, range?: Range): InlayHint[] {
-  if (!env.config.inlayHints) return [];
+  if (!env.resolved.inlayHints) return [];
   const out: InlayHint[] = [];
   for (const site of sites) {
     const v = site.value;

@@ -6,7 +6,7 @@ import type { CallSite } from '../analysis/callSite';
 import { inetSkGetLocalPortRange, type EffectiveRule } from '../../../engine/src/range';
 import { validateSetsockopt, unpackRange, meaningAtLevel, type SocketKind } from '../../../engine/src/uapi';
 import type { FeatureEnv } from './env';
-import { countReserved } from '../configResolve';
+import { countReserved } from '../config/resolve';
 
 export type Verdict =
   /** setsockopt returns 0 and the range applies (fully or in part). */

@@ -1,0 +1,25 @@
+/**
+ * The one table of the extension's commands: id, whether package.json contributes it, and
+ * its handler. extension.ts registers exactly these; test/server/client.test.ts checks the
+ * contributed ones against package.json's contributes.commands both ways. No runtime
+ * `vscode` import here (handlers receive what they need), so the table loads in plain Node.
+ */
+import type { Services } from './services';
+import type { SimulateAnswers } from '../../server/src/protocol';
+import type { SimulateSocketArgs } from './simulate';
+
+export interface CommandEntry {
+  id: string;
+  /** False for commands only the end-to-end tests call. */
+  contributed: boolean;
+  run(s: Services, ...args: unknown[]): unknown;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { id: 'portRangeLens.simulateSocket', contributed: true, run: (s, args) => s.simulation.simulateSocket(args as SimulateSocketArgs | undefined) },
+  { id: 'portRangeLens.simulateRange', contributed: true, run: (s, args) => s.simulation.simulateRange(args as { answers?: SimulateAnswers } | undefined) },
+  { id: 'portRangeLens.showNetnsRange', contributed: true, run: (s) => s.showNetnsRange() },
+  { id: 'portRangeLens.restartServer', contributed: true, run: (s) => s.restartServer() },
+  // Lets the end-to-end suite see what the simulation panel shows.
+  { id: 'portRangeLens.test.simulationPanel', contributed: false, run: (s) => s.panels.snapshot() },
+];

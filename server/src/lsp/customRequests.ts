@@ -1,0 +1,66 @@
+/**
+ * The custom requests of server/src/protocol.ts, wired to their pure implementations
+ * (simulate.ts, simulationSetup.ts). Bad params become InvalidParams errors with a clear
+ * message; the server stays up.
+ */
+import { ResponseError, ErrorCodes, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { resolveForFile } from '../config/resolve';
+import type { Config } from '../config/schema';
+import {
+  EnvironmentRequest, SimulateRequest, SimulationSetupRequest, SocketFactsRequest, ValidateInputRequest,
+  type EnvironmentParams, type SimulateParams, type SimulationSetupParams, type SocketFactsParams, type ValidateInputParams,
+} from '../protocol';
+import { fileTarget, simulate, socketFactsAt } from '../simulate';
+import { environment, simulationSetup, validateInput } from '../simulationSetup';
+import type { Analysis } from './documentAnalyses';
+
+export interface CustomRequestDeps {
+  analysisAt(uri: string, token: CancellationToken): Promise<Analysis | null>;
+  configFor(uri: string): Config;
+  safe<P, R>(name: string, fallback: R, fn: (p: P, token: CancellationToken) => R | Promise<R>): (p: P, token: CancellationToken) => Promise<R>;
+  errText(e: unknown): string;
+  isPosition(v: unknown): v is { line: number; character: number };
+}
+
+export function registerCustomRequests(connection: Connection, d: CustomRequestDeps): void {
+  const invalid = (e: unknown) => new ResponseError(ErrorCodes.InvalidParams, d.errText(e));
+  /** The resolved configuration of a document (its analysis's), else of its folder, else the window's. */
+  const resolvedFor = async (uri: string | undefined, token: CancellationToken) => {
+    if (typeof uri === 'string') {
+      const a = await d.analysisAt(uri, token);
+      if (a) return a.env.resolved;
+    }
+    return resolveForFile(d.configFor(typeof uri === 'string' ? uri : ''), '');
+  };
+
+  connection.onRequest(SocketFactsRequest, d.safe('socketFacts', null, async (p: SocketFactsParams, token) => {
+    if (typeof p?.uri !== 'string' || !d.isPosition(p.position)) return null;
+    const a = await d.analysisAt(p.uri, token);
+    // The file's resolved target (folder settings, "auto", its directives): the simulation's defaults.
+    return a ? socketFactsAt(a.sites, p.position, fileTarget(a.env.resolved)) : null;
+  }));
+
+  connection.onRequest(SimulationSetupRequest, async (p: SimulationSetupParams, token) => {
+    try {
+      return simulationSetup(p?.facts ?? null, p?.answers ?? {}, await resolvedFor(p?.uri, token));
+    } catch (e) {
+      throw invalid(e);
+    }
+  });
+
+  connection.onRequest(ValidateInputRequest, (p: ValidateInputParams) => validateInput(p?.kind, typeof p?.text === 'string' ? p.text : ''));
+
+  connection.onRequest(EnvironmentRequest, async (p: EnvironmentParams, token) => {
+    const uri = typeof p?.uri === 'string' ? p.uri : undefined;
+    return environment(await resolvedFor(uri, token), d.configFor(uri ?? '').netnsRange);
+  });
+
+  connection.onRequest(SimulateRequest, async (p: SimulateParams, token: CancellationToken) => {
+    if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.PendingResponseRejected, 'cancelled');
+    try {
+      return simulate(p);
+    } catch (e) {
+      throw invalid(e);
+    }
+  });
+}
