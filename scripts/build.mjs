@@ -48,6 +48,8 @@ const wasm = [
   require.resolve('tree-sitter-go/tree-sitter-go.wasm'),
 ];
 for (const f of wasm) copyFileSync(f, join('dist', f.split('/').pop()));
+// The kernel runner of simulate --verify (server/src/kernel/netns.ts finds it beside the bundle).
+copyFileSync('server/src/kernel/runner.py', 'dist/runner.py');
 const q = 'server/src/analysis/queries';
 if (existsSync(q)) {
   mkdirSync('dist/queries', { recursive: true });

@@ -44,6 +44,7 @@ export function requiredEntries(pkg) {
     'extension/dist/tree-sitter-c.wasm',
     'extension/dist/tree-sitter-python.wasm',
     'extension/dist/tree-sitter-go.wasm',
+    'extension/dist/runner.py', // the kernel side of "verify on this machine's kernel"
   ];
   for (const g of pkg.contributes?.grammars ?? []) req.push(`extension/${g.path.replace(/^\.\//, '')}`);
   for (const f of ['dist/webview.js', 'dist/webview.css', 'docs/diagnostics.md']) if (existsSync(join(root, f))) req.push(`extension/${f}`);

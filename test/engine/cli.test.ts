@@ -36,7 +36,9 @@ test('simulate --format json prints exactly one object of the documented shape',
   assert.equal(r.code, 0, r.err);
   assert.equal(r.err, '');
   const doc = JSON.parse(r.out);
-  assert.equal(doc.version, 1);
+  assert.equal(doc.version, 2);
+  assert.equal(doc.kernelProfile, '6.18');
+  assert.equal('kernel' in doc, false, 'kernel (the verify verdict) appears only with --verify');
   assert.deepEqual(doc.effective.lo, 40000);
   assert.deepEqual(doc.effective.hi, 40007);
   assert.equal(doc.results.length, 9);

@@ -10,7 +10,8 @@ import { release } from 'node:os';
 import assert from 'node:assert/strict';
 import { kernelAvailable, runInNetns, type KernelRun } from './netns';
 import { SCENARIOS, type Scenario } from './scenarios';
-import { checkExpect, diff, metrics, summarize, type AnyOpResult, type Metrics } from './compare';
+import { diff, metrics, summarize, type AnyOpResult, type Metrics } from '../../server/src/kernel/compare';
+import { checkExpect } from './expect';
 import * as engine from '../../engine/src/index';
 import type { NetnsConfig, Op } from '../../engine/src/scenarioTypes';
 

@@ -1,108 +1,23 @@
 /**
- * Runs scenarios against the real Linux kernel in a private network namespace
- * (docs/differential.md). Nothing here touches the host's namespace: every process is started
- * through `unshare -n`, and runner.py itself refuses to run when it can see any interface but lo.
+ * The differential tests' view of the kernel launcher (server/src/kernel/netns.ts, shared with
+ * `simulate --verify`), plus the connect-exhaustion speed probe of bench/kernel.bench.ts.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { release, platform, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NetnsConfig, Op, OpResult } from '../../engine/src/scenarioTypes';
+import { kernelUnavailable, unshareCommand } from '../../server/src/kernel/netns';
 
-export const RUNNER = join(__dirname, 'runner.py');
+export { runInNetns, RUNNER, type KernelRun, type KernelOpResult, type KernelScenario } from '../../server/src/kernel/netns';
+
 export const CONNECT_EXHAUST_C = join(__dirname, 'connect_exhaust.c');
-
-export interface KernelScenario {
-  netns?: NetnsConfig;
-  ops: Op[];
-}
-
-/** One op's result as the kernel reports it; errno may be any Linux errno name. */
-export interface KernelOpResult extends Omit<OpResult, 'errno'> {
-  errno: string | null;
-}
-
-export interface KernelRun {
-  /** `uname -r` seen inside the namespace. */
-  kernel: string;
-  results: KernelOpResult[];
-  ms: number;
-}
 
 /** The minimum kernel the differential expectations are written for (6.8 changed connect(), spec §1). */
 export const MIN_KERNEL: [number, number] = [6, 8];
 
-function parseRelease(r: string): [number, number] | null {
-  const m = /^(\d+)\.(\d+)/.exec(r);
-  return m ? [Number(m[1]), Number(m[2])] : null;
-}
-
-let cachedReason: string | null | undefined;
-
-/**
- * null when the differential tests can run here; otherwise the reason they cannot
- * (printed by the tests when they skip). The probe result is cached for the process.
- */
+/** null when the differential tests can run here; otherwise the reason (printed when they skip). */
 export function kernelAvailable(): string | null {
-  if (cachedReason !== undefined) return cachedReason;
-  cachedReason = probe();
-  return cachedReason;
-}
-
-function probe(): string | null {
-  if (platform() !== 'linux') return `not Linux (platform ${platform()})`;
-  const v = parseRelease(release());
-  if (!v) return `cannot parse kernel release "${release()}"`;
-  if (v[0] < MIN_KERNEL[0] || (v[0] === MIN_KERNEL[0] && v[1] < MIN_KERNEL[1])) {
-    return `kernel ${release()} is older than ${MIN_KERNEL.join('.')}`;
-  }
-  const py = spawnSync('python3', ['-c', 'import socket, struct, json'], { encoding: 'utf8' });
-  if (py.error || py.status !== 0) return `python3 missing or broken (${py.error?.message ?? py.stderr.trim()})`;
-  const un = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && cat /proc/sys/net/ipv4/ip_local_port_range'], {
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
-  if (un.error) return `unshare not runnable (${un.error.message})`;
-  if (un.status !== 0) return `unshare -n not permitted or ip(8) missing: ${(un.stderr || '').trim() || `exit ${un.status}`}`;
-  return null;
-}
-
-/** Runs one scenario through runner.py inside a fresh `unshare -n` namespace. */
-export function runInNetns(scenario: KernelScenario, timeoutMs = 30_000): Promise<KernelRun> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec python3 "$0"`, RUNNER], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kernel runner timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      let parsed: { ok: boolean; error?: string; kernel?: string; results?: KernelOpResult[] };
-      try {
-        parsed = JSON.parse(out);
-      } catch {
-        reject(new Error(`kernel runner exited ${code} without JSON: ${err.trim() || out.trim()}`));
-        return;
-      }
-      if (!parsed.ok || !parsed.results) {
-        reject(new Error(`kernel runner failed: ${parsed.error ?? 'unknown error'} ${err.trim()}`));
-        return;
-      }
-      resolve({ kernel: parsed.kernel ?? 'unknown', results: parsed.results, ms: performance.now() - t0 });
-    });
-    child.stdin.end(JSON.stringify(scenario));
-  });
+  return kernelUnavailable(MIN_KERNEL);
 }
 
 export interface ConnectExhaustResult {
@@ -132,7 +47,8 @@ export function buildConnectExhaust(): { bin: string } | { reason: string } {
  */
 export function runConnectExhaust(bin: string, lo: number, hi: number, max: number, sock?: { lo: number; hi: number }): ConnectExhaustResult {
   const args = [String(lo), String(hi), String(max), ...(sock ? [String(sock.lo), String(sock.hi)] : [])];
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', bin, ...args], {
+  const { bin: unshare, flags } = unshareCommand();
+  const r = spawnSync(unshare, [...flags, 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', bin, ...args], {
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelAvailable, runInNetns, RUNNER } from './netns';
-import { expandAllocs, fmtSet, metrics, diff, type AnyOpResult } from './compare';
+import { fmtSet, metrics, diff, parityDisagreement, type AnyOpResult } from '../../server/src/kernel/compare';
+import { expandAllocs } from './expect';
 import { SCENARIOS } from './scenarios';
 import type { Op } from '../../engine/src/scenarioTypes';
 
@@ -110,4 +111,10 @@ test('docs/differential.md lists every scenario', () => {
   const missing = SCENARIOS.filter((s) => !doc.includes(`| ${s.name} |`)).map((s) => s.name);
   assert.deepEqual(missing, [], 'regenerate the scenario table of docs/differential.md');
   assert.ok(SCENARIOS.length >= 30);
+});
+
+test('statistical parity rule: a forced split against a fair one is a difference, two fair ones are not', () => {
+  assert.equal(parityDisagreement({ even: 55, odd: 45 }, { even: 48, odd: 52 }), null);
+  assert.match(parityDisagreement({ even: 50, odd: 50 }, { even: 100, odd: 0 }) ?? '', /z = /);
+  assert.equal(parityDisagreement({ even: 5, odd: 0 }, { even: 0, odd: 5 }), null, 'too few allocations to judge');
 });

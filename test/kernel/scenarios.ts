@@ -1,21 +1,12 @@
 /**
  * The differential scenarios (docs/differential.md): each is run by the engine and, for real, by
- * test/kernel/runner.py inside `unshare -n`. `expect` holds what spec §9 observed on 6.18, checked
+ * server/src/kernel/runner.py inside `unshare -n`. `expect` holds what spec §9 observed on 6.18, checked
  * against the kernel (it validates the runner itself); the engine is compared with the kernel.
  */
 import type { NetnsConfig, Op, Proto, Family } from '../../engine/src/scenarioTypes';
+import type { Compare } from '../../server/src/kernel/compare';
 
-/** How much of the port choice is deterministic, hence compared exactly. */
-export interface Compare {
-  /** 'set': the set of allocated ports must match (exhaustion makes it deterministic); 'count': only how many. */
-  ports: 'set' | 'count';
-  /** 'split': even/odd counts must match; 'none': parity is random here (step-1 scans, UDP, partial fills). */
-  parity: 'split' | 'none';
-  /** The parity of every allocation in order must match (even/odd passes of §5.1/§5.2). */
-  parityOrder?: boolean;
-  /** Every allocated port in order must match (the algorithm is fully deterministic here). */
-  portOrder?: boolean;
-}
+export type { Compare };
 
 export interface Expect {
   /** Autobind results in order, compact: "8,EADDRNOTAVAIL" = 8 successes then EADDRNOTAVAIL. */

@@ -14,6 +14,8 @@ import { readNetnsFromProc, SysctlError } from '../../../engine/src/sysctl';
 import { packRange } from '../../../engine/src/uapi';
 import { bool, list, parseArgs, str, UsageError, type FlagSpec } from './args';
 import { createProgress, progressWanted } from './progress';
+import { verifyOnKernel, type KernelVerdict } from '../kernel/verify';
+import { verifyText } from './verifyText';
 
 export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'proto', type: 'string', choices: ['tcp', 'udp', 'sctp', 'mptcp'] },
@@ -30,6 +32,7 @@ export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'reuseaddr', type: 'boolean' },
   { name: 'no-port', type: 'boolean' },
   { name: 'format', type: 'string', choices: ['text', 'json'] },
+  { name: 'verify', type: 'boolean' },
   { name: 'help', type: 'boolean', short: 'h' },
 ];
 
@@ -54,6 +57,8 @@ with and without IP_LOCAL_PORT_RANGE.
   --family 4|6                 address family (default 4)
   --reuseaddr                  set SO_REUSEADDR on every socket
   --no-port                    IP_BIND_ADDRESS_NO_PORT + bind(wildcard, 0) before connect
+  --verify                     also run the pattern on this machine's kernel (private
+                               network namespace, loopback only) and compare
   --format text|json           output format (default text)
 `;
 
@@ -67,7 +72,7 @@ function parsePortPair(text: string, flag: string): { lo: number; hi: number } {
 }
 
 /** Turns flags into SimulationParams (UsageError on bad input). */
-export function simulateParamsFromArgs(argv: readonly string[]): { params: SimulationParams; format: 'text' | 'json' } | 'help' {
+export function simulateParamsFromArgs(argv: readonly string[]): { params: SimulationParams; format: 'text' | 'json'; verify: boolean } | 'help' {
   const a = parseArgs(argv, SIMULATE_FLAGS);
   if (bool(a, 'help')) return 'help';
   const family = Number(str(a, 'family') ?? '4') as Family;
@@ -130,7 +135,7 @@ export function simulateParamsFromArgs(argv: readonly string[]): { params: Simul
     if (e instanceof SimulationError) throw new UsageError(e.message);
     throw e;
   }
-  return { params, format: (str(a, 'format') ?? 'text') as 'text' | 'json' };
+  return { params, format: (str(a, 'format') ?? 'text') as 'text' | 'json', verify: bool(a, 'verify') };
 }
 
 /** Splits "a:1,b:2" and "[::1]:5000,[::2]:5000" on commas outside brackets. */
@@ -150,11 +155,11 @@ function splitList(s: string): string[] {
   return out;
 }
 
-/** The JSON document (exactly one object; version 1). */
-export function simulationJson(r: SimulationReport): object {
+/** The JSON document (exactly one object; version 2). `kernel` is there only with --verify. */
+export function simulationJson(r: SimulationReport, verdict?: KernelVerdict): object {
   const w = r.withOption;
   return {
-    version: 1,
+    version: 2,
     effective: { lo: r.effective.lo, hi: r.effective.hi, rule: r.effective.rule },
     results: w.results.map((x) => ({ index: x.index, op: x.op, port: x.port, errno: x.errno, ...(x.dst ? { dst: x.dst } : {}) })),
     stats: {
@@ -167,9 +172,10 @@ export function simulationJson(r: SimulationReport): object {
     withoutOption: { stats: r.withoutOption.stats },
     netnsRange: r.netnsRange,
     reserved: r.reserved,
-    kernel: r.params.kernel,
+    kernelProfile: r.params.kernel,
     seed: r.params.seed,
     cli: r.cli,
+    ...(verdict ? { kernel: verdict } : {}),
   };
 }
 
@@ -232,14 +238,15 @@ export async function runSimulate(argv: string[]): Promise<number> {
     process.stdout.write(SIMULATE_USAGE);
     return 0;
   }
-  const { params, format } = parsed;
+  const { params, format, verify } = parsed;
   const ns = validateSimulationParams(params);
   const eff = inetSkGetLocalPortRange(kernelProfile(params.kernel), ns.portRange, params.range ? packRange(params.range.lo, params.range.hi) : 0);
   const per = params.count === 'exhaust' ? Math.min(MAX_SOCKETS, (eff.hi - eff.lo + 2) * Math.max(1, params.destinations.length)) : params.count;
   const progress = createProgress(per * (params.range ? 2 : 1), 'simulating', { enabled: progressWanted(format) });
   const report = runSimulation(params, progress, { keepOps: false });
   progress.done();
-  if (format === 'json') process.stdout.write(JSON.stringify(simulationJson(report)) + '\n');
-  else process.stdout.write(simulationText(report));
+  const checked = verify ? await verifyOnKernel(params) : null;
+  if (format === 'json') process.stdout.write(JSON.stringify(simulationJson(report, checked?.kernel)) + '\n');
+  else process.stdout.write(simulationText(report) + (checked ? verifyText(checked) : ''));
   return 0;
 }

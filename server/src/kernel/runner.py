@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Kernel side of the differential tests (docs/differential.md).
+"""Runs a socket scenario on this machine's kernel: the kernel side of the differential tests
+(docs/differential.md) and of `simulate --verify` (docs/cli-simulate.md). One copy, shipped in dist/.
 
-Reads one scenario as JSON on stdin -- {"netns": {...}, "ops": [...]} with the Op shapes of
-engine/src/scenarioTypes.ts -- applies the netns sysctls, executes every op on real sockets and
-prints {"ok": true, "kernel": "<uname -r>", "results": [{index, op, sock, port, errno}, ...]}.
+Reads one scenario as JSON on stdin -- {"netns": {...}, "ops": [...], "stopAtFirstFailure": bool,
+"somaxconn": int} with the Op shapes of engine/src/scenarioTypes.ts -- brings lo up, applies the
+netns sysctls, executes the ops on real sockets and prints
+{"ok": true, "kernel": "<uname -r>", "results": [{index, op, sock, port, errno}, ...]}.
+With "stopAtFirstFailure" it stops after the first bind/connect/listen/sendto that fails.
+`runner.py --probe` only checks that it could run (private namespace, lo up) and prints the release.
 
 SAFETY: this script writes /proc/sys/net/ipv4/*. It must only ever run inside a private network
 namespace (`unshare -n`); it refuses to start when it can see any interface other than `lo`.
@@ -12,9 +16,11 @@ inside the namespace, and the wildcards), and the number of ops is bounded.
 """
 import ctypes
 import errno
+import fcntl
 import ipaddress
 import json
 import os
+import resource
 import select
 import socket
 import struct
@@ -27,7 +33,8 @@ IP_LOCAL_PORT_RANGE = 51
 IP_BIND_ADDRESS_NO_PORT = 24
 IPPROTO_MPTCP = 262
 IPPROTO_SCTP = 132
-MAX_OPS = 50000
+MAX_OPS = 200000
+FD_MARGIN = 64             # descriptors kept free for python itself and accepted peers
 CONNECT_WAIT_S = 0.2       # loopback handshakes complete in microseconds; a dropped SYN is not waited for
 PROC = "/proc/sys/net/ipv4/"
 
@@ -54,6 +61,25 @@ def in_private_netns():
     except OSError:
         pass
     return True
+
+
+def loopback_up():
+    """`ip link set lo up` without iproute2: SIOCGIFFLAGS / SIOCSIFFLAGS on lo."""
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        req = fcntl.ioctl(s, siocgifflags, struct.pack("16sH14s", b"lo", 0, b""))
+        flags = struct.unpack("16sH", req[:18])[1]
+        if not flags & iff_up:
+            fcntl.ioctl(s, siocsifflags, struct.pack("16sH14s", b"lo", flags | iff_up, b""))
+
+
+def raise_fd_limit():
+    """Soft RLIMIT_NOFILE up to the hard limit; returns the usable number of sockets."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    return (soft if soft != resource.RLIM_INFINITY else 1 << 20) - FD_MARGIN
 
 
 def sysctl_write(name, value):
@@ -268,6 +294,15 @@ def run(scenario):
     ops = scenario["ops"]
     if len(ops) > MAX_OPS:
         raise ScenarioError("too many ops (%d > %d)" % (len(ops), MAX_OPS))
+    budget = raise_fd_limit()
+    nsocks = sum(1 for op in ops if isinstance(op, dict) and op.get("op") == "socket")
+    if nsocks > budget:
+        raise ScenarioError("needs %d sockets but the open-file limit allows %d (ulimit -Hn %d)"
+                            % (nsocks, budget, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    stop_at_failure = bool(scenario.get("stopAtFirstFailure"))
+    if "somaxconn" in scenario:         # a full accept queue would drop SYNs and stall each connect
+        with open("/proc/sys/net/core/somaxconn", "w") as f:
+            f.write(str(int(scenario["somaxconn"])))
     apply_netns(scenario.get("netns") or {})
     add_doc_v6_addresses(ops)
     socks = {}
@@ -363,6 +398,8 @@ def run(scenario):
             res["errno"] = errname(e)
             res["port"] = None
         results.append(res)
+        if stop_at_failure and res["errno"] is not None and kind in ("bind", "connect", "listen", "sendto"):
+            break
     for s in list(socks.values()) + list(accepted.values()):   # RST everything so nothing lingers (the netns dies with us anyway)
         try:
             if s.type == socket.SOCK_STREAM:
@@ -378,9 +415,13 @@ def main():
         print(json.dumps({"ok": False, "error": "refusing to run: not inside a private network namespace (use unshare -n)"}))
         return 3
     try:
+        loopback_up()
+        if sys.argv[1:] == ["--probe"]:
+            print(json.dumps({"ok": True, "kernel": os.uname().release, "results": []}))
+            return 0
         scenario = json.load(sys.stdin)
         results = run(scenario)
-    except (ScenarioError, ValueError, KeyError, TypeError) as e:
+    except (ScenarioError, ValueError, KeyError, TypeError, OSError) as e:
         print(json.dumps({"ok": False, "error": "%s: %s" % (type(e).__name__, e)}))
         return 2
     print(json.dumps({"ok": True, "kernel": os.uname().release, "results": results}))

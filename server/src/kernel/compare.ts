@@ -1,9 +1,36 @@
 /**
- * Turns a per-op result list (engine or kernel) into the quantities the differential tests
- * compare (docs/differential.md), and compares two of them.
+ * The one home of the engine-vs-kernel comparison rules (docs/differential.md "What is
+ * compared"): derives the compared quantities from a per-op result list (engine or kernel) and
+ * diffs two of them. Used by the differential tests and by `simulate --verify`.
  */
-import type { Op } from '../../engine/src/scenarioTypes';
-import type { Compare, Expect, Scenario } from './scenarios';
+import type { Op } from '../../../engine/src/scenarioTypes';
+
+/** How much of the port choice is deterministic, hence compared exactly. */
+export interface Compare {
+  /** 'set': the set of allocated ports must match (exhaustion makes it deterministic); 'count': only how many. */
+  ports: 'set' | 'count';
+  /**
+   * 'split': even/odd counts must match; 'none': parity is random here (step-1 scans, UDP, partial
+   * fills); 'statistical': random, but both sides' even fractions must agree within 4 standard
+   * errors (two-proportion test; needs at least STAT_MIN allocations per side).
+   */
+  parity: 'split' | 'none' | 'statistical';
+  /** The parity of every allocation in order must match (even/odd passes of §5.1/§5.2). */
+  parityOrder?: boolean;
+  /** Every allocated port in order must match (the algorithm is fully deterministic here). */
+  portOrder?: boolean;
+}
+
+/** What diff() needs of a scenario: its ops, the comparison rules and an optional invariant. */
+export interface Comparable {
+  ops: Op[];
+  compare: Compare;
+  /** A property every allocated port must satisfy on both sides (e.g. lower half only). */
+  invariant?: { text: string; test: (port: number) => boolean };
+}
+
+/** Minimum allocations per side before the statistical parity rule says anything. */
+export const STAT_MIN = 20;
 
 /** The per-op fields both sides report. errno is any errno name (the kernel may say EPROTONOSUPPORT). */
 export interface AnyOpResult {
@@ -81,64 +108,17 @@ export function metrics(ops: Op[], results: AnyOpResult[]): Metrics {
   };
 }
 
-/** "8,EADDRNOTAVAIL" -> [null x 8, 'EADDRNOTAVAIL'] */
-export function expandAllocs(s: string): (string | null)[] {
-  const out: (string | null)[] = [];
-  for (const t of s.split(',').map((x) => x.trim()).filter(Boolean)) {
-    if (/^\d+$/.test(t)) for (let i = 0; i < Number(t); i++) out.push(null);
-    else out.push(t);
-  }
-  return out;
-}
-
-function expandSet(s: [number, number] | number[]): number[] {
-  if (s.length === 2 && s[1] - s[0] > 1) {
-    const out: number[] = [];
-    for (let p = s[0]; p <= s[1]; p++) out.push(p);
-    return out;
-  }
-  return [...s].sort((a, b) => a - b);
-}
-
-function paritySeq(ports: number[]): string {
+export function paritySeq(ports: number[]): string {
   return ports.map((p) => (p % 2 === 0 ? 'e' : 'o')).join('');
 }
 
-/** Checks the kernel's results against what spec §9 observed. Returns the list of mismatches. */
-export function checkExpect(sc: Scenario, m: Metrics): string[] {
-  const e: Expect = sc.expect;
-  const bad: string[] = [];
-  const got = m.allocs.map((a) => a.errno);
-  const want = expandAllocs(e.allocs);
-  if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`allocations ${fmtAllocs(got)} != expected ${fmtAllocs(want)}`);
-  if (e.set) {
-    const ws = expandSet(e.set);
-    if (JSON.stringify(m.set) !== JSON.stringify(ws)) bad.push(`port set ${fmtSet(m.set)} != expected ${fmtSet(ws)}`);
-  }
-  if (e.seq && JSON.stringify(m.allocPorts) !== JSON.stringify(e.seq)) bad.push(`port order ${m.allocPorts} != expected ${e.seq}`);
-  if (e.paritySeq && paritySeq(m.allocPorts) !== e.paritySeq) bad.push(`parity order ${paritySeq(m.allocPorts)} != expected ${e.paritySeq}`);
-  for (const [label, w] of Object.entries(e.labels ?? {})) {
-    const idx = [...sc.labels].find(([, l]) => l === label)?.[0];
-    if (idx === undefined) { bad.push(`no op labelled ${label}`); continue; }
-    const r = { errno: m.errnos[idx], port: m.ports[idx] };
-    const ok = w === 'ok' ? r.errno === null && r.port !== null
-      : w === null ? r.errno === null && r.port === null
-      : typeof w === 'number' ? r.errno === null && r.port === w
-      : r.errno === w;
-    if (!ok) bad.push(`op "${label}" (#${idx}) gave ${r.errno ?? `port ${r.port}`}, expected ${w ?? 'success without port'}`);
-  }
-  if (sc.invariant) {
-    const off = m.allocPorts.filter((p) => !sc.invariant!.test(p));
-    if (off.length) bad.push(`ports ${off} violate "${sc.invariant.text}"`);
-  }
-  return bad;
-}
-
 /** Engine vs kernel, per the scenario's Compare settings. Returns the list of discrepancies. */
-export function diff(sc: Scenario, k: Metrics, e: Metrics): string[] {
+export function diff(sc: Comparable, k: Metrics, e: Metrics): string[] {
   const c: Compare = sc.compare;
   const bad: string[] = [];
-  k.errnos.forEach((ke, i) => {
+  // A run cut short (simulate --verify stops at the first failure) is compared on the common prefix.
+  if (k.errnos.length !== e.errnos.length) bad.push(`ops run: kernel ${k.errnos.length}, engine ${e.errnos.length}`);
+  k.errnos.slice(0, e.errnos.length).forEach((ke, i) => {
     if (ke !== e.errnos[i]) bad.push(`op #${i} ${describeOp(sc.ops[i])}: kernel ${ke ?? 'ok'}, engine ${e.errnos[i] ?? 'ok'}`);
     else if ((k.ports[i] === null) !== (e.ports[i] === null)) {
       bad.push(`op #${i} ${describeOp(sc.ops[i])}: kernel port ${k.ports[i]}, engine port ${e.ports[i]}`);
@@ -159,6 +139,10 @@ export function diff(sc: Scenario, k: Metrics, e: Metrics): string[] {
   if (c.parity === 'split' && (k.parity.even !== e.parity.even || k.parity.odd !== e.parity.odd)) {
     bad.push(`parity split: kernel ${k.parity.even}e/${k.parity.odd}o, engine ${e.parity.even}e/${e.parity.odd}o`);
   }
+  if (c.parity === 'statistical') {
+    const p = parityDisagreement(k.parity, e.parity);
+    if (p) bad.push(`parity split: kernel ${k.parity.even}e/${k.parity.odd}o, engine ${e.parity.even}e/${e.parity.odd}o (${p})`);
+  }
   if (c.parityOrder && paritySeq(k.allocPorts) !== paritySeq(e.allocPorts)) bad.push(`parity order: kernel ${paritySeq(k.allocPorts)}, engine ${paritySeq(e.allocPorts)}`);
   if (c.portOrder && JSON.stringify(k.allocPorts) !== JSON.stringify(e.allocPorts)) bad.push(`port order: kernel ${k.allocPorts}, engine ${e.allocPorts}`);
   if (sc.invariant) {
@@ -166,6 +150,23 @@ export function diff(sc: Scenario, k: Metrics, e: Metrics): string[] {
     if (off.length) bad.push(`engine ports ${off} violate "${sc.invariant.text}" (kernel obeys it)`);
   }
   return bad;
+}
+
+/**
+ * Two-proportion z-test on the even fractions: null when they agree (or either side has fewer
+ * than STAT_MIN allocations), else a short explanation. |z| > 4 is practically never chance.
+ */
+export function parityDisagreement(k: { even: number; odd: number }, e: { even: number; odd: number }): string | null {
+  const nk = k.even + k.odd;
+  const ne = e.even + e.odd;
+  if (nk < STAT_MIN || ne < STAT_MIN) return null;
+  const pk = k.even / nk;
+  const pe = e.even / ne;
+  const pool = (k.even + e.even) / (nk + ne);
+  const se = Math.sqrt(pool * (1 - pool) * (1 / nk + 1 / ne));
+  if (se === 0) return pk === pe ? null : 'even fractions differ';
+  const z = Math.abs(pk - pe) / se;
+  return z > 4 ? `even fractions ${pk.toFixed(2)} vs ${pe.toFixed(2)}, z = ${z.toFixed(1)}` : null;
 }
 
 export function describeOp(op: Op): string {
