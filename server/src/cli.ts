@@ -1,9 +1,11 @@
 /**
- * The `port-range-lens` command line: `simulate` (engine) and `check` (analyzer).
+ * The `port-range-lens` command line: `simulate` (engine), `check` (analyzer) and `pressure`
+ * (this machine's sockets).
  * Exit codes: 0 ok, 1 findings/internal error (per command), 2 usage error.
  */
 import { runCheck } from './cli/check';
 import { runSimulate } from './cli/simulate';
+import { runPressure } from './cli/pressure';
 import pkg from '../../package.json';
 
 export const USAGE = `usage: port-range-lens <command> [flags]
@@ -11,6 +13,7 @@ export const USAGE = `usage: port-range-lens <command> [flags]
 commands:
   simulate    simulate the kernel's ephemeral port search (see simulate --help)
   check       find and judge IP_LOCAL_PORT_RANGE uses in C, Python and Go files (see check --help)
+  pressure    how full this machine's ephemeral port range is, per destination (see pressure --help)
   help        show this help
   --version   print the version
 `;
@@ -22,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
       return runSimulate(rest);
     case 'check':
       return runCheck(rest);
+    case 'pressure':
+      return runPressure(rest);
     case 'help':
     case '--help':
     case '-h':
