@@ -30,7 +30,7 @@ How full this machine's ephemeral port range is, per protocol and destination: p
 TIME-WAIT, capacity (netns range minus reserved ports, the allocator's sharing rules), fraction.
 
   --netns-range auto|LO-HI     the range to judge against (default auto = /proc/sys/net/ipv4)
-  --reserved auto|LIST         reserved ports (default auto)
+  --reserved auto|none|LIST    reserved ports, e.g. 40000-40004,40007 (default auto)
   --ranges LO-HI[,LO-HI..]     also report usage of these slices (e.g. your IP_LOCAL_PORT_RANGE values)
   --workspace DIR              also report the slices the analyzer finds in DIR's sources
   --interval S                 sample twice, S seconds apart: rate of new connections and
@@ -72,8 +72,9 @@ export function pressureArgs(argv: readonly string[]): Parsed | 'help' {
     if (r.length !== 1) throw new UsageError('--netns-range must be auto or one LO-HI');
     netnsRange = r[0]!;
   }
-  const reserved = str(a, 'reserved') ?? 'auto';
-  if (reserved !== 'auto' && !/^(\d{1,5}(-\d{1,5})?)(,\d{1,5}(-\d{1,5})?)*$/.test(reserved)) {
+  const reservedText = str(a, 'reserved') ?? 'auto';
+  const reserved = reservedText === 'none' ? '' : reservedText;
+  if (reserved !== 'auto' && reserved !== '' && !/^(\d{1,5}(-\d{1,5})?)(,\d{1,5}(-\d{1,5})?)*$/.test(reserved)) {
     throw new UsageError(`--reserved must be auto or the /proc list syntax, e.g. 40000-40004,40007 (got ${JSON.stringify(reserved)})`);
   }
   const iText = str(a, 'interval');
