@@ -70,26 +70,34 @@ export function destinationPressure(ns: NetnsState, sockets: Iterable<HeldSocket
   const usable = usablePorts(ns);
   const tcpListen = new Set<number>();
   const udpHolders = new Map<number, Set<string>>(); // port -> destinations holding it
-  const rows = new Map<string, DestinationPressure & { saddrs: Set<string> }>();
+  type Row = DestinationPressure & { saddrs: Set<string> };
+  // proto -> remote address -> remote port -> row (no per-socket string building: 100k+ sockets)
+  const byProto = { tcp: new Map<string, Map<number, Row>>(), udp: new Map<string, Map<number, Row>>() };
+  const rows: Row[] = [];
   for (const s of sockets) {
     if (s.localPort < lo || s.localPort > hi || ns.reserved.has(s.localPort)) continue;
     if (s.proto === 'tcp' && s.state === 'LISTEN') { tcpListen.add(s.localPort); continue; }
-    const dst = s.remoteAddr === null ? '*' : hostPort(s.remoteAddr, s.remotePort);
-    if (s.proto === 'tcp' && dst === '*') continue; // closed/bound-only: not a connection
-    const key = `${s.proto} ${dst}`;
-    let r = rows.get(key);
-    if (!r) rows.set(key, (r = { proto: s.proto, destination: dst, inUse: 0, timeWait: 0, capacity: 0, usedFraction: 0, sources: 0, saddrs: new Set() }));
+    if (s.proto === 'tcp' && s.remoteAddr === null) continue; // closed/bound-only: not a connection
+    const addrKey = s.remoteAddr ?? '*';
+    let ports = byProto[s.proto].get(addrKey);
+    if (!ports) byProto[s.proto].set(addrKey, (ports = new Map()));
+    let r = ports.get(s.remotePort);
+    if (!r) {
+      const destination = s.remoteAddr === null ? '*' : hostPort(s.remoteAddr, s.remotePort);
+      ports.set(s.remotePort, (r = { proto: s.proto, destination, inUse: 0, timeWait: 0, capacity: 0, usedFraction: 0, sources: 0, saddrs: new Set() }));
+      rows.push(r);
+    }
     r.inUse++;
     if (s.state === 'TIME-WAIT') r.timeWait++;
     r.saddrs.add(s.localAddr);
     if (s.proto === 'udp') {
       let h = udpHolders.get(s.localPort);
       if (!h) udpHolders.set(s.localPort, (h = new Set()));
-      h.add(dst);
+      h.add(r.destination);
     }
   }
   const out: DestinationPressure[] = [];
-  for (const r of rows.values()) {
+  for (const r of rows) {
     let capacity: number;
     if (r.proto === 'tcp') capacity = Math.max(0, usable - tcpListen.size) * Math.max(1, r.saddrs.size);
     else {

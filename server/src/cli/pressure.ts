@@ -136,6 +136,7 @@ export async function runPressure(argv: string[]): Promise<number> {
       await serveMetrics(p.serve, () => samplePressure(opts, null), (addr) => process.stderr.write(`port-range-lens pressure: serving http://${addr}/metrics (SIGTERM stops)\n`));
       return 0;
     }
+    opts.trackRates = p.interval !== null;
     let prev = samplePressure(opts, null);
     if (p.interval === null) {
       emit(prev);

@@ -1,6 +1,7 @@
 /**
- * Address text shared by the socket-list parsers, so both sources name a destination the same
- * way: IPv4-mapped IPv6 as plain IPv4, other IPv6 in the compressed form inet_ntop(3) prints.
+ * Text helpers shared by the socket-list parsers: a field splitter, and address text so both
+ * sources name a destination the same way (IPv4-mapped IPv6 as plain IPv4, other IPv6 in the
+ * compressed form inet_ntop(3) prints).
  */
 
 /** "::ffff:127.0.0.1" -> "127.0.0.1"; drops a "%scope" suffix; other text unchanged. */
@@ -18,4 +19,18 @@ export function ipv6Text(g: Uint16Array | number[]): string {
   }
   // The WHATWG URL serializer compresses the longest run of two or more zero groups, like inet_ntop.
   return new URL(`http://[${Array.from(g, (x) => x.toString(16)).join(':')}]/`).hostname.slice(1, -1);
+}
+
+/** The first `n` whitespace-separated fields of line[start, end) (no regex: this runs per socket). */
+export function fields(text: string, start: number, end: number, n: number): string[] {
+  const out: string[] = [];
+  let i = start;
+  while (out.length < n) {
+    while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (i >= end) break;
+    const j = i;
+    while (i < end && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
+    out.push(text.slice(j, i));
+  }
+  return out;
 }

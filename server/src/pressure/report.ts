@@ -17,6 +17,8 @@ export interface PressureOptions {
   /** Declared slices (--ranges, --workspace). */
   ranges: { lo: number; hi: number }[];
   source: SourceName | 'auto';
+  /** Keep each connection's key for the next sample's rate (--interval/--watch). Default false. */
+  trackRates?: boolean;
 }
 
 export interface PressureDestination {
@@ -82,7 +84,7 @@ export function samplePressure(o: PressureOptions, prev: PressureSample | null, 
   const snap = snapshot ?? readSockets(o.source);
   const at = performance.now();
   const rows = destinationPressure(ns, snap.sockets);
-  const keys = connectionKeys(snap.sockets, ns);
+  const keys = o.trackRates || prev ? connectionKeys(snap.sockets, ns) : new Map<string, Set<string>>();
   const seconds = prev ? (at - prev.at) / 1000 : 0;
   const rates = prev ? new Map<string, number>() : null;
   const destinations = rows.map((r): PressureDestination => {
