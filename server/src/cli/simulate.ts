@@ -245,7 +245,12 @@ export async function runSimulate(argv: string[]): Promise<number> {
   const progress = createProgress(per * (params.range ? 2 : 1), 'simulating', { enabled: progressWanted(format) });
   const report = runSimulation(params, progress, { keepOps: false });
   progress.done();
-  const checked = verify ? await verifyOnKernel(params) : null;
+  let checked = null;
+  if (verify) {
+    const kp = createProgress(1, 'kernel run', { enabled: progressWanted(format) });
+    checked = await verifyOnKernel(params, { progress: kp });
+    kp.done();
+  }
   if (format === 'json') process.stdout.write(JSON.stringify(simulationJson(report, checked?.kernel)) + '\n');
   else process.stdout.write(simulationText(report) + (checked ? verifyText(checked) : ''));
   return 0;

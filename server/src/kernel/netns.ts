@@ -25,6 +25,8 @@ export interface KernelScenario {
   stopAtFirstFailure?: boolean;
   /** net.core.somaxconn inside the namespace (a full accept queue would drop SYNs). */
   somaxconn?: number;
+  /** Ask the runner for "progress N" lines (ops done) on stderr. */
+  progress?: boolean;
 }
 
 /** One op's result as the kernel reports it; errno may be any Linux errno name. */
@@ -139,7 +141,7 @@ export function unshareCommand(): { bin: string; flags: string[] } {
  * Runs one scenario through runner.py in a fresh namespace. Rejects with the runner's error, or
  * after `timeoutMs` (the runner is killed; its namespace and sockets go with it).
  */
-export function runInNetns(scenario: KernelScenario, timeoutMs = 30_000): Promise<KernelRun> {
+export function runInNetns(scenario: KernelScenario, timeoutMs = 30_000, onProgress?: (opsDone: number) => void): Promise<KernelRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const { bin, flags } = unshareCommand();
@@ -151,7 +153,16 @@ export function runInNetns(scenario: KernelScenario, timeoutMs = 30_000): Promis
       reject(new Error(`the kernel run did not finish within ${Math.round(timeoutMs / 1000)} s (killed)`));
     }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    let partial = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (partial + d).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) {
+        const m = /^progress (\d+)$/.exec(l);
+        if (m) onProgress?.(Number(m[1]));
+        else err += l + '\n';
+      }
+    });
     child.stdin.on('error', () => undefined); // EPIPE when the child died early: reported on close
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -159,6 +170,7 @@ export function runInNetns(scenario: KernelScenario, timeoutMs = 30_000): Promis
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      err += partial;
       let parsed: { ok: boolean; error?: string; kernel?: string; results?: KernelOpResult[] };
       try {
         parsed = JSON.parse(out);
@@ -172,6 +184,6 @@ export function runInNetns(scenario: KernelScenario, timeoutMs = 30_000): Promis
       }
       resolve({ kernel: parsed.kernel ?? 'unknown', results: parsed.results, ms: performance.now() - t0 });
     });
-    child.stdin.end(JSON.stringify(scenario));
+    child.stdin.end(JSON.stringify(onProgress ? { ...scenario, progress: true } : scenario));
   });
 }

@@ -300,6 +300,7 @@ def run(scenario):
         raise ScenarioError("needs %d sockets but the open-file limit allows %d (ulimit -Hn %d)"
                             % (nsocks, budget, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
     stop_at_failure = bool(scenario.get("stopAtFirstFailure"))
+    progress_every = 1000 if scenario.get("progress") else 0   # "progress N" lines on stderr
     if "somaxconn" in scenario:         # a full accept queue would drop SYNs and stall each connect
         with open("/proc/sys/net/core/somaxconn", "w") as f:
             f.write(str(int(scenario["somaxconn"])))
@@ -398,6 +399,9 @@ def run(scenario):
             res["errno"] = errname(e)
             res["port"] = None
         results.append(res)
+        if progress_every and (i + 1) % progress_every == 0:
+            sys.stderr.write("progress %d\n" % (i + 1))
+            sys.stderr.flush()
         if stop_at_failure and res["errno"] is not None and kind in ("bind", "connect", "listen", "sendto"):
             break
     for s in list(socks.values()) + list(accepted.values()):   # RST everything so nothing lingers (the netns dies with us anyway)

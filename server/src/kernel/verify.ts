@@ -97,7 +97,10 @@ function sideStats(ops: Op[], m: Metrics) {
 }
 
 /** Runs `params` on this machine's kernel and compares it with the engine. Never throws for environment problems. */
-export async function verifyOnKernel(params: SimulationParams, opts: { timeoutMs?: number } = {}): Promise<VerifyOutcome> {
+export async function verifyOnKernel(
+  params: SimulationParams,
+  opts: { timeoutMs?: number; progress?: { setTotal(n: number): void; tick(n?: number): void } } = {},
+): Promise<VerifyOutcome> {
   const t0 = performance.now();
   const done = (kernel: KernelVerdict, engine: VerifyOutcome['engine'] = null): VerifyOutcome => ({ kernel, engine, ms: performance.now() - t0 });
   const unavailable = kernelUnavailable(params.range ? OPTION_KERNEL : [0, 0]);
@@ -113,11 +116,15 @@ export async function verifyOnKernel(params: SimulationParams, opts: { timeoutMs
   }
   const exhaust = params.count === 'exhaust';
   let run;
+  let done0 = 0;
+  opts.progress?.setTotal(ops.length);
+  const onProgress = opts.progress ? (n: number) => { opts.progress!.tick(n - done0); done0 = n; } : undefined;
   try {
-    run = await runInNetns({ netns: netnsStateToConfig(ns), ops, stopAtFirstFailure: exhaust, somaxconn: 65535 }, opts.timeoutMs ?? VERIFY_TIMEOUT_MS);
+    run = await runInNetns({ netns: netnsStateToConfig(ns), ops, stopAtFirstFailure: exhaust, somaxconn: 65535 }, opts.timeoutMs ?? VERIFY_TIMEOUT_MS, onProgress);
   } catch (e) {
     return done(notRun((e as Error).message.replace(/^kernel runner failed: (\w+Error: )?/, 'the kernel run failed: ')));
   }
+  opts.progress?.tick(Math.max(0, run.results.length - done0));
   const eng = runScenario({ kernel: params.kernel, netns: params.netns, ops, seed: params.seed }).results as AnyOpResult[];
   const engResults = exhaust ? cutAtFirstFailure(ops, eng) : eng;
   const k = metrics(ops.slice(0, run.results.length), run.results);
