@@ -134,3 +134,29 @@ test('CLI: simulate --verify --format json adds the kernel object; hostile envir
     rmSync(join(cli, '..'), { recursive: true, force: true });
   }
 });
+
+test('CLI: an unprivileged user verifies through unshare -rn (a user namespace first)', (t) => {
+  if (reason) { t.skip(reason); return; }
+  if (process.geteuid?.() !== 0) { t.skip('needs root to drop to nobody with setpriv'); return; }
+  if (spawnSync('setpriv', ['--version']).error) { t.skip('setpriv (util-linux) missing'); return; }
+  const cli = cliCopy();
+  assert.ok(cli, 'build failed');
+  try {
+    // nobody must be able to read the copy: a fresh directory under the system temp dir.
+    spawnSync('chmod', ['-R', 'a+rX', join(cli, '..')]);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli,
+      'simulate', '--range', '40000-40007', '--verify', '--format', 'json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: tmpdir() } });
+    assert.equal(r.status, 0, r.stderr);
+    const k = JSON.parse(r.stdout).kernel;
+    if (!k.ran) {
+      // A machine where unprivileged user namespaces are off: the reason must say so.
+      assert.match(k.reason, /no permission to create a private network namespace \(unshare -r -n: /);
+      t.diagnostic(`unprivileged run not possible here: ${k.reason}`);
+      return;
+    }
+    assert.equal(k.agrees, true, k.differences.join('; '));
+    assert.equal(k.successes, 8);
+  } finally {
+    rmSync(join(cli, '..'), { recursive: true, force: true });
+  }
+});
