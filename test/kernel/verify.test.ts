@@ -160,3 +160,11 @@ test('CLI: an unprivileged user verifies through unshare -rn (a user namespace f
     rmSync(join(cli, '..'), { recursive: true, force: true });
   }
 });
+
+test('verify: a protocol this kernel cannot create is "not run" with the errno, not a list of differences', async (t) => {
+  if (reason) { t.skip(reason); return; }
+  const v = await verifyOnKernel(params({ proto: 'sctp', op: 'bind', range: { lo: 40000, hi: 40007 } }));
+  if (v.kernel.ran) { t.diagnostic('this kernel has SCTP'); assert.equal(v.kernel.agrees, true); return; }
+  assert.match(v.kernel.reason!, /^this kernel cannot create sctp sockets: socket\(\) fails with E[A-Z]+ \(no SCTP in this kernel/);
+  assert.match(v.kernel.release!, /^\d+\.\d+/);
+});

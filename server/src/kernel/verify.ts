@@ -125,6 +125,13 @@ export async function verifyOnKernel(
     return done(notRun((e as Error).message.replace(/^kernel runner failed: (\w+Error: )?/, 'the kernel run failed: ')));
   }
   opts.progress?.tick(Math.max(0, run.results.length - done0));
+  const firstSocket = ops.findIndex((o) => o.op === 'socket' && o.sock === 0);
+  const sockErr = firstSocket >= 0 ? run.results[firstSocket]?.errno : null;
+  if (sockErr) {
+    const hint = params.proto === 'sctp' ? ' (no SCTP in this kernel: CONFIG_IP_SCTP off or the sctp module not loaded)'
+      : params.proto === 'mptcp' ? ' (MPTCP off: CONFIG_MPTCP or net.mptcp.enabled)' : '';
+    return done(notRun(`this kernel cannot create ${params.proto} sockets: socket() fails with ${sockErr}${hint}`, run.kernel));
+  }
   const eng = runScenario({ kernel: params.kernel, netns: params.netns, ops, seed: params.seed }).results as AnyOpResult[];
   const engResults = exhaust ? cutAtFirstFailure(ops, eng) : eng;
   const k = metrics(ops.slice(0, run.results.length), run.results);
