@@ -26,6 +26,11 @@ const entries = [
   { in: 'server/src/server.ts', out: 'dist/server.js', opts: node },
   { in: 'client/src/extension.ts', out: 'dist/extension.js', opts: { ...node, external: ['vscode'] } },
   {
+    in: 'client/src/webview/pressure.ts',
+    out: 'dist/pressure.js',
+    opts: { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, logLevel: 'warning', minify: true },
+  },
+  {
     in: 'client/src/webview/main.ts',
     out: 'dist/webview.js',
     opts: { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, logLevel: 'warning', minify: true },

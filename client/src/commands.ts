@@ -20,6 +20,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'portRangeLens.simulateRange', contributed: true, run: (s, args) => s.simulation.simulateRange(args as { answers?: SimulateAnswers } | undefined) },
   { id: 'portRangeLens.showNetnsRange', contributed: true, run: (s) => s.showNetnsRange() },
   { id: 'portRangeLens.restartServer', contributed: true, run: (s) => s.restartServer() },
-  // Lets the end-to-end suite see what the simulation panel shows.
+  { id: 'portRangeLens.showPortPressure', contributed: true, run: (s) => s.pressure.show() },
+  // Let the end-to-end suite see what the panels show and press the panel's verify button.
   { id: 'portRangeLens.test.simulationPanel', contributed: false, run: (s) => s.panels.snapshot() },
+  { id: 'portRangeLens.test.verifySimulation', contributed: false, run: (s) => s.panels.verifyLast() },
+  { id: 'portRangeLens.test.pressurePanel', contributed: false, run: (s) => s.pressure.snapshot() },
+  { id: 'portRangeLens.test.pressureStatus', contributed: false, run: async (s) => { await s.pressureStatus.update(); return s.pressureStatus.shown; } },
 ];

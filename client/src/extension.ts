@@ -13,6 +13,9 @@ import type { Services } from './services';
 import { Simulation } from './simulate';
 import { SimulationPanels, PANEL_VIEW_TYPE } from './simulatePanel';
 import { PortRangeStatus } from './status';
+import { PressureRequest, VerifyRequest } from '../../server/src/protocol';
+import { PressurePanel } from './pressurePanel';
+import { PressureStatus } from './pressureStatus';
 
 export { LANGUAGES };
 let client: LanguageClient | undefined;
@@ -30,21 +33,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   };
   client = new LanguageClient('portRangeLens', 'Port Range Lens', serverOptions, clientOptions);
   const c = client;
-  const panels = new SimulationPanels(context);
+  const panels = new SimulationPanels(context, (p) => c.sendRequest(VerifyRequest, p));
   const status = new PortRangeStatus(c);
+  const pressure = new PressurePanel(context, (folder) => c.sendRequest(PressureRequest, { folder }));
+  const pressureStatus = new PressureStatus(c);
   const services: Services = {
     simulation: new Simulation(c, panels),
     panels,
+    pressure,
+    pressureStatus,
     showNetnsRange: () => showNetnsRange(c),
     restartServer: async () => {
       await c.restart();
       void vscode.window.setStatusBarMessage('Port Range Lens: server restarted', 3000);
     },
   };
-  context.subscriptions.push(panels, status, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()));
+  context.subscriptions.push(panels, status, pressure, pressureStatus, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()));
   for (const cmd of COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(cmd.id, (...args: unknown[]) => cmd.run(services, ...args)));
   await c.start();
   status.update();
+  pressureStatus.start();
   return { client: c };
 }
 

@@ -1,10 +1,14 @@
 /** What command handlers act on: built once by extension.ts (see commands.ts). */
 import type { Simulation } from './simulate';
 import type { SimulationPanels } from './simulatePanel';
+import type { PressurePanel } from './pressurePanel';
+import type { PressureStatus } from './pressureStatus';
 
 export interface Services {
   simulation: Simulation;
   panels: SimulationPanels;
+  pressure: PressurePanel;
+  pressureStatus: PressureStatus;
   showNetnsRange(): Promise<void>;
   restartServer(): Promise<void>;
 }

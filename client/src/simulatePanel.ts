@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { isFromSimulationPage, type SimulationReport, type ToSimulationPage } from '../../server/src/protocol';
+import { isFromSimulationPage, type SimulateParams, type SimulationReport, type ToSimulationPage, type VerifyOutcome } from '../../server/src/protocol';
 import { makeNonce, pageHtml } from './webview/html';
 
 export const PANEL_VIEW_TYPE = 'portRangeLens.simulation';
@@ -18,6 +18,8 @@ interface PanelEntry {
   label: string;
   report: SimulationReport | null;
   ready: boolean;
+  /** The kernel run of this report: in progress, its result, or why it failed. */
+  verify: { report: SimulationReport; state: 'running' | 'done' | 'failed'; result?: VerifyOutcome; error?: string } | null;
 }
 
 interface SavedState {
@@ -34,6 +36,7 @@ export interface PanelSnapshot {
   visible: boolean;
   report: SimulationReport | null;
   panels: number;
+  verify: PanelEntry['verify'];
 }
 
 export class SimulationPanels implements vscode.Disposable {
@@ -42,7 +45,8 @@ export class SimulationPanels implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposing = false;
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  /** `verifier` runs a simulation's sockets on the server machine's kernel (VerifyRequest). */
+  constructor(private readonly context: vscode.ExtensionContext, private readonly verifier?: (p: SimulateParams) => Promise<VerifyOutcome>) {}
 
   private get distUri(): vscode.Uri {
     return vscode.Uri.joinPath(this.context.extensionUri, 'dist');
@@ -88,7 +92,7 @@ export class SimulationPanels implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, key: string, label: string, report: SimulationReport | null): PanelEntry {
-    const e: PanelEntry = { panel, key, label, report, ready: false };
+    const e: PanelEntry = { panel, key, label, report, ready: false, verify: null };
     this.entries.set(key, e);
     panel.webview.options = this.options();
     panel.iconPath = undefined;
@@ -124,6 +128,31 @@ export class SimulationPanels implements vscode.Disposable {
   private post(e: PanelEntry): void {
     if (!e.ready || !e.report) return;
     this.send(e, { type: 'report', key: e.key, label: e.label, report: e.report });
+    if (e.verify?.report === e.report) this.sendVerify(e);
+    else if (vscode.workspace.getConfiguration('portRangeLens').get<boolean>('verifyAutomatically') === true) void this.verify(e);
+  }
+
+  private sendVerify(e: PanelEntry): void {
+    const v = e.verify;
+    if (!v) return;
+    if (v.state === 'running') this.send(e, { type: 'verifying' });
+    else if (v.state === 'done' && v.result) this.send(e, { type: 'verified', result: v.result });
+    else this.send(e, { type: 'verifyFailed', error: v.error ?? 'unknown error' });
+  }
+
+  /** "Verify on this machine's kernel": the server runs the report's sockets for real. */
+  private async verify(e: PanelEntry): Promise<void> {
+    const report = e.report;
+    if (!report || !this.verifier || e.verify?.state === 'running') return;
+    e.verify = { report, state: 'running' };
+    this.sendVerify(e);
+    try {
+      const result = await this.verifier(report.params);
+      if (e.verify?.report === report) e.verify = { report, state: 'done', result };
+    } catch (err) {
+      if (e.verify?.report === report) e.verify = { report, state: 'failed', error: err instanceof Error ? err.message : String(err) };
+    }
+    if (e.report === report) this.sendVerify(e);
   }
 
   private async onMessage(e: PanelEntry, msg: unknown): Promise<void> {
@@ -131,12 +160,22 @@ export class SimulationPanels implements vscode.Disposable {
     if (msg.type === 'ready') {
       e.ready = true;
       this.post(e);
+    } else if (msg.type === 'verify') {
+      await this.verify(e);
     } else if (msg.type === 'copy' && e.report) {
       // Copy what the extension holds, not text sent by the page.
       const text = msg.what === 'json' ? JSON.stringify(e.report, null, 2) : e.report.cli;
       await vscode.env.clipboard.writeText(text);
       this.send(e, { type: 'copied', what: msg.what });
     }
+  }
+
+  /** The verify button of the last shown panel, as the page's click does; resolves with what it shows. */
+  async verifyLast(): Promise<PanelEntry['verify']> {
+    const e = this.last;
+    if (!e) return null;
+    await this.verify(e);
+    return e.verify;
   }
 
   serializer(): vscode.WebviewPanelSerializer<SavedState> {
@@ -159,7 +198,7 @@ export class SimulationPanels implements vscode.Disposable {
   snapshot(): PanelSnapshot | null {
     const e = this.last;
     if (!e) return null;
-    return { key: e.key, label: e.label, title: e.panel.title, visible: e.panel.visible, report: e.report, panels: this.entries.size };
+    return { key: e.key, label: e.label, title: e.panel.title, visible: e.panel.visible, report: e.report, panels: this.entries.size, verify: e.verify };
   }
 
   dispose(): void {

@@ -8,8 +8,10 @@ import { RequestType } from 'vscode-jsonrpc';
 import type { NetnsConfig, OpResult, Proto, ScenarioResult } from '../../engine/src/scenarioTypes';
 import type { ErrnoName } from '../../engine/src/errno';
 import type { SimulationParams, SimulationReport } from '../../engine/src/simulate';
+import type { VerifyOutcome } from './kernel/verify';
+import type { PressureForEditorView } from './machineRequests';
 
-export type { SimulationParams as SimulateParams, SimulationReport, NetnsConfig, Proto, OpResult, ScenarioResult, ErrnoName };
+export type { SimulationParams as SimulateParams, SimulationReport, NetnsConfig, Proto, OpResult, ScenarioResult, ErrnoName, VerifyOutcome, PressureForEditorView };
 export type SimOp = SimulationParams['op'];
 
 export interface Position { line: number; character: number }
@@ -101,20 +103,49 @@ export interface Environment {
 }
 export const EnvironmentRequest = new RequestType<EnvironmentParams, Environment, void>('portRangeLens/environment');
 
+/**
+ * portRangeLens/verify: the simulation's socket pattern with real sockets in a private network
+ * namespace of the server's machine, compared with the engine (docs/cli-simulate.md --verify).
+ */
+export const VerifyRequest = new RequestType<SimulationParams, VerifyOutcome, void>('portRangeLens/verify');
+
+/**
+ * portRangeLens/pressure: the server machine's port pressure now (docs/pressure.md), with the
+ * rates since the previous call; `folder` (a file URI) adds the slices its sources declare.
+ */
+export interface PressureParams { folder?: string }
+export const PressureRequest = new RequestType<PressureParams, PressureForEditorView, void>('portRangeLens/pressure');
+
 /** Messages from the extension to the simulation page. */
 export type ToSimulationPage =
   | { type: 'report'; key: string; label: string; report: SimulationReport }
-  | { type: 'copied'; what: 'json' | 'cli' };
+  | { type: 'copied'; what: 'json' | 'cli' }
+  /** The kernel run started (button pressed, or portRangeLens.verifyAutomatically). */
+  | { type: 'verifying' }
+  | { type: 'verified'; result: VerifyOutcome }
+  | { type: 'verifyFailed'; error: string };
 /** Messages from the simulation page to the extension. */
 export type FromSimulationPage =
   | { type: 'ready' }
-  | { type: 'copy'; what: 'json' | 'cli' };
+  | { type: 'copy'; what: 'json' | 'cli' }
+  | { type: 'verify' };
 
 /** Narrows an untrusted message from the page (the page is code-derived content's renderer). */
 export function isFromSimulationPage(m: unknown): m is FromSimulationPage {
   if (typeof m !== 'object' || m === null) return false;
   const t = (m as { type?: unknown }).type;
-  if (t === 'ready') return true;
+  if (t === 'ready' || t === 'verify') return true;
   const what = (m as { what?: unknown }).what;
   return t === 'copy' && (what === 'json' || what === 'cli');
+}
+
+/** Messages from the extension to the live pressure page. */
+export type ToPressurePage =
+  | { type: 'sample'; view: PressureForEditorView }
+  | { type: 'error'; error: string };
+/** Messages from the pressure page to the extension. */
+export type FromPressurePage = { type: 'ready' };
+
+export function isFromPressurePage(m: unknown): m is FromPressurePage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready';
 }

@@ -112,7 +112,9 @@ test('simulation page renders in Chromium under the strict CSP', { timeout: 60_0
     assert.equal(await page.locator('svg.portline').count(), 3);
     assert.equal(await page.locator('svg.portline rect.pl-res').count(), 3);
 
-    // Keyboard: Tab reaches the two buttons, then the table's disclosure; Enter acts.
+    // Keyboard: Tab reaches the three buttons, then the table's disclosure; Enter acts.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'verify');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'copy-json');
     await page.keyboard.press('Tab');
@@ -131,6 +133,25 @@ test('simulation page renders in Chromium under the strict CSP', { timeout: 60_0
     const state = await page.evaluate(() => (window as unknown as { __state: { key: string; report: unknown } }).__state);
     assert.equal(state.key, 'k');
     assert.deepEqual(state.report, JSON.parse(JSON.stringify(report)));
+
+    // "Verify on this machine's kernel": the button asks the extension; the answer is shown in
+    // two columns with the differing row marked and every difference listed (as text).
+    await page.click('#verify');
+    assert.deepEqual((await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)).at(-1), { type: 'verify' });
+    await page.evaluate(() => window.postMessage({ type: 'verifying' }, '*'));
+    await page.waitForFunction(() => /Running the sockets/.test(document.getElementById('verify-verdict')?.textContent ?? ''));
+    const side = { successes: 14, firstFailure: { index: 14, errno: 'EADDRNOTAVAIL' }, parity: { even: 7, odd: 7 }, portsUsed: 14 };
+    await page.evaluate(([sd, hostile]) => window.postMessage({ type: 'verified', result: { ms: 700, engine: sd,
+      kernel: { ran: true, reason: null, release: '6.18.44', ...sd, parity: { even: 8, odd: 6 }, agrees: false, differences: [`parity split: kernel 8e/6o, engine 7e/7o ${hostile}`] } } }, '*'), [side, HOSTILE] as const);
+    await page.waitForSelector('#verify-table');
+    assert.equal(await page.locator('#verify-table tbody tr').count(), 4);
+    assert.deepEqual(await page.locator('#verify-table tr.differs th').allInnerTexts(), ['Parity']);
+    assert.match(await page.locator('#verify-table tr.differs td').last().innerText(), /^≠ 8 even · 6 odd$/);
+    assert.match(await page.locator('#verify-verdict').innerText(), /1 difference from the simulation/);
+    assert.ok((await page.locator('#verify-differences li').innerText()).includes(HOSTILE));
+    assert.equal(await page.locator('#app img, #app b').count(), 0);
+    await page.evaluate(() => window.postMessage({ type: 'verified', result: { ms: 1, engine: null, kernel: { ran: false, reason: 'unshare(1) not found', release: null, successes: null, firstFailure: null, parity: null, portsUsed: null, agrees: null, differences: [] } } }, '*'));
+    await page.waitForFunction(() => /Not run: unshare\(1\) not found/.test(document.getElementById('verify-verdict')?.textContent ?? ''));
 
     // Dark / high-contrast themes: VS Code swaps --vscode-* variables and the body class.
     await page.evaluate(() => {

@@ -11,6 +11,8 @@ export interface PageOptions {
   scriptUri: string;
   styleUri: string;
   title: string;
+  /** Shown until the first message arrives. */
+  loading?: string;
 }
 
 export function escapeHtml(s: string): string {
@@ -46,7 +48,7 @@ export function pageHtml(o: PageOptions): string {
 </head>
 <body>
 <main id="app" aria-live="polite">
-  <p id="loading" class="muted">Waiting for the simulation…</p>
+  <p id="loading" class="muted">${a(o.loading ?? 'Waiting for the simulation…')}</p>
 </main>
 <script nonce="${a(o.nonce)}" src="${a(o.scriptUri)}"></script>
 </body>

@@ -15,6 +15,8 @@ import {
 } from 'chart.js';
 import { buildViewModel, type PortLineView, type SideView, type Span2, type ViewModel } from './viewModel';
 import type { FromSimulationPage, SimulationReport, ToSimulationPage } from '../../../server/src/protocol';
+import { el } from './dom';
+import { verifySection, type VerifyState } from './verifyView';
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip, Legend);
 
@@ -29,20 +31,13 @@ interface PageState {
   key: string;
   label: string;
   report: SimulationReport;
+  /** "Verify on this machine's kernel" for this report. */
+  verify?: VerifyState;
 }
 
 const vscode = acquireVsCodeApi();
 const SVG = 'http://www.w3.org/2000/svg';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: { cls?: string; text?: string; id?: string; attrs?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (opts.cls) e.className = opts.cls;
-  if (opts.id) e.id = opts.id;
-  if (opts.text !== undefined) e.textContent = opts.text;
-  for (const [k, v] of Object.entries(opts.attrs ?? {})) e.setAttribute(k, v);
-  for (const c of children) e.appendChild(c);
-  return e;
-}
 
 function svgEl(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
   const e = document.createElementNS(SVG, tag) as SVGElement;
@@ -223,13 +218,15 @@ export function render(state: PageState): void {
   const copyCli = el('button', { id: 'copy-cli', text: 'Copy CLI command', attrs: { type: 'button', 'aria-label': 'Copy the CLI command that reproduces this run' } });
   copyJson.addEventListener('click', () => vscode.postMessage({ type: 'copy', what: 'json' }));
   copyCli.addEventListener('click', () => vscode.postMessage({ type: 'copy', what: 'cli' }));
+  const verifyBtn = el('button', { id: 'verify', text: "Verify on this machine's kernel", attrs: { type: 'button', 'aria-label': "Run the same sockets on this machine's kernel in a private network namespace and compare" } });
+  verifyBtn.addEventListener('click', () => vscode.postMessage({ type: 'verify' }));
 
   const header = el(
     'header',
     {},
     el('h1', { id: 'title', text: vm.title }),
     el('p', { id: 'subtitle', cls: 'muted', text: vm.subtitle }),
-    el('div', { cls: 'actions' }, copyJson, copyCli, el('span', { id: 'status', attrs: { role: 'status', 'aria-live': 'polite' } })),
+    el('div', { cls: 'actions' }, verifyBtn, copyJson, copyCli, el('span', { id: 'status', attrs: { role: 'status', 'aria-live': 'polite' } })),
   );
 
   const fullTicks = [0, 16384, 32768, 49152, 65535];
@@ -271,7 +268,7 @@ export function render(state: PageState): void {
     el('h2', { id: 'h-cli', text: 'Reproduce on the command line' }),
     el('pre', { cls: 'cli' }, el('code', { id: 'cli', text: vm.cli })),
   );
-  const parts: Node[] = [header, rangeSec, outcomeSec, chartSec, cliSec];
+  const parts: Node[] = [header, rangeSec, outcomeSec, verifySection(state.verify ?? { status: 'idle' }), chartSec, cliSec];
   if (vm.notes.length) {
     const ul = el('ul', { id: 'notes' });
     for (const n of vm.notes) ul.appendChild(el('li', { text: n }));
@@ -296,6 +293,13 @@ window.addEventListener('message', (ev: MessageEvent) => {
     render(current);
   } else if (m.type === 'copied') {
     setStatus(m.what === 'json' ? 'Report copied as JSON.' : 'CLI command copied.');
+  } else if (current && (m.type === 'verifying' || m.type === 'verified' || m.type === 'verifyFailed')) {
+    const v = m as Partial<Extract<ToSimulationPage, { type: 'verified' }>> & { error?: unknown };
+    current.verify = m.type === 'verifying' ? { status: 'running' }
+      : m.type === 'verified' && v.result && typeof v.result === 'object' ? { status: 'done', result: v.result }
+      : { status: 'failed', error: String(v.error ?? 'the server did not answer') };
+    vscode.setState(current);
+    document.getElementById('verify-sec')?.replaceWith(verifySection(current.verify));
   }
 });
 

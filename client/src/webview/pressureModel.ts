@@ -2,7 +2,7 @@
  * The live port-pressure panel's data (pure): a bounded history of samples turned into one
  * series per destination (used % over time), the current table, and the declared slices.
  */
-import type { PressureForEditorView } from '../../../server/src/machineRequests';
+import type { PressureForEditorView } from '../../../server/src/protocol';
 
 /** Samples kept (at one every few seconds: several minutes of history). */
 export const HISTORY = 120;

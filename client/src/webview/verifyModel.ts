@@ -2,7 +2,7 @@
  * "Verify on this machine's kernel" in the simulation panel, as text (pure): the engine and the
  * kernel side by side, every row that differs marked, every difference listed.
  */
-import type { VerifyOutcome } from '../../../server/src/kernel/verify';
+import type { VerifyOutcome } from '../../../server/src/protocol';
 
 export interface VerifyRow {
   label: string;

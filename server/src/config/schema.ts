@@ -132,6 +132,24 @@ export const SETTINGS: readonly SettingSpec[] = [
     },
   },
   {
+    key: 'verifyAutomatically', target: 'client', default: false,
+    schema: {
+      type: 'boolean',
+      markdownDescription: 'Run every simulation also on this machine\'s kernel (the server\'s machine), as the simulation panel\'s **Verify on this machine\'s kernel** button does: real sockets in a private network namespace, compared with the engine (docs/cli-simulate.md `--verify`).',
+      scope: 'window',
+    },
+  },
+  {
+    key: 'pressureThreshold', target: 'client', default: 0.8,
+    schema: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      markdownDescription: 'The status bar shows the busiest destination\'s share of its ephemeral ports (this machine, `port-range-lens pressure`) once it passes this fraction, e.g. `0.8` = 80 %. `0` turns it off.',
+      scope: 'window',
+    },
+  },
+  {
     key: 'trace.server', target: 'client', default: 'off',
     schema: {
       type: 'string',

@@ -3,15 +3,17 @@
  * (simulate.ts, simulationSetup.ts). Bad params become InvalidParams errors with a clear
  * message; the server stays up.
  */
-import { ResponseError, ErrorCodes, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { ResponseError, ErrorCodes, LSPErrorCodes, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { resolveForFile } from '../config/resolve';
 import type { Config } from '../config/schema';
 import {
-  EnvironmentRequest, SimulateRequest, SimulationSetupRequest, SocketFactsRequest, ValidateInputRequest,
-  type EnvironmentParams, type SimulateParams, type SimulationSetupParams, type SocketFactsParams, type ValidateInputParams,
+  EnvironmentRequest, PressureRequest, SimulateRequest, VerifyRequest, SimulationSetupRequest, SocketFactsRequest, ValidateInputRequest,
+  type EnvironmentParams, type PressureParams, type SimulateParams, type SimulationSetupParams, type SocketFactsParams, type ValidateInputParams,
 } from '../protocol';
 import { fileTarget, simulate, socketFactsAt } from '../simulate';
 import { environment, simulationSetup, validateInput } from '../simulationSetup';
+import { EditorPressure, verifyForEditor } from '../machineRequests';
+import { fileURLToPath } from 'node:url';
 import type { Analysis } from './documentAnalyses';
 
 export interface CustomRequestDeps {
@@ -61,6 +63,25 @@ export function registerCustomRequests(connection: Connection, d: CustomRequestD
       return simulate(p);
     } catch (e) {
       throw invalid(e);
+    }
+  });
+
+  connection.onRequest(VerifyRequest, async (p: SimulateParams) => {
+    try {
+      return await verifyForEditor(p);
+    } catch (e) {
+      throw invalid(e);
+    }
+  });
+
+  const pressure = new EditorPressure();
+  connection.onRequest(PressureRequest, async (p: PressureParams) => {
+    const folder = typeof p?.folder === 'string' && p.folder.startsWith('file:') ? fileURLToPath(p.folder) : undefined;
+    try {
+      return await pressure.sample(folder);
+    } catch (e) {
+      // This machine's sockets or sysctls cannot be read: the message says which.
+      throw new ResponseError(LSPErrorCodes.RequestFailed, d.errText(e));
     }
   });
 }

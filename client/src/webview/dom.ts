@@ -1,0 +1,10 @@
+/** The pages' one DOM helper: elements with textContent only (no innerHTML; the CSP forbids inline styles). */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: { cls?: string; text?: string; id?: string; attrs?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (opts.cls) e.className = opts.cls;
+  if (opts.id) e.id = opts.id;
+  if (opts.text !== undefined) e.textContent = opts.text;
+  for (const [k, v] of Object.entries(opts.attrs ?? {})) e.setAttribute(k, v);
+  for (const c of children) e.appendChild(c);
+  return e;
+}
