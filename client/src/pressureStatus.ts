@@ -43,6 +43,7 @@ export class PressureStatus implements vscode.Disposable {
 
   async update(): Promise<void> {
     const t = threshold();
+    if (t <= 0) return this.hide();
     try {
       const view = await this.client.sendRequest(PressureRequest, {});
       const s = pressureStatus(view, t);
