@@ -69,6 +69,17 @@ async function persistedPanel(): Promise<boolean> {
   return false;
 }
 
+async function pressureFrame(page: Page): Promise<Frame | null> {
+  for (const f of page.frames()) {
+    try {
+      if (await f.$('#pressure-heading')) return f;
+    } catch {
+      /* detached */
+    }
+  }
+  return null;
+}
+
 async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
@@ -195,6 +206,30 @@ test('installed .vsix in code-server: squiggles, Problems, hover, simulation web
     await until('the copy confirmation', async () => ((await frame.locator('#status').innerText()) === 'CLI command copied.' ? true : null), 10_000);
     const clip = await page.evaluate(() => navigator.clipboard.readText()).catch((e: Error) => `unreadable: ${e.message}`);
     assert.equal(clip, await frame.locator('#cli').innerText(), 'the clipboard holds the CLI command shown');
+
+    // "Verify on this machine's kernel": the same sockets for real, two columns, differences marked.
+    await frame.locator('#verify').click();
+    const verdict = await until('the kernel verdict', async () => {
+      const v = frame.locator('#verify-verdict');
+      const txt = (await v.count()) ? await v.innerText() : '';
+      return txt && !/Running/.test(txt) ? txt : null;
+    }, 120_000);
+    t.diagnostic(`verify on this machine's kernel: ${verdict}`);
+    if (/agrees/.test(verdict)) assert.equal(await frame.locator('#verify-table tbody tr').count(), 4);
+    await frame.locator('#verify-sec').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SHOTS, 'screenshot-verify.png') });
+    await frame.locator('#title').scrollIntoViewIfNeeded();
+
+    // "Show port pressure": the live panel, refreshed while visible, the workspace's declared ranges marked.
+    await runCommand(page, '>Port Range Lens: Show port pressure');
+    const pf = await until('the pressure webview', () => pressureFrame(page), 60_000);
+    await until('two pressure samples', async () => ((await pf.evaluate(() => (window as unknown as { __portRangeLensPressure?: number }).__portRangeLensPressure ?? 0)) >= 2 ? true : null), 60_000);
+    assert.match(await pf.locator('#declared-table').innerText(), /40000–40511/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SHOTS, 'screenshot-pressure.png') });
+    await runCommand(page, '>View: Close Editor');
+    await until('the simulation webview again', () => simulationFrame(page), 30_000);
 
     // The page follows the theme: VS Code swaps the --vscode-* variables and the body class.
     for (const [theme, cls, light] of [
