@@ -18,6 +18,8 @@ interface PanelEntry {
   label: string;
   report: SimulationReport | null;
   ready: boolean;
+  /** The panel's title, kept here: a disposed panel's title getter throws ("Webview is disposed"). */
+  title: string;
   /** The kernel run of this report: in progress, its result, or why it failed. */
   verify: { report: SimulationReport; state: 'running' | 'done' | 'failed'; result?: VerifyOutcome; error?: string } | null;
 }
@@ -65,7 +67,7 @@ export class SimulationPanels implements vscode.Disposable {
     } else {
       e.label = label;
       e.report = report;
-      e.panel.title = `Simulate ${label}`;
+      e.panel.title = e.title = `Simulate ${label}`;
       e.panel.reveal(undefined, false);
       this.post(e);
     }
@@ -92,7 +94,7 @@ export class SimulationPanels implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, key: string, label: string, report: SimulationReport | null): PanelEntry {
-    const e: PanelEntry = { panel, key, label, report, ready: false, verify: null };
+    const e: PanelEntry = { panel, key, label, report, ready: false, title: panel.title, verify: null };
     this.entries.set(key, e);
     panel.webview.options = this.options();
     panel.iconPath = undefined;
@@ -103,7 +105,7 @@ export class SimulationPanels implements vscode.Disposable {
         if (this.entries.get(e.key) === e) this.entries.delete(e.key);
         if (this.last === e) this.last = null;
         // A panel closed by the user is gone for good; one disposed by a window reload is not.
-        if (!this.disposing) this.forget(e.panel.title);
+        if (!this.disposing) this.forget(e.title);
       },
       undefined,
       this.disposables,

@@ -27,7 +27,7 @@ function cells(s: Side): string[] {
   const f = s.firstFailure;
   return [
     s.successes === null ? '–' : String(s.successes),
-    f ? `${f.errno} at socket ${f.index}` : 'none',
+    f ? `${f.errno} at socket ${f.index + 1}` : 'none', // 1-based, as the panel counts sockets
     s.parity ? `${s.parity.even} even · ${s.parity.odd} odd` : '–',
     s.portsUsed === null ? '–' : String(s.portsUsed),
   ];
