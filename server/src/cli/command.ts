@@ -1,0 +1,64 @@
+/**
+ * The subcommands of `port-range-lens` in one table, and the one wrapper every subcommand
+ * runs through: `--help`/`-h` prints its usage, `--version`/`-V` the version (both exit 0,
+ * wherever they appear before `--`), and a usage error exits 2 with the message on stderr
+ * plus, when the arguments ask for `--format json`, one JSON error object on stdout.
+ * A new subcommand (plan, decode, pressure, …) is one more `Subcommand` in cli.ts's table.
+ */
+import { VERSION } from '../version';
+import { UsageError } from './args';
+
+export interface Subcommand {
+  name: string;
+  /** One line for the top-level help. */
+  summary: string;
+  /** The full `--help` text. */
+  usage: string;
+  /** Runs with the arguments after the subcommand name; returns the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+/** The JSON document of a usage error (`--format json`), schema version 1. */
+export function usageErrorJson(command: string, message: string): string {
+  return JSON.stringify({ version: 1, error: { kind: 'usage', command, message }, failed: true, exitCode: 2 }) + '\n';
+}
+
+/** Whether the arguments ask for JSON output (looked up before parsing, which may fail). */
+export function wantsJson(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--format=json' || (a === '--format' && argv[i + 1] === 'json')) return true;
+  }
+  return false;
+}
+
+/** `--help`/`-h` or `--version`/`-V` among the flags (before `--`), first one wins. */
+export function metaFlag(argv: readonly string[]): 'help' | 'version' | null {
+  for (const a of argv) {
+    if (a === '--') break;
+    if (a === '--help' || a === '-h') return 'help';
+    if (a === '--version' || a === '-V') return 'version';
+  }
+  return null;
+}
+
+/** Reports a usage error the documented way and returns exit code 2. */
+export function usageError(cmd: Subcommand, argv: readonly string[], message: string): number {
+  process.stderr.write(`port-range-lens ${cmd.name}: ${message}\n(see port-range-lens ${cmd.name} --help)\n`);
+  if (wantsJson(argv)) process.stdout.write(usageErrorJson(cmd.name, message));
+  return 2;
+}
+
+/** Runs a subcommand with the shared --help/--version/usage-error handling. */
+export async function runSubcommand(cmd: Subcommand, argv: string[]): Promise<number> {
+  const meta = metaFlag(argv);
+  if (meta === 'help') { process.stdout.write(cmd.usage); return 0; }
+  if (meta === 'version') { process.stdout.write(`${VERSION}\n`); return 0; }
+  try {
+    return await cmd.run(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(cmd, argv, e.message);
+    throw e;
+  }
+}
