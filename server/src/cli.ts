@@ -4,7 +4,7 @@
  * hit (per command), 2 usage or I/O error.
  */
 import { CHECK_COMMAND } from './cli/check';
-import { runSubcommand, type Subcommand } from './cli/command';
+import { runSubcommand, usageErrorJson, wantsJson, type Subcommand } from './cli/command';
 import { SIMULATE_COMMAND } from './cli/simulate';
 import { VERSION } from './version';
 
@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     default:
       process.stderr.write(`port-range-lens: unknown command ${JSON.stringify(cmd)}\n${USAGE}`);
+      if (wantsJson(rest)) process.stdout.write(usageErrorJson(cmd, `unknown command ${JSON.stringify(cmd)}`));
       return 2;
   }
 }

@@ -42,3 +42,15 @@ test('a pattern that shares ports never exhausts: stopped at the bound, said so,
   assert.ok(r.noExhaustion);
   assert.match(r.noExhaustion, /no failure after 5 sockets/);
 });
+
+test('simulate text and JSON state the limit (truncated) and the no-exhaustion stop', async () => {
+  const { simulationJson, simulationText } = await import('../../server/src/cli/simulate');
+  const cut = runSimulation(params(3, 40000, 40999), undefined, { keepOps: false, maxSockets: 2000 });
+  assert.match(simulationText(cut), /^incomplete {6}stopped at the 2,000-socket limit before the first failure/m);
+  const j = simulationJson(cut) as { truncated: boolean; limit: { sockets: number } };
+  assert.equal(j.truncated, true);
+  assert.equal(j.limit.sockets, 2000);
+  const full = runSimulation(params(3, 40000, 40009));
+  assert.equal((simulationJson(full) as { truncated: boolean }).truncated, false);
+  assert.doesNotMatch(simulationText(full), /incomplete/);
+});

@@ -9,7 +9,7 @@ import { resolveConfig, ConfigError } from '../config/resolve';
 import { CHECK_USAGE, parseCheckArgs } from './checkArgs';
 import { checkJson, checkText } from './checkOutput';
 import { ParserLoadError, runCheckWork } from './checkRun';
-import { runSubcommand, usageError, type Subcommand } from './command';
+import { runSubcommand, usageError, usageErrorJson, wantsJson, type Subcommand } from './command';
 import { toSarif } from './sarif';
 
 export { CHECK_USAGE } from './checkArgs';
@@ -31,6 +31,7 @@ export const CHECK_COMMAND: Subcommand = {
     } catch (e) {
       if (!(e instanceof ParserLoadError)) throw e;
       process.stderr.write(`port-range-lens check: ${e.message}\n`);
+      if (wantsJson(argv)) process.stdout.write(usageErrorJson('check', e.message, 'internal'));
       return 2;
     }
     if (opts.format === 'json') process.stdout.write(checkJson(report, opts));

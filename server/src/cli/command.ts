@@ -19,8 +19,8 @@ export interface Subcommand {
 }
 
 /** The JSON document of a usage error (`--format json`), schema version 1. */
-export function usageErrorJson(command: string, message: string): string {
-  return JSON.stringify({ version: 1, error: { kind: 'usage', command, message }, failed: true, exitCode: 2 }) + '\n';
+export function usageErrorJson(command: string, message: string, kind: 'usage' | 'internal' = 'usage'): string {
+  return JSON.stringify({ version: 1, error: { kind, command, message }, failed: true, exitCode: 2 }) + '\n';
 }
 
 /** Whether the arguments ask for JSON output (looked up before parsing, which may fail). */
