@@ -70,14 +70,28 @@ test('source extensions: C, C++, Python, Go (and Rust once an adapter exists)', 
   for (const ext of ['txt', 'js', 'md']) assert.ok(!accept(`x.${ext}`), ext);
 });
 
-test('a deep tree does not recurse (explicit stack) and a tree of 2,000 directories finishes', async () => {
+test('a deep tree does not recurse (explicit stack) and 500 links back to the root finish', async () => {
   const d = dir();
   let p = d;
   for (let i = 0; i < 200; i++) { p = join(p, 'd'); }
   mkdirSync(p, { recursive: true });
   writeFileSync(join(p, 'deep.c'), '');
-  for (let i = 0; i < 2000; i++) symlinkSync(d, join(d, `up${i}`));
+  for (let i = 0; i < 500; i++) symlinkSync(d, join(d, `up${i}`));
   const ev = await events([d], d);
   assert.equal(ev.length, 1);
   assert.match(ev[0]!, /deep\.c$/);
+});
+
+test('read rules: binary and too-large, the same in the sync and the async reader', async () => {
+  const { readSourceFile, readSourceFileAsync } = await import('../../server/src/files/read');
+  const d = dir();
+  writeFileSync(join(d, 'text.c'), 'int x;\n');
+  writeFileSync(join(d, 'bin.c'), Buffer.from([0x61, 0, 0x62]));
+  writeFileSync(join(d, 'big.c'), Buffer.alloc(2000, 0x20));
+  for (const read of [(f: string) => readSourceFile(f, 1000), (f: string) => readSourceFileAsync(f, 1000)]) {
+    const t = await read(join(d, 'text.c'));
+    assert.equal(t.kind === 'bytes' && t.bytes.toString(), 'int x;\n');
+    assert.deepEqual(await read(join(d, 'bin.c')), { kind: 'binary' });
+    assert.deepEqual(await read(join(d, 'big.c')), { kind: 'too-large', size: 2000 });
+  }
 });

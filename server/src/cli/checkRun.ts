@@ -118,10 +118,10 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
       if (!mayContainCallSite(text)) continue;
       const language = languageForPath(file)!;
       const r = (await analyzerFor(language)).analyze(file, text, language, opts.config);
-      if (r.error) notes.push({ file, kind: 'limit', id: 'not-analysed', message: `not analysed: ${r.error}` });
-      for (const n of (r as { notes?: AnalysisNote[] }).notes ?? []) {
-        notes.push({ file, kind: n.kind === 'limit' ? 'limit' : 'info', id: n.id, message: n.message });
-      }
+      const own = (r as { notes?: AnalysisNote[] }).notes ?? [];
+      for (const n of own) notes.push({ file, kind: n.kind === 'limit' ? 'limit' : 'info', id: n.id, message: n.message });
+      // A file the analyzer could not finish is a limit too (unless it said which one).
+      if (r.error && !own.some((n) => n.kind === 'limit')) notes.push({ file, kind: 'limit', id: 'not-analysed', message: `not analysed: ${r.error}` });
       if (r.callSites.length) texts.set(file, text.split('\n'));
       const display = relative(cwd, file) || file;
       for (const s of r.callSites) sites.push({ site: s, display });

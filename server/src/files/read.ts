@@ -4,7 +4,7 @@
  * 8,000 bytes) and files over MAX_FILE_BYTES are not analysed. A file over the size limit
  * is a limit that was hit (the caller reports it and the run fails); a binary file is not.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readSync, statSync } from 'node:fs';
 
 /** Files larger than this are not analysed (reported as a limit). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -58,5 +58,22 @@ export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES): ReadRes
     return looksBinary(bytes) ? { kind: 'binary' } : { kind: 'bytes', bytes };
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The same rules without blocking the event loop (the language server's workspace scan):
+ * one stat, then one read of a file within the limit.
+ */
+export async function readSourceFileAsync(file: string, maxBytes = MAX_FILE_BYTES): Promise<ReadResult> {
+  const h = await fsp.open(file, 'r');
+  try {
+    const { size } = await h.stat();
+    if (size > maxBytes) return { kind: 'too-large', size };
+    const bytes = await h.readFile();
+    if (bytes.length > maxBytes) return { kind: 'too-large', size: bytes.length };
+    return looksBinary(bytes) ? { kind: 'binary' } : { kind: 'bytes', bytes };
+  } finally {
+    await h.close();
   }
 }
