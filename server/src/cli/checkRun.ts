@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 import { createAnalyzer, languageForPath, mayContainCallSite, type Analyzer } from '../analysis/index';
 import type { CallSite, Language, Severity } from '../analysis/callSite';
 import { readSourceFile, MAX_FILE_BYTES } from '../files/read';
-import { walkFiles } from '../files/walk';
+import { walkFilesSync } from '../files/walk';
 import type { CheckOptions } from './checkArgs';
 import { createProgress, progressWanted } from './progress';
 
@@ -68,7 +68,7 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   const notes: FileNote[] = [];
   const errors: IoError[] = [];
   const files: string[] = [];
-  for await (const e of walkFiles(opts.paths, { accept: (p) => languageForPath(p) !== null })) {
+  for (const e of walkFilesSync(opts.paths, { accept: (p) => languageForPath(p) !== null })) {
     if (e.kind === 'file') files.push(e.path);
     else if (e.kind === 'note') notes.push({ file: e.path, kind: 'skipped', id: e.id, message: e.message });
     else errors.push({ file: e.path, code: e.code, message: e.message });

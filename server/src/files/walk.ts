@@ -10,7 +10,7 @@
  * - entries are visited in name order, depth first (stable output).
  * What a file holds (binary, too large) is decided when it is read: see read.ts.
  */
-import { promises as fsp, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Directories never entered (version control metadata, installed dependencies). */
@@ -44,100 +44,117 @@ function errorText(e: unknown): { code: string; message: string } {
 
 /**
  * Walks `roots` (files or directories) and yields every source file once, with notes and
- * errors in walk order. Stop early by leaving the `for await` loop.
+ * errors in walk order; stop early by leaving the loop. Synchronous file system calls (one
+ * readdir and one stat per directory, a stat per symbolic link): the fastest for the CLI.
  */
-export async function* walkFiles(roots: readonly string[], opts: WalkOptions): AsyncGenerator<WalkEvent> {
+export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Generator<WalkEvent> {
   const dirsSeen = new Set<string>();
   const filesSeen = new Set<string>();
   const id = (st: Stats) => `${st.dev}:${st.ino}`;
 
   /** The identity of a file as (real parent directory, name): no stat per plain file. */
-  const fileKeyOfLink = async (path: string): Promise<string> => {
-    const real = await fsp.realpath(path);
-    return `${id(await fsp.stat(dirname(real)))}/${basename(real)}`;
+  const fileKeyOfLink = (path: string): string => {
+    const real = realpathSync.native(path);
+    return `${id(statSync(dirname(real)))}/${basename(real)}`;
   };
 
-  /** Depth-first over one directory tree with an explicit stack (no recursion depth). */
-  async function* walkDir(root: string, rootStat: Stats): AsyncGenerator<WalkEvent> {
-    if (dirsSeen.has(id(rootStat))) return;
-    dirsSeen.add(id(rootStat));
-    type Frame = { path: string; key: string; entries: Dirent[]; i: number };
-    const open = async (path: string, key: string): Promise<Frame | WalkEvent> => {
-      try {
-        const entries = await fsp.readdir(path, { withFileTypes: true });
-        return { path, key, entries: entries.sort(byName), i: 0 };
-      } catch (e) {
-        return { kind: 'error', path, ...errorText(e) };
+  type Frame = { path: string; key: string; entries: Dirent[]; i: number };
+  const stack: Frame[] = [];
+  const pending: WalkEvent[] = [];
+
+  /** Enters a directory once per device + inode: pushes a frame, or an error event. */
+  const enter = (path: string, st: Stats): void => {
+    const key = id(st);
+    if (dirsSeen.has(key)) return;
+    dirsSeen.add(key);
+    try {
+      const entries = readdirSync(path, { withFileTypes: true });
+      stack.push({ path, key, entries: entries.sort(byName), i: 0 });
+    } catch (e) {
+      pending.push({ kind: 'error', path, ...errorText(e) });
+    }
+  };
+
+  /** A symbolic link inside a walked directory, or a root (explicit). */
+  const followLink = (path: string, explicit: boolean): void => {
+    let st: Stats;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      const { code, message } = errorText(e);
+      if (code === 'ENOENT' && !explicit) {
+        let target = '?';
+        try { target = readlinkSync(path); } catch { /* keep '?' */ }
+        pending.push({ kind: 'note', path, id: 'dangling-link', message: `dangling symbolic link (to ${JSON.stringify(target)}): skipped` });
+      } else if (code === 'ELOOP') {
+        pending.push({ kind: 'note', path, id: 'link-loop', message: 'symbolic link loop (ELOOP): skipped' });
+      } else {
+        pending.push({ kind: 'error', path, code, message });
       }
-    };
-    const first = await open(root, id(rootStat));
-    if ('kind' in first) { yield first; return; }
-    const stack: Frame[] = [first];
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
+      return;
+    }
+    if (st.isDirectory()) {
+      if (explicit || !SKIP_DIRS.has(basename(path))) enter(path, st);
+      return;
+    }
+    if (!st.isFile()) {
+      if (explicit || opts.accept(path)) pending.push({ kind: 'note', path, id: 'special-file', message: SPECIAL });
+      return;
+    }
+    if (!opts.accept(path)) {
+      if (explicit) pending.push({ kind: 'note', path, id: 'not-source', message: 'not a source file of a supported language: skipped' });
+      return;
+    }
+    let key: string;
+    try { key = fileKeyOfLink(path); } catch (e) { pending.push({ kind: 'error', path, ...errorText(e) }); return; }
+    if (filesSeen.has(key)) return;
+    filesSeen.add(key);
+    pending.push({ kind: 'file', path, explicit });
+  };
+
+  // One generator, depth first with an explicit stack (no recursion, no yield* chains).
+  for (const root of roots) {
+    followLink(root, true);
+    for (;;) {
+      while (pending.length) yield pending.shift()!;
+      const top = stack[stack.length - 1];
+      if (!top) break;
       if (top.i >= top.entries.length) { stack.pop(); continue; }
       const e = top.entries[top.i++]!;
       const path = join(top.path, e.name);
-      if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name)) continue;
-        let st: Stats;
-        try { st = await fsp.stat(path); } catch (err) { yield { kind: 'error', path, ...errorText(err) }; continue; }
-        if (dirsSeen.has(id(st))) continue;
-        dirsSeen.add(id(st));
-        const f = await open(path, id(st));
-        if ('kind' in f) yield f;
-        else stack.push(f);
-      } else if (e.isFile()) {
+      if (e.isFile()) {
         if (!opts.accept(path)) continue;
         const key = `${top.key}/${e.name}`;
         if (filesSeen.has(key)) continue;
         filesSeen.add(key);
         yield { kind: 'file', path, explicit: false };
+      } else if (e.isDirectory()) {
+        if (SKIP_DIRS.has(e.name)) continue;
+        try { enter(path, statSync(path)); } catch (err) { pending.push({ kind: 'error', path, ...errorText(err) }); }
       } else if (e.isSymbolicLink()) {
-        yield* followLink(path, false);
+        followLink(path, false);
       } else if (opts.accept(path)) {
-        yield { kind: 'note', path, id: 'special-file', message: 'not a regular file (FIFO, socket or device): skipped' };
+        pending.push({ kind: 'note', path, id: 'special-file', message: SPECIAL });
       }
     }
   }
+}
 
-  /** A symbolic link inside a walked directory, or a root (explicit). */
-  async function* followLink(path: string, explicit: boolean): AsyncGenerator<WalkEvent> {
-    let st: Stats;
-    try {
-      st = await fsp.stat(path);
-    } catch (e) {
-      const { code, message } = errorText(e);
-      if (code === 'ENOENT' && !explicit) {
-        let target = '?';
-        try { target = await fsp.readlink(path); } catch { /* keep '?' */ }
-        yield { kind: 'note', path, id: 'dangling-link', message: `dangling symbolic link (to ${JSON.stringify(target)}): skipped` };
-      } else if (code === 'ELOOP') {
-        yield { kind: 'note', path, id: 'link-loop', message: 'symbolic link loop (ELOOP): skipped' };
-      } else {
-        yield { kind: 'error', path, code, message };
-      }
-      return;
+const SPECIAL = 'not a regular file (FIFO, socket or device): skipped';
+
+/**
+ * The same walk as an async iterator for long-running hosts (the language server's workspace
+ * scan): it gives the event loop a turn every `sliceMs` (default 8 ms) of walking, so requests
+ * are answered while a large tree is walked.
+ */
+export async function* walkFiles(roots: readonly string[], opts: WalkOptions & { sliceMs?: number }): AsyncGenerator<WalkEvent> {
+  const slice = opts.sliceMs ?? 8;
+  let since = Date.now();
+  for (const e of walkFilesSync(roots, opts)) {
+    yield e;
+    if (Date.now() - since >= slice) {
+      await new Promise<void>((r) => setImmediate(r));
+      since = Date.now();
     }
-    if (st.isDirectory()) {
-      if (!explicit && SKIP_DIRS.has(basename(path))) return;
-      yield* walkDir(path, st);
-      return;
-    }
-    if (!st.isFile()) {
-      if (explicit || opts.accept(path)) yield { kind: 'note', path, id: 'special-file', message: 'not a regular file (FIFO, socket or device): skipped' };
-      return;
-    }
-    if (!opts.accept(path)) {
-      if (explicit) yield { kind: 'note', path, id: 'not-source', message: 'not a source file of a supported language: skipped' };
-      return;
-    }
-    let key: string;
-    try { key = await fileKeyOfLink(path); } catch (e) { yield { kind: 'error', path, ...errorText(e) }; return; }
-    if (filesSeen.has(key)) return;
-    filesSeen.add(key);
-    yield { kind: 'file', path, explicit };
   }
-
-  for (const root of roots) yield* followLink(root, true);
 }
