@@ -8,7 +8,11 @@
  * - a dangling link, a link loop (ELOOP) or a FIFO/socket/device with a source name is a
  *   note, never a failure; an unreadable directory or a root that does not exist is an error;
  * - entries are visited in name order, depth first (stable output).
- * What a file holds (binary, too large) is decided when it is read: see read.ts.
+ * What a file holds (binary, too large) is decided when it is read: see read.ts. Which names
+ * are source files is the caller's `accept` (languageForPath: .c .h .cc .cpp .cxx .hpp .hh .py
+ * .go, and .rs once the Rust adapter registers it).
+ * APIs: walkFilesSync (a generator; the CLI) and walkFiles (an async iterator over the same
+ * walk that yields to the event loop; the language server's workspace scan).
  */
 import { readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
