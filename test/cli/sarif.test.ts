@@ -84,3 +84,13 @@ test('an I/O error and a limit are in invocations[0] (executionSuccessful false)
   assert.equal(JSON.parse(lim.out).runs[0].invocations[0].executionSuccessful, false);
   assert.equal(cli(['check', '--format', 'sarif', '--fail-on', 'never', 'big.c'], d).code, 0);
 });
+
+test('a usage error with --format sarif still writes a valid log whose invocation failed', () => {
+  const r = cli(['check', '--format', 'sarif', '--netns-range', '5-1', '.']);
+  assert.equal(r.code, 2);
+  const s = JSON.parse(r.out);
+  valid(s);
+  assert.equal(s.runs[0].invocations[0].executionSuccessful, false);
+  assert.equal(s.runs[0].invocations[0].exitCode, 2);
+  assert.match(s.runs[0].invocations[0].toolExecutionNotifications[0].message.text, /netns/);
+});

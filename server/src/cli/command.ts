@@ -2,7 +2,8 @@
  * The subcommands of `port-range-lens` in one table, and the one wrapper every subcommand
  * runs through: `--help`/`-h` prints its usage, `--version`/`-V` the version (both exit 0,
  * wherever they appear before `--`), and a usage error exits 2 with the message on stderr
- * plus, when the arguments ask for `--format json`, one JSON error object on stdout.
+ * plus, when the arguments ask for `--format json`, one JSON error object on stdout (with
+ * `--format sarif`, a SARIF log whose invocation failed).
  * A new subcommand (plan, decode, pressure, …) is one more `Subcommand` in cli.ts's table.
  */
 import { VERSION } from '../version';
@@ -23,14 +24,41 @@ export function usageErrorJson(command: string, message: string, kind: 'usage' |
   return JSON.stringify({ version: 1, error: { kind, command, message }, failed: true, exitCode: 2 }) + '\n';
 }
 
-/** Whether the arguments ask for JSON output (looked up before parsing, which may fail). */
-export function wantsJson(argv: readonly string[]): boolean {
+/** The --format the arguments ask for (looked up before parsing, which may fail). */
+export function wantedFormat(argv: readonly string[]): string | null {
+  let format: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') break;
-    if (a === '--format=json' || (a === '--format' && argv[i + 1] === 'json')) return true;
+    if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a === '--format' && i + 1 < argv.length) format = argv[i + 1]!;
   }
-  return false;
+  return format;
+}
+
+/** Whether the arguments ask for JSON output. */
+export function wantsJson(argv: readonly string[]): boolean {
+  return wantedFormat(argv) === 'json';
+}
+
+/**
+ * A SARIF log for a run that could not start (usage error): no results, one invocation with
+ * executionSuccessful false, so an upload step sees the failure instead of an empty file.
+ */
+export function failedSarif(message: string, exitCode: number): string {
+  return JSON.stringify({
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'port-range-lens', version: VERSION, semanticVersion: VERSION } },
+      invocations: [{
+        executionSuccessful: false,
+        exitCode,
+        toolExecutionNotifications: [{ level: 'error', message: { text: message }, descriptor: { id: 'usage' } }],
+      }],
+      results: [],
+    }],
+  }, null, 2) + '\n';
 }
 
 /** `--help`/`-h` or `--version`/`-V` among the flags (before `--`), first one wins. */
@@ -46,7 +74,9 @@ export function metaFlag(argv: readonly string[]): 'help' | 'version' | null {
 /** Reports a usage error the documented way and returns exit code 2. */
 export function usageError(cmd: Subcommand, argv: readonly string[], message: string): number {
   process.stderr.write(`port-range-lens ${cmd.name}: ${message}\n(see port-range-lens ${cmd.name} --help)\n`);
-  if (wantsJson(argv)) process.stdout.write(usageErrorJson(cmd.name, message));
+  const format = wantedFormat(argv);
+  if (format === 'json') process.stdout.write(usageErrorJson(cmd.name, message));
+  else if (format === 'sarif') process.stdout.write(failedSarif(`port-range-lens ${cmd.name}: ${message}`, 2));
   return 2;
 }
 
