@@ -5,7 +5,7 @@
  */
 import { inetSkGetLocalPortRange } from '../../../engine/src/range';
 import { kernelProfile } from '../../../engine/src/kernels';
-import type { Family, NetnsConfig, Proto, ScenarioResult } from '../../../engine/src/scenarioTypes';
+import type { Family, NetnsConfig, OpResult, Proto, ScenarioResult } from '../../../engine/src/scenarioTypes';
 import {
   defaultDestination, describeRule, exhaustBound, MAX_SOCKETS, runSimulation, SimulationError, validateSimulationParams,
   type SimOp, type SimulationParams, type SimulationReport,
@@ -158,13 +158,18 @@ function splitList(s: string): string[] {
   return out;
 }
 
+/** One entry of the JSON `results` array. */
+function jsonResult(x: OpResult): object {
+  return { index: x.index, op: x.op, port: x.port, errno: x.errno, ...(x.dst ? { dst: x.dst } : {}) };
+}
+
 /** The JSON document (exactly one object; version 1). */
 export function simulationJson(r: SimulationReport): object {
   const w = r.withOption;
   return {
     version: 1,
     effective: { lo: r.effective.lo, hi: r.effective.hi, rule: r.effective.rule },
-    results: w.results.map((x) => ({ index: x.index, op: x.op, port: x.port, errno: x.errno, ...(x.dst ? { dst: x.dst } : {}) })),
+    results: w.results.map(jsonResult),
     stats: {
       successes: w.stats.successes,
       firstFailure: w.stats.firstFailure,
@@ -241,25 +246,26 @@ export const SIMULATE_COMMAND: Subcommand = {
     const progress = createProgress(per * (params.range ? 2 : 1), 'simulating', { enabled: progressWanted(format) });
     const report = runSimulation(params, progress, { keepOps: false });
     progress.done();
-    if (format === 'json') writeJson(simulationJson(report));
+    if (format === 'json') writeJson(report);
     else process.stdout.write(simulationText(report));
     if (report.limit) process.stderr.write(`port-range-lens simulate: ${report.limit.message}\n`);
     return report.limit && failOn !== 'never' ? 1 : 0;
   },
 };
 
-/** One JSON object; results written in slices (millions of sockets make one string too large). */
-function writeJson(doc: object): void {
-  const { results } = doc as { results: unknown[] };
-  const head = JSON.stringify({ ...doc, results: [] });
+/**
+ * simulationJson(r), written in slices: millions of results would make one string (and a
+ * second copy of every result) too large.
+ */
+function writeJson(r: SimulationReport): void {
+  const all = r.withOption.results;
+  const head = JSON.stringify(simulationJson({ ...r, withOption: { ...r.withOption, results: [] } }));
   const at = head.indexOf('"results":[]') + '"results":['.length;
-  const chunks: string[] = [head.slice(0, at)];
-  for (let i = 0; i < results.length; i += 10_000) {
-    chunks.push((i ? ',' : '') + results.slice(i, i + 10_000).map((x) => JSON.stringify(x)).join(','));
-    if (chunks.length >= 16) { process.stdout.write(chunks.join('')); chunks.length = 0; }
+  process.stdout.write(head.slice(0, at));
+  for (let i = 0; i < all.length; i += 20_000) {
+    process.stdout.write((i ? ',' : '') + all.slice(i, i + 20_000).map((x) => JSON.stringify(jsonResult(x))).join(','));
   }
-  chunks.push(head.slice(at));
-  process.stdout.write(chunks.join('') + '\n');
+  process.stdout.write(head.slice(at) + '\n');
 }
 
 /** Entry of `simulate`; returns the exit code (2 = usage error). */
