@@ -14,7 +14,7 @@
  * APIs: walkFilesSync (a generator; the CLI) and walkFiles (an async iterator over the same
  * walk that yields to the event loop; the language server's workspace scan).
  */
-import { readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Directories never entered (version control metadata, installed dependencies). */
@@ -54,12 +54,14 @@ function errorText(e: unknown): { code: string; message: string } {
 export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Generator<WalkEvent> {
   const dirsSeen = new Set<string>();
   const filesSeen = new Set<string>();
-  const id = (st: Stats) => `${st.dev}:${st.ino}`;
+  // 64-bit inode numbers need bigint stats (a double would merge distinct inodes).
+  const id = (st: BigIntStats) => `${st.dev}:${st.ino}`;
+  const stat = (path: string) => statSync(path, { bigint: true });
 
   /** The identity of a file as (real parent directory, name): no stat per plain file. */
   const fileKeyOfLink = (path: string): string => {
     const real = realpathSync.native(path);
-    return `${id(statSync(dirname(real)))}/${basename(real)}`;
+    return `${id(stat(dirname(real)))}/${basename(real)}`;
   };
 
   type Frame = { path: string; key: string; entries: Dirent[]; i: number };
@@ -67,7 +69,7 @@ export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Gen
   const pending: WalkEvent[] = [];
 
   /** Enters a directory once per device + inode: pushes a frame, or an error event. */
-  const enter = (path: string, st: Stats): void => {
+  const enter = (path: string, st: BigIntStats): void => {
     const key = id(st);
     if (dirsSeen.has(key)) return;
     dirsSeen.add(key);
@@ -81,9 +83,9 @@ export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Gen
 
   /** A symbolic link inside a walked directory, or a root (explicit). */
   const followLink = (path: string, explicit: boolean): void => {
-    let st: Stats;
+    let st: BigIntStats;
     try {
-      st = statSync(path);
+      st = stat(path);
     } catch (e) {
       const { code, message } = errorText(e);
       if (code === 'ENOENT' && !explicit) {
@@ -134,7 +136,7 @@ export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Gen
         yield { kind: 'file', path, explicit: false };
       } else if (e.isDirectory()) {
         if (SKIP_DIRS.has(e.name)) continue;
-        try { enter(path, statSync(path)); } catch (err) { pending.push({ kind: 'error', path, ...errorText(err) }); }
+        try { enter(path, stat(path)); } catch (err) { pending.push({ kind: 'error', path, ...errorText(err) }); }
       } else if (e.isSymbolicLink()) {
         followLink(path, false);
       } else if (opts.accept(path)) {
