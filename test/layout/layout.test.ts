@@ -23,7 +23,6 @@ const KNOWN_LONG: Record<string, string> = {
   'server/src/analysis/languages/python.ts': 'issue 10: shared value analysis',
   'server/src/analysis/languages/fold.ts': 'issue 10: shared value analysis',
   'server/src/analysis/regions.ts': 'issue 10: shared value analysis',
-  'server/src/cli/check.ts': 'issue 9: the check CLI split by concern',
 };
 
 function files(dir: string, out: string[] = []): string[] {
