@@ -2,7 +2,8 @@
 // Everything runs from dist/ (bundled by scripts/build.mjs), so the package is built
 // with --no-dependencies and carries no node_modules. After packaging, the zip's
 // listing is checked: the bundles, the wasm files, the queries, every contributed
-// grammar and docs/diagnostics.md must be inside, node_modules must not.
+// grammar, the icon and docs/diagnostics.md must be inside; node_modules, source maps and
+// sources must not, and vsce must not warn.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,6 +46,7 @@ export function requiredEntries(pkg) {
     'extension/dist/tree-sitter-python.wasm',
     'extension/dist/tree-sitter-go.wasm',
   ];
+  if (pkg.icon) req.push(`extension/${pkg.icon}`);
   for (const g of pkg.contributes?.grammars ?? []) req.push(`extension/${g.path.replace(/^\.\//, '')}`);
   for (const f of ['dist/webview.js', 'dist/webview.css', 'docs/diagnostics.md']) if (existsSync(join(root, f))) req.push(`extension/${f}`);
   for (const f of ['c.scm', 'python.scm', 'go.scm']) if (existsSync(join(root, 'server/src/analysis/queries', f))) req.push(`extension/dist/queries/${f}`);
@@ -72,7 +74,7 @@ function newest(dir) {
 }
 
 /** dist/ is missing a bundle or older than a source file: rebuild before packaging. */
-function distIsStale() {
+export function distIsStale() {
   const bundles = ['dist/server.js', 'dist/extension.js'].map((f) => join(root, f));
   if (!bundles.every((f) => existsSync(f))) return true;
   const built = Math.min(...bundles.map((f) => statSync(f).mtimeMs));
@@ -90,10 +92,14 @@ export function packageVsix({ out } = {}) {
   const vsce = join(require.resolve('@vscode/vsce/package.json').replace(/package\.json$/, ''), 'vsce');
   const r = spawnSync(
     process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file],
-    { cwd: root, encoding: 'utf8', input: 'y\n' },
+    [vsce, 'package', '--no-dependencies', '--out', file],
+    // No answer on stdin: a prompt (vsce asks before packaging with a warning) fails the run.
+    { cwd: root, encoding: 'utf8', input: '' },
   );
   if (r.status !== 0) throw new Error(`vsce package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  // vsce prints " WARNING  ..." for what the marketplace would flag: none allowed.
+  const warnings = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /\bWARNING\b/.test(l));
+  if (warnings.length) throw new Error(`vsce package warned:\n  ${warnings.join('\n  ')}`);
   const names = listZip(file);
   const problems = checkListing(names, pkg);
   if (problems.length) throw new Error(`${file}:\n  ${problems.join('\n  ')}`);
