@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const require = createRequire(import.meta.url);
@@ -33,6 +34,32 @@ export function listZip(file) {
     p += 46 + nameLen + extraLen + commentLen;
   }
   return names;
+}
+
+/** The bytes of one entry of a zip file (stored or deflated), found through its central directory. */
+export function readZipEntry(file, name) {
+  const buf = readFileSync(file);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let n = buf.readUInt16LE(eocd + 10); n > 0; n--) {
+    const nameLen = buf.readUInt16LE(p + 28);
+    if (buf.toString('utf8', p + 46, p + 46 + nameLen) === name) {
+      const method = buf.readUInt16LE(p + 10);
+      const size = buf.readUInt32LE(p + 20);
+      const local = buf.readUInt32LE(p + 42);
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + size);
+      if (method === 0) return data;
+      if (method === 8) return inflateRawSync(data);
+      throw new Error(`${file}: ${name} uses compression method ${method}`);
+    }
+    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  throw new Error(`${file}: no entry ${name}`);
 }
 
 /** What the .vsix must contain (paths inside the zip). */

@@ -49,6 +49,23 @@ export function tempDir(prefix: string): string {
   return d;
 }
 
+interface VsixModule {
+  packageVsix(o: { out: string }): { file: string; entries: number; bytes: number };
+  listZip(file: string): string[];
+  readZipEntry(file: string, name: string): Buffer;
+}
+
+export async function vsixModule(): Promise<VsixModule> {
+  return (await import(pathToFileURL(join(ROOT, 'scripts', 'package-vsix.mjs')).href)) as VsixModule;
+}
+
+let vsixFile: string | undefined;
+/** The .vsix, packaged once per process (vsce; scripts/package-vsix.mjs fails on any vsce warning). */
+export async function vsix(): Promise<string> {
+  if (!vsixFile) vsixFile = (await vsixModule()).packageVsix({ out: join(tempDir('prl-vsix-'), 'test.vsix') }).file;
+  return vsixFile;
+}
+
 let packed: string | undefined;
 /** The npm tarball, packed once per process into a scratch directory. */
 export async function tarball(): Promise<string> {
