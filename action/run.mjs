@@ -39,7 +39,7 @@ function locateCli() {
   if (!existsSync(cli)) {
     mkdirSync(prefix, { recursive: true });
     console.log(`Installing ${spec} from npm`);
-    const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', spec], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', spec], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'], shell: process.platform === 'win32' });
     if (r.error || r.status !== 0 || !existsSync(cli)) fail(`could not install ${spec} with npm (exit ${r.status ?? r.error?.message})`);
   }
   return cli;
