@@ -65,6 +65,12 @@ test('the .vsix passes the Marketplace and Open VSX manifest checks', { timeout:
   assert.match(vsixManifest, /Type="Microsoft\.VisualStudio\.Services\.Icons\.Default" Path="extension\/images\/icon\.png"/);
   assert.match(vsixManifest, /Microsoft\.VisualStudio\.Services\.Links\.Source" Value="https:\/\/github\.com\/port-range-lens\/port-range-lens\.git"/);
   assert.ok(names.includes('extension/changelog.md') || names.includes('extension/CHANGELOG.md'), 'CHANGELOG in the package');
+  // Minified bundles, no source maps (issue 9): an unminified bundle averages ~40 characters a line.
+  for (const js of ['extension', 'server', 'webview']) {
+    const text = z.readZipEntry(file, `extension/dist/${js}.js`).toString('utf8');
+    assert.ok(text.length / text.split('\n').length > 500, `dist/${js}.js in the .vsix is not minified`);
+  }
+  assert.deepEqual(names.filter((n) => n.endsWith('.map')), []);
 
   // The checks themselves catch what they must.
   const tiny = Buffer.from(icon!);
