@@ -208,18 +208,27 @@ function play(p: SimulationParams, withRange: boolean, ops: Op[] | null, onProgr
   return { results, stats };
 }
 
+function withDefaults(params: SimulationParams): SimulationParams {
+  return { ...params, kernel: params.kernel ?? DEFAULT_KERNEL, destinations: params.destinations ?? [], netns: params.netns ?? {} };
+}
+
+/**
+ * Runs the pattern once, with the option as given and no comparison run: what the planner
+ * checks each slice with (engine/src/plan). Throws SimulationError on bad params.
+ */
+export function simulatePattern(params: SimulationParams, progress?: Progress): ScenarioResult {
+  const p = withDefaults(params);
+  validateSimulationParams(p);
+  return play(p, true, null, progress);
+}
+
 /**
  * Runs the simulation with the option (as given) and without it. Socket i goes to
  * destination i mod n; 'exhaust' stops after the first failure (at most MAX_SOCKETS).
  * `keepOps: false` leaves `ops` empty (saves memory on huge runs; the CLI does not print them).
  */
 export function runSimulation(params: SimulationParams, progress?: Progress, opts: { keepOps?: boolean } = {}): SimulationReport {
-  const p: SimulationParams = {
-    ...params,
-    kernel: params.kernel ?? DEFAULT_KERNEL,
-    destinations: params.destinations ?? [],
-    netns: params.netns ?? {},
-  };
+  const p = withDefaults(params);
   const ns = validateSimulationParams(p);
   const k = kernelProfile(p.kernel);
   const eff = inetSkGetLocalPortRange(k, ns.portRange, p.range ? packRange(p.range.lo, p.range.hi) : 0);
