@@ -18,3 +18,5 @@ export {
   type SimulationParams, type SimulationReport, type SimOp,
 } from './simulate';
 export * from './plan/index';
+export { decodeValue, straceNotation, straceRangeText, DecodeInputError, type DecodeOptions, type DecodedPaste } from './decode/decode';
+export { parseValue, kernelReadOf, type InputForm, type ParsedValue } from './decode/parse';
