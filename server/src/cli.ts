@@ -4,6 +4,8 @@
  */
 import { runCheck } from './cli/check';
 import { runSimulate } from './cli/simulate';
+import { runPlan } from './cli/plan';
+import { runDecode } from './cli/decode';
 import pkg from '../../package.json';
 
 export const USAGE = `usage: port-range-lens <command> [flags]
@@ -11,6 +13,8 @@ export const USAGE = `usage: port-range-lens <command> [flags]
 commands:
   simulate    simulate the kernel's ephemeral port search (see simulate --help)
   check       find and judge IP_LOCAL_PORT_RANGE uses in C, Python and Go files (see check --help)
+  plan        split the port range between workers, with capacities and code (see plan --help)
+  decode      decode a pasted option value: u32, strace, bytes, LO-HI (see decode --help)
   help        show this help
   --version   print the version
 `;
@@ -22,6 +26,10 @@ export async function main(argv: string[]): Promise<number> {
       return runSimulate(rest);
     case 'check':
       return runCheck(rest);
+    case 'plan':
+      return runPlan(rest);
+    case 'decode':
+      return runDecode(rest);
     case 'help':
     case '--help':
     case '-h':

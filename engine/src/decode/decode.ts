@@ -79,8 +79,6 @@ export function decodeValue(input: string, opts: DecodeOptions = {}): DecodedPas
     const eff = inetSkGetLocalPortRange(k, netns, p.packed);
     effective = { lo: eff.lo, hi: eff.hi, rule: eff.rule };
     if (p.packed === 0) notes.push('0 clears the option: the netns range applies');
-    else if (lo === 0) notes.push(`lo is 0: an upper bound only (${hi})`);
-    else if (hi === 0) notes.push(`hi is 0: a lower bound only (${lo})`);
     if (eff.rule !== 'netns' && eff.rule !== 'socket') notes.push(`under netns ${fmt(netns)}: ${describeRule(eff.rule)}`);
   }
   if (!v.ok || (effective && effective.rule !== 'socket' && p.packed !== 0)) notes.push(...probablyMeant(p.packed, netns, k, p.bytes !== undefined));

@@ -25,7 +25,7 @@ export function planFindings(ctx: FindingContext, slices: readonly PlanSlice[]):
   if (!k.hasLocalPortRange) {
     out.push({
       code: 'kernel-without-option', severity: 'error', worker: null,
-      message: `Linux ${k.version} has no IP_LOCAL_PORT_RANGE (added in 6.3, back-ported to 6.1.32): setsockopt fails with ENOPROTOOPT and every worker draws from the whole netns range, so the capacities below are one worker alone on that range`,
+      message: `Linux ${k.version} has no IP_LOCAL_PORT_RANGE (added in 6.3, back-ported to 6.1.32): setsockopt fails with ENOPROTOOPT and every worker draws from the whole netns range, so each capacity is one worker alone on that range`,
     });
   }
   const shared = sharesPortsAcrossDestinations(ctx.proto, ctx.pattern);

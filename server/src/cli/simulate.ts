@@ -10,9 +10,9 @@ import {
   defaultDestination, describeRule, MAX_SOCKETS, runSimulation, SimulationError, validateSimulationParams,
   type SimOp, type SimulationParams, type SimulationReport,
 } from '../../../engine/src/simulate';
-import { readNetnsFromProc, SysctlError } from '../../../engine/src/sysctl';
 import { packRange } from '../../../engine/src/uapi';
 import { bool, list, parseArgs, str, UsageError, type FlagSpec } from './args';
+import { netnsFromFlags, parsePortPair, splitList } from './netnsFlags';
 import { createProgress, progressWanted } from './progress';
 
 export const SIMULATE_FLAGS: FlagSpec[] = [
@@ -57,15 +57,6 @@ with and without IP_LOCAL_PORT_RANGE.
   --format text|json           output format (default text)
 `;
 
-function parsePortPair(text: string, flag: string): { lo: number; hi: number } {
-  const m = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(text);
-  if (!m) throw new UsageError(`--${flag} must be LO-HI, e.g. 40000-40511 (got ${JSON.stringify(text)})`);
-  const lo = Number(m[1]);
-  const hi = Number(m[2]);
-  if (lo > 65535 || hi > 65535) throw new UsageError(`--${flag}: ports must be in [0, 65535] (got ${text})`);
-  return { lo, hi };
-}
-
 /** Turns flags into SimulationParams (UsageError on bad input). */
 export function simulateParamsFromArgs(argv: readonly string[]): { params: SimulationParams; format: 'text' | 'json' } | 'help' {
   const a = parseArgs(argv, SIMULATE_FLAGS);
@@ -78,28 +69,7 @@ export function simulateParamsFromArgs(argv: readonly string[]): { params: Simul
   if (range && range.lo !== 0 && range.hi !== 0 && range.lo > range.hi) {
     throw new UsageError(`--range ${rangeText}: lo > hi, setsockopt(IP_LOCAL_PORT_RANGE) would fail with EINVAL`);
   }
-  const netns: NetnsConfig = {};
-  const nsText = str(a, 'netns-range');
-  const resText = str(a, 'reserved');
-  if (nsText === 'auto' || resText === 'auto') {
-    let live: NetnsConfig;
-    try {
-      live = readNetnsFromProc();
-    } catch (e) {
-      if (e instanceof SysctlError) throw new UsageError(`"auto": ${e.message}`);
-      throw e;
-    }
-    if (nsText === 'auto') {
-      netns.portRange = live.portRange;
-      if (live.ipUnprivilegedPortStart !== undefined) netns.ipUnprivilegedPortStart = live.ipUnprivilegedPortStart;
-    }
-    if (resText === 'auto') netns.reservedPorts = live.reservedPorts ?? '';
-  }
-  if (nsText !== undefined && nsText !== 'auto') {
-    netns.portRange = parsePortPair(nsText, 'netns-range');
-    if (netns.portRange.lo < 1024) netns.ipUnprivilegedPortStart = netns.portRange.lo; // allowed once the sysctl is lowered
-  }
-  if (resText !== undefined && resText !== 'auto') netns.reservedPorts = resText;
+  const netns: NetnsConfig = netnsFromFlags(a);
   const abr = str(a, 'autobind-reuse');
   if (abr !== undefined) netns.ipAutobindReuse = Number(abr) as 0 | 1;
   const countText = str(a, 'count') ?? 'exhaust';
@@ -131,23 +101,6 @@ export function simulateParamsFromArgs(argv: readonly string[]): { params: Simul
     throw e;
   }
   return { params, format: (str(a, 'format') ?? 'text') as 'text' | 'json' };
-}
-
-/** Splits "a:1,b:2" and "[::1]:5000,[::2]:5000" on commas outside brackets. */
-function splitList(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of s) {
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      if (cur.trim()) out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
 }
 
 /** The JSON document (exactly one object; version 1). */
