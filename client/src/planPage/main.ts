@@ -47,21 +47,26 @@ function chart(vm: PlanViewModel): SVGElement {
   const svg = svgEl('svg', { viewBox: `0 0 ${W} 86`, class: 'plan-chart', role: 'img', 'aria-label': vm.chartLabel });
   svg.appendChild(svgEl('title', {}, vm.chartLabel));
   svg.appendChild(svgEl('rect', { x: x0, y: 14, width: x1 - x0, height: 34, class: 'pc-space' }));
+  const labels: SVGElement[] = [];
   for (const b of vm.bars) {
     const g = svgEl('g', { class: `pc-slice pc-s${b.slot}` });
     g.appendChild(svgEl('title', {}, b.title));
     g.appendChild(svgEl('rect', { x: X(b.x), y: 14, width: Math.max(1.5, X(b.x + b.w) - X(b.x)), height: 34 }));
-    if (X(b.x + b.w) - X(b.x) > 18) g.appendChild(svgEl('text', { x: X(b.x + b.w / 2), y: 36, 'text-anchor': 'middle', class: 'pc-label' }, b.label));
+    if (X(b.x + b.w) - X(b.x) > 18) labels.push(svgEl('text', { x: X(b.x + b.w / 2), y: 36, 'text-anchor': 'middle', class: 'pc-label', 'aria-hidden': 'true' }, b.label));
     svg.appendChild(g);
   }
+  // Reserved runs: a red band under the bar and a light veil over the ports they take.
   for (const r of vm.reserved) {
     const g = svgEl('g', { class: 'pc-res' });
     g.appendChild(svgEl('title', {}, `reserved ${r.lo}–${r.hi}`));
-    g.appendChild(svgEl('rect', { x: X(r.x), y: 8, width: Math.max(1.5, X(r.x + r.w) - X(r.x)), height: 46 }));
+    const w = Math.max(1.5, X(r.x + r.w) - X(r.x));
+    g.appendChild(svgEl('rect', { x: X(r.x), y: 14, width: w, height: 34, class: 'pc-veil' }));
+    g.appendChild(svgEl('rect', { x: X(r.x), y: 50, width: w, height: 6 }));
     svg.appendChild(g);
   }
-  svg.appendChild(svgEl('text', { x: x0, y: 72, 'text-anchor': 'start', class: 'pc-axis' }, String(vm.netns.lo)));
-  svg.appendChild(svgEl('text', { x: x1, y: 72, 'text-anchor': 'end', class: 'pc-axis' }, String(vm.netns.hi)));
+  for (const l of labels) svg.appendChild(l);
+  svg.appendChild(svgEl('text', { x: x0, y: 74, 'text-anchor': 'start', class: 'pc-axis' }, String(vm.netns.lo)));
+  svg.appendChild(svgEl('text', { x: x1, y: 74, 'text-anchor': 'end', class: 'pc-axis' }, String(vm.netns.hi)));
   return svg;
 }
 
