@@ -46,6 +46,7 @@ test('every input form of 40000-40511 gives the same value', () => {
     'setsockopt(3, SOL_IP, IP_LOCAL_PORT_RANGE, [0x9e3f9c40 /* 40000..40511 */], 4) = 0',
     'getsockopt(3, SOL_IP, IP_LOCAL_PORT_RANGE, [0x9e3f9c40 /* 40000..40511 */], [4]) = 0',
     'setsockopt(3, 0, 0x33, [0x9e3f9c40], 4) = 0',
+    'setsockopt(3, 0 /* SOL_IP */, 0x33 /* IP_LOCAL_PORT_RANGE */, [0x9e3f9c40 /* 40000..40511 */], 4) = 0',
   ];
   for (const f of forms) {
     const d = decodeValue(f);

@@ -101,6 +101,7 @@ test('plan: every bad input exits 2 with a clear message', () => {
     [['--workers', '2', '--worker', '5'], /--worker 5: the plan has workers 0\.\.1/],
     [['--workers', '2', '--language', 'java'], /--language must be one of c, cpp, python, go, rust/],
     [['--workers', '2', '--bogus'], /unknown flag --bogus/],
+    [['--workers', '2', '--pattern', 'listen', '--dst', '10.0.0.1:80'], /--dst has no meaning with --pattern listen/],
   ];
   for (const [args, re] of bad) {
     const r = run('plan', ...args);

@@ -108,9 +108,9 @@ export function kernelReadOf(bytes: readonly number[], order: 'little' | 'big'):
   return (order === 'little' ? (d << 24) | (c << 16) | (b << 8) | a : (a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
-/** A whole strace line: take the value printed for IP_LOCAL_PORT_RANGE (or 0x33 with -X raw). */
+/** A whole strace line: take the value printed for IP_LOCAL_PORT_RANGE (0x33 with -X raw, `0x33 /* IP_LOCAL_PORT_RANGE *\/` with -X verbose). */
 function straceLineValue(text: string): { value: string; optlen: number | null } | null {
-  const m = /(?:IP_LOCAL_PORT_RANGE|0x33|\b51)\s*,\s*(\[[^\]]*\]|"(?:[^"\\]|\\.)*"|0x[0-9a-fA-F]+|NULL)\s*,\s*\[?(-?\d+)\]?\s*\)/.exec(text);
+  const m = /(?:IP_LOCAL_PORT_RANGE|0x33|\b51)(?:\s*\/\*[^*]*\*\/)?\s*,\s*(\[[^\]]*\]|"(?:[^"\\]|\\.)*"|0x[0-9a-fA-F]+|NULL)\s*,\s*\[?(-?\d+)\]?\s*\)/.exec(text);
   if (!m) return null;
   // strace prints the address instead of the value when it could not (or did not) read it.
   if (!/^[["]/.test(m[1])) throw new DecodeInputError(`strace printed the address ${m[1]}, not the value (the call faulted or had a bad optlen)`);

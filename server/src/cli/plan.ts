@@ -94,6 +94,7 @@ export function planArgs(argv: readonly string[]): PlanArgs | 'help' {
   const pattern = str(a, 'pattern') as PlanPattern | undefined;
   if (pattern) input.pattern = pattern;
   const dsts = list(a, 'dst').flatMap(splitList);
+  if (dsts.length && pattern === 'listen') throw new UsageError('--dst has no meaning with --pattern listen (listeners dial nowhere)');
   if (dsts.length) input.destinations = dsts;
   const need = str(a, 'need');
   if (need !== undefined) input.need = positiveInt(need, 'need');
