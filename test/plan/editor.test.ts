@@ -39,7 +39,7 @@ test('planDefaults: the distinct valid ranges the workspace already sets', async
     's.setsockopt(socket.SOL_IP, 51, struct.pack("=I", 40000 << 16 | 40511))',
     's.setsockopt(socket.SOL_IP, 51, struct.pack("=I", 41023 << 16 | 40512))',
   ].join('\n'));
-  const d = planDefaults(target, sites);
+  const d = planDefaults({ ...target, smallRangeThreshold: 64 }, sites);
   assert.deepEqual(d.existing.map((e) => [e.lo, e.hi, e.line]), [[40000, 40511, 2], [40512, 41023, 5]]);
   assert.deepEqual(d.netnsRange, target.netnsRange);
 });

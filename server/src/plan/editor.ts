@@ -79,6 +79,8 @@ export interface PlanDefaults {
   netnsRange: { lo: number; hi: number };
   reserved: string;
   kernel: string;
+  /** The analyzer's small-range threshold: the planner's small-slice finding uses the same. */
+  smallRangeThreshold: number;
   /** Distinct ranges the workspace's setsockopt calls already set (a hint for the worker count). */
   existing: { lo: number; hi: number; file: string; line: number }[];
   /** Destinations written in the workspace's code next to those calls. */
@@ -86,7 +88,10 @@ export interface PlanDefaults {
 }
 
 /** Defaults for the planner's quick picks: the resolved settings plus what the code already does. */
-export function planDefaults(target: { netnsRange: { lo: number; hi: number }; reserved: string; kernel: string }, callSites: readonly CallSite[]): PlanDefaults {
+export function planDefaults(
+  target: { netnsRange: { lo: number; hi: number }; reserved: string; kernel: string; smallRangeThreshold: number },
+  callSites: readonly CallSite[],
+): PlanDefaults {
   const seen = new Set<string>();
   const existing: PlanDefaults['existing'] = [];
   for (const c of callSites) {
