@@ -12,7 +12,10 @@ import {
 } from '../../server/src/protocol';
 import type { PlanPanel } from './planPanel';
 
-export type Requester = <P, R>(type: RequestType<P, R, void>, params: P) => Promise<R>;
+/** The language client's request side (what the planner needs of it). */
+export interface RequestClient {
+  sendRequest<P, R, E>(type: RequestType<P, R, E>, params: P): Promise<R>;
+}
 
 export interface PlanAnswers {
   /** "12" (workers) or "3,1,1" (weights). */
@@ -41,14 +44,14 @@ export function workersFromText(text: string): Pick<PlanRequestParams, 'workers'
 }
 
 export class Planner {
-  constructor(private readonly request: Requester, private readonly panel: PlanPanel) {}
+  constructor(private readonly client: RequestClient, private readonly panel: PlanPanel) {}
 
   private activeUri(): string | undefined {
     return vscode.window.activeTextEditor?.document.uri.toString();
   }
 
   async plan(args?: { answers?: PlanAnswers }): Promise<PlanView | undefined> {
-    const d = await this.request(PlanDefaultsRequest, { uri: this.activeUri() });
+    const d = await this.client.sendRequest(PlanDefaultsRequest, { uri: this.activeUri() });
     const a = args?.answers ?? (await this.ask(d));
     if (!a) return undefined;
     const params: PlanRequestParams = {
@@ -58,7 +61,7 @@ export class Planner {
       need: a.need && a.need.trim() ? Number(a.need) : null,
       netnsRange: d.netnsRange, reserved: d.reserved, kernel: d.kernel, smallRangeThreshold: d.smallRangeThreshold,
     };
-    const view = await this.request(PlanRequest, params);
+    const view = await this.client.sendRequest(PlanRequest, params);
     if (!view.ok) void vscode.window.showErrorMessage(`Port Range Lens: cannot plan: ${view.error}`);
     else this.panel.show(view);
     return view;
@@ -109,7 +112,7 @@ export class Planner {
       ignoreFocusOut: true,
     })));
     if (text === undefined || text === '') return undefined;
-    const v = await this.request(DecodeRequest, { text, uri: this.activeUri() });
+    const v = await this.client.sendRequest(DecodeRequest, { text, uri: this.activeUri() });
     if (!v.ok) {
       void vscode.window.showErrorMessage(`Port Range Lens: ${v.error}`);
       return v;

@@ -70,7 +70,7 @@ export function buildPlanViewModel(v: OkPlan): PlanViewModel {
   const head = ['Worker', 'Ports', 'Packed', 'Usable', 'Reserved inside', ...(dsts.length ? dsts.map((d) => `To ${d}`) : []), 'Total'];
   const rows = v.slices.map((s, i) => [
     String(s.worker), `${s.lo}–${s.hi}`, `0x${s.packed.toString(16).padStart(8, '0')}`, s.usablePorts.toLocaleString('en-US'),
-    String(v.reservedInside[i]), ...dsts.map((d) => (s.capacityPerDestination[d] ?? 0).toLocaleString('en-US')), s.capacityTotal.toLocaleString('en-US'),
+    v.reservedInside[i].toLocaleString('en-US'), ...dsts.map((d) => (s.capacityPerDestination[d] ?? 0).toLocaleString('en-US')), s.capacityTotal.toLocaleString('en-US'),
   ]);
   const languages = Object.keys(v.code).map((id) => ({ id, label: LANGUAGE_LABELS[id] ?? id }));
   return {
