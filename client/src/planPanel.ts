@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { isFromPlanPage, type PlanLanguage, type PlanViewOk, type ToPlanPage } from '../../server/src/protocol';
+import { isFromPlanPage, PLAN_LANGUAGES, type PlanLanguage, type PlanViewOk, type ToPlanPage } from '../../server/src/protocol';
 import { makeNonce, pageHtml } from './webview/html';
 
 export const PLAN_VIEW_TYPE = 'portRangeLens.plan';
@@ -61,8 +61,14 @@ export class PlanPanel implements vscode.Disposable {
     } else {
       this.panel.title = title;
       this.panel.reveal(undefined, false);
-      this.post({ type: 'plan', plan });
+      this.post({ type: 'plan', plan, language: this.editorLanguage() });
     }
+  }
+
+  /** The planner language of the last text editor, when it is one of them. */
+  private editorLanguage(): PlanLanguage | undefined {
+    const id = this.lastEditor?.document.languageId;
+    return (PLAN_LANGUAGES as readonly string[]).includes(id ?? '') ? (id as PlanLanguage) : undefined;
   }
 
   private post(m: ToPlanPage): void {
@@ -82,7 +88,7 @@ export class PlanPanel implements vscode.Disposable {
     if (!isFromPlanPage(m) || !this.plan) return;
     if (m.type === 'ready') {
       this.ready = true;
-      this.post({ type: 'plan', plan: this.plan });
+      this.post({ type: 'plan', plan: this.plan, language: this.editorLanguage() });
     } else if (m.type === 'copy') {
       const text = m.what === 'code' ? this.snippet(m.language, m.worker) : m.what === 'sysctl' ? this.plan.sysctl.join('\n') + '\n' : this.plan.cli;
       if (text === null) return;

@@ -125,8 +125,9 @@ export function isFromSimulationPage(m: unknown): m is FromSimulationPage {
 export type { PlanRequestParams, PlanView, PlanDefaults, DecodeView };
 
 export type PlanViewOk = Extract<PlanView, { ok: true }>;
-export type PlanLanguage = 'c' | 'cpp' | 'python' | 'go' | 'rust';
-export const PLAN_LANGUAGES: readonly PlanLanguage[] = ['c', 'cpp', 'python', 'go', 'rust'];
+/** The languages the planner writes code in (one list, in plan/codegen). */
+export { CODE_LANGUAGES as PLAN_LANGUAGES, type CodeLanguage as PlanLanguage } from './plan/codegen/types';
+import { CODE_LANGUAGES as PLAN_LANGUAGES, type CodeLanguage as PlanLanguage } from './plan/codegen/types';
 
 /** portRangeLens/planDefaults: the target of the file (or the settings) and the ranges the workspace already sets. */
 export interface PlanDefaultsParams { uri?: string }
@@ -138,7 +139,8 @@ export interface DecodeParams { text: string; uri?: string }
 export const DecodeRequest = new RequestType<DecodeParams, DecodeView, void>('portRangeLens/decode');
 
 /** Messages from the extension to the planner page. */
-export type ToPlanPage = { type: 'plan'; plan: PlanViewOk } | { type: 'done'; message: string };
+/** `language`: the tab to show first (the language of the editor the command ran from). */
+export type ToPlanPage = { type: 'plan'; plan: PlanViewOk; language?: PlanLanguage } | { type: 'done'; message: string };
 /** Messages from the planner page to the extension: it names a worker and a language, never sends code. */
 export type FromPlanPage =
   | { type: 'ready' }

@@ -164,10 +164,11 @@ export function render(state: PageState): void {
 let current: PageState | null = null;
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const m = ev.data as { type?: string; plan?: unknown; what?: string; message?: string } | null;
+  const m = ev.data as { type?: string; plan?: unknown; language?: unknown; message?: string } | null;
   if (!m || typeof m !== 'object') return;
   if (m.type === 'plan' && isPlanView(m.plan)) {
-    current = { plan: m.plan, language: current?.language ?? 'c', worker: current?.worker ?? 0 };
+    const language = typeof m.language === 'string' ? m.language : current?.language ?? 'c';
+    current = { plan: m.plan, language, worker: current?.worker ?? 0 };
     vscode.setState(current);
     render(current);
   } else if (m.type === 'done' && typeof m.message === 'string') {
