@@ -155,3 +155,18 @@ test('planner page renders in Chromium under the strict CSP and works by keyboar
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('isFromPlanPage accepts only the documented messages (the page is untrusted)', async () => {
+  const { isFromPlanPage } = await import('../../server/src/protocol');
+  const ok = [
+    { type: 'ready' }, { type: 'copy', what: 'sysctl' }, { type: 'copy', what: 'cli' },
+    { type: 'copy', what: 'code', language: 'rust', worker: 0 }, { type: 'insert', language: 'python', worker: 3 },
+  ];
+  const bad = [
+    null, 'ready', {}, { type: 'copy' }, { type: 'copy', what: 'json' }, { type: 'copy', what: 'code', language: 'java', worker: 0 },
+    { type: 'insert', language: 'c', worker: -1 }, { type: 'insert', language: 'c', worker: 1.5 }, { type: 'insert', language: 'c' },
+    { type: 'eval', code: 'x' },
+  ];
+  for (const m of ok) assert.equal(isFromPlanPage(m), true, JSON.stringify(m));
+  for (const m of bad) assert.equal(isFromPlanPage(m), false, JSON.stringify(m));
+});
