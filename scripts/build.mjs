@@ -35,6 +35,11 @@ const entries = [
     out: 'dist/webview.js',
     opts: { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, logLevel: 'warning', minify: true },
   },
+  {
+    in: 'client/src/planPage/main.ts',
+    out: 'dist/planWebview.js',
+    opts: { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, logLevel: 'warning', minify: true },
+  },
 ];
 
 const missing = [];
@@ -59,5 +64,6 @@ if (existsSync(q)) {
   for (const f of readdirSync(q)) if (f.endsWith('.scm')) copyFileSync(join(q, f), join('dist/queries', f));
 }
 if (existsSync('client/src/webview/style.css')) copyFileSync('client/src/webview/style.css', 'dist/webview.css');
+if (existsSync('client/src/planPage/style.css')) copyFileSync('client/src/planPage/style.css', 'dist/planWebview.css');
 if (missing.length) console.log(`build: not built yet (entry missing): ${missing.join(', ')}`);
 console.log('build: dist/ ready');

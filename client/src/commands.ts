@@ -7,6 +7,8 @@
 import type { Services } from './services';
 import type { SimulateAnswers } from '../../server/src/protocol';
 import type { SimulateSocketArgs } from './simulate';
+import type { PlanAnswers } from './planner';
+import type { PlanLanguage } from '../../server/src/protocol';
 
 export interface CommandEntry {
   id: string;
@@ -20,6 +22,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'portRangeLens.simulateRange', contributed: true, run: (s, args) => s.simulation.simulateRange(args as { answers?: SimulateAnswers } | undefined) },
   { id: 'portRangeLens.showNetnsRange', contributed: true, run: (s) => s.showNetnsRange() },
   { id: 'portRangeLens.restartServer', contributed: true, run: (s) => s.restartServer() },
+  { id: 'portRangeLens.planPortRanges', contributed: true, run: (s, args) => s.planner.plan(args as { answers?: PlanAnswers } | undefined) },
+  { id: 'portRangeLens.decodeValue', contributed: true, run: (s, args) => s.planner.decode(args as { text?: string } | undefined) },
   // Lets the end-to-end suite see what the simulation panel shows.
   { id: 'portRangeLens.test.simulationPanel', contributed: false, run: (s) => s.panels.snapshot() },
+  // The planner panel's state, and its "Insert at cursor" without clicking in the page.
+  { id: 'portRangeLens.test.planPanel', contributed: false, run: (s) => s.planPanel.snapshot() },
+  { id: 'portRangeLens.test.planInsert', contributed: false, run: (s, a) => s.planPanel.insert((a as { language: PlanLanguage }).language, (a as { worker: number }).worker) },
 ];

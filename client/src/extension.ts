@@ -13,6 +13,8 @@ import type { Services } from './services';
 import { Simulation } from './simulate';
 import { SimulationPanels, PANEL_VIEW_TYPE } from './simulatePanel';
 import { PortRangeStatus } from './status';
+import { Planner } from './planner';
+import { PlanPanel } from './planPanel';
 
 export { LANGUAGES };
 let client: LanguageClient | undefined;
@@ -32,16 +34,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   const c = client;
   const panels = new SimulationPanels(context);
   const status = new PortRangeStatus(c);
+  const planPanel = new PlanPanel(context);
   const services: Services = {
     simulation: new Simulation(c, panels),
     panels,
+    planner: new Planner(c, planPanel),
+    planPanel,
     showNetnsRange: () => showNetnsRange(c),
     restartServer: async () => {
       await c.restart();
       void vscode.window.setStatusBarMessage('Port Range Lens: server restarted', 3000);
     },
   };
-  context.subscriptions.push(panels, status, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()));
+  context.subscriptions.push(panels, planPanel, status, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()));
   for (const cmd of COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(cmd.id, (...args: unknown[]) => cmd.run(services, ...args)));
   await c.start();
   status.update();

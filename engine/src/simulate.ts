@@ -239,6 +239,21 @@ function play(
   return { results, stats, needed, cut: p.count === 'exhaust' && stats.firstFailure === null && limit < needed };
 }
 
+function withDefaults(params: SimulationParams): SimulationParams {
+  return { ...params, kernel: params.kernel ?? DEFAULT_KERNEL, destinations: params.destinations ?? [], netns: params.netns ?? {} };
+}
+
+/**
+ * Runs the pattern once, with the option as given and no comparison run: what the planner
+ * checks each slice with (engine/src/plan). Throws SimulationError on bad params.
+ */
+export function simulatePattern(params: SimulationParams, progress?: Progress): ScenarioResult {
+  const p = withDefaults(params);
+  validateSimulationParams(p);
+  const { needed: _n, cut: _c, ...result } = play(p, true, null, MAX_SOCKETS, progress);
+  return result;
+}
+
 /**
  * Runs the simulation with the option (as given) and without it. Socket i goes to
  * destination i mod n; 'exhaust' stops after the first failure, at exhaustBound() sockets
@@ -248,12 +263,7 @@ function play(
 export function runSimulation(
   params: SimulationParams, progress?: Progress, opts: { keepOps?: boolean; maxSockets?: number } = {},
 ): SimulationReport {
-  const p: SimulationParams = {
-    ...params,
-    kernel: params.kernel ?? DEFAULT_KERNEL,
-    destinations: params.destinations ?? [],
-    netns: params.netns ?? {},
-  };
+  const p = withDefaults(params);
   const ns = validateSimulationParams(p);
   const k = kernelProfile(p.kernel);
   const eff = inetSkGetLocalPortRange(k, ns.portRange, p.range ? packRange(p.range.lo, p.range.hi) : 0);

@@ -6,10 +6,17 @@
 import { CHECK_COMMAND } from './cli/check';
 import { runSubcommand, usageErrorJson, wantsJson, type Subcommand } from './cli/command';
 import { SIMULATE_COMMAND } from './cli/simulate';
+import { PLAN_USAGE, planCommand } from './cli/plan';
+import { DECODE_USAGE, decodeCommand } from './cli/decode';
 import { VERSION } from './version';
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Subcommand[] = [SIMULATE_COMMAND, CHECK_COMMAND];
+export const COMMANDS: readonly Subcommand[] = [
+  SIMULATE_COMMAND,
+  CHECK_COMMAND,
+  { name: 'plan', summary: 'split the port range between workers, with capacities and code', usage: PLAN_USAGE, run: planCommand },
+  { name: 'decode', summary: 'decode a pasted option value: u32, strace, bytes, LO-HI', usage: DECODE_USAGE, run: decodeCommand },
+];
 
 export const USAGE = `usage: port-range-lens <command> [flags]
 

@@ -10,7 +10,11 @@ export interface PageOptions {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** Stylesheets loaded after styleUri (the planner page adds its own). */
+  extraStyleUris?: string[];
   title: string;
+  /** Shown until the page has its data. */
+  loading?: string;
 }
 
 export function escapeHtml(s: string): string {
@@ -42,11 +46,12 @@ export function pageHtml(o: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${a(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${a(o.styleUri)}">
+${(o.extraStyleUris ?? []).map((u) => `<link rel="stylesheet" href="${a(u)}">\n`).join('')}
 <title>${a(o.title)}</title>
 </head>
 <body>
 <main id="app" aria-live="polite">
-  <p id="loading" class="muted">Waiting for the simulation…</p>
+  <p id="loading" class="muted">${a(o.loading ?? 'Waiting for the simulation…')}</p>
 </main>
 <script nonce="${a(o.nonce)}" src="${a(o.scriptUri)}"></script>
 </body>

@@ -10,10 +10,10 @@ import {
   defaultDestination, describeRule, exhaustBound, MAX_SOCKETS, runSimulation, SimulationError, validateSimulationParams,
   type SimOp, type SimulationParams, type SimulationReport,
 } from '../../../engine/src/simulate';
-import { readNetnsFromProc, SysctlError } from '../../../engine/src/sysctl';
 import { packRange } from '../../../engine/src/uapi';
 import { bool, list, parseArgs, str, UsageError, type FlagSpec } from './args';
 import { runSubcommand, type Subcommand } from './command';
+import { netnsFromFlags, parsePortPair, splitList } from './netnsFlags';
 import { createProgress, progressWanted } from './progress';
 
 export const SIMULATE_FLAGS: FlagSpec[] = [
@@ -66,15 +66,6 @@ exit status: 0 = the simulation ran (exhaustion is a result), 1 = stopped at the
 (the result is incomplete) or internal error, 2 = usage error
 `;
 
-function parsePortPair(text: string, flag: string): { lo: number; hi: number } {
-  const m = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(text);
-  if (!m) throw new UsageError(`--${flag} must be LO-HI, e.g. 40000-40511 (got ${JSON.stringify(text)})`);
-  const lo = Number(m[1]);
-  const hi = Number(m[2]);
-  if (lo > 65535 || hi > 65535) throw new UsageError(`--${flag}: ports must be in [0, 65535] (got ${text})`);
-  return { lo, hi };
-}
-
 /** Turns flags into SimulationParams (UsageError on bad input). */
 export function simulateParamsFromArgs(argv: readonly string[]): { params: SimulationParams; format: 'text' | 'json'; failOn: 'limit' | 'never' } {
   const a = parseArgs(argv, SIMULATE_FLAGS);
@@ -86,28 +77,7 @@ export function simulateParamsFromArgs(argv: readonly string[]): { params: Simul
   if (range && range.lo !== 0 && range.hi !== 0 && range.lo > range.hi) {
     throw new UsageError(`--range ${rangeText}: lo > hi, setsockopt(IP_LOCAL_PORT_RANGE) would fail with EINVAL`);
   }
-  const netns: NetnsConfig = {};
-  const nsText = str(a, 'netns-range');
-  const resText = str(a, 'reserved');
-  if (nsText === 'auto' || resText === 'auto') {
-    let live: NetnsConfig;
-    try {
-      live = readNetnsFromProc();
-    } catch (e) {
-      if (e instanceof SysctlError) throw new UsageError(`"auto": ${e.message}`);
-      throw e;
-    }
-    if (nsText === 'auto') {
-      netns.portRange = live.portRange;
-      if (live.ipUnprivilegedPortStart !== undefined) netns.ipUnprivilegedPortStart = live.ipUnprivilegedPortStart;
-    }
-    if (resText === 'auto') netns.reservedPorts = live.reservedPorts ?? '';
-  }
-  if (nsText !== undefined && nsText !== 'auto') {
-    netns.portRange = parsePortPair(nsText, 'netns-range');
-    if (netns.portRange.lo < 1024) netns.ipUnprivilegedPortStart = netns.portRange.lo; // allowed once the sysctl is lowered
-  }
-  if (resText !== undefined && resText !== 'auto') netns.reservedPorts = resText;
+  const netns: NetnsConfig = netnsFromFlags(a);
   const abr = str(a, 'autobind-reuse');
   if (abr !== undefined) netns.ipAutobindReuse = Number(abr) as 0 | 1;
   const countText = str(a, 'count') ?? 'exhaust';
@@ -139,23 +109,6 @@ export function simulateParamsFromArgs(argv: readonly string[]): { params: Simul
     throw e;
   }
   return { params, format: (str(a, 'format') ?? 'text') as 'text' | 'json', failOn: (str(a, 'fail-on') ?? 'limit') as 'limit' | 'never' };
-}
-
-/** Splits "a:1,b:2" and "[::1]:5000,[::2]:5000" on commas outside brackets. */
-function splitList(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of s) {
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      if (cur.trim()) out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
 }
 
 /** One entry of the JSON `results` array. */

@@ -7,15 +7,19 @@ import { ResponseError, ErrorCodes, type CancellationToken, type Connection } fr
 import { resolveForFile } from '../config/resolve';
 import type { Config } from '../config/schema';
 import {
-  EnvironmentRequest, SimulateRequest, SimulationSetupRequest, SocketFactsRequest, ValidateInputRequest,
-  type EnvironmentParams, type SimulateParams, type SimulationSetupParams, type SocketFactsParams, type ValidateInputParams,
+  DecodeRequest, EnvironmentRequest, PlanDefaultsRequest, PlanRequest, SimulateRequest, SimulationSetupRequest, SocketFactsRequest, ValidateInputRequest,
+  type DecodeParams, type EnvironmentParams, type PlanDefaultsParams, type PlanRequestParams, type SimulateParams, type SimulationSetupParams,
+  type SocketFactsParams, type ValidateInputParams,
 } from '../protocol';
+import { decodeForEditor, planDefaults, planForEditor } from '../plan/editor';
 import { fileTarget, simulate, socketFactsAt } from '../simulate';
 import { environment, simulationSetup, validateInput } from '../simulationSetup';
 import type { Analysis } from './documentAnalyses';
 
 export interface CustomRequestDeps {
   analysisAt(uri: string, token: CancellationToken): Promise<Analysis | null>;
+  /** The analyses of every open document (the planner's defaults read their call sites). */
+  openAnalyses(token: CancellationToken): Promise<Analysis[]>;
   configFor(uri: string): Config;
   safe<P, R>(name: string, fallback: R, fn: (p: P, token: CancellationToken) => R | Promise<R>): (p: P, token: CancellationToken) => Promise<R>;
   errText(e: unknown): string;
@@ -62,5 +66,26 @@ export function registerCustomRequests(connection: Connection, d: CustomRequestD
     } catch (e) {
       throw invalid(e);
     }
+  });
+
+  // The planner and the decoder (server/src/plan/editor.ts): defaults from the file's
+  // resolved configuration and the open documents' call sites; input errors come back as data.
+  connection.onRequest(PlanDefaultsRequest, async (p: PlanDefaultsParams, token) => {
+    const r = await resolvedFor(typeof p?.uri === 'string' ? p.uri : undefined, token);
+    const sites = (await d.openAnalyses(token)).flatMap((a) => a.sites);
+    return planDefaults({ ...fileTarget(r), smallRangeThreshold: r.smallRangeThreshold }, sites);
+  });
+
+  connection.onRequest(PlanRequest, (p: PlanRequestParams) => {
+    const range = p?.netnsRange;
+    if (!range || typeof range.lo !== 'number' || typeof range.hi !== 'number' || typeof p.reserved !== 'string' || typeof p.kernel !== 'string') {
+      throw invalid('plan needs netnsRange {lo, hi}, reserved and kernel (see portRangeLens/planDefaults)');
+    }
+    return planForEditor(p);
+  });
+
+  connection.onRequest(DecodeRequest, async (p: DecodeParams, token) => {
+    const r = await resolvedFor(typeof p?.uri === 'string' ? p.uri : undefined, token);
+    return decodeForEditor(typeof p?.text === 'string' ? p.text : '', fileTarget(r), r.hostByteOrder);
   });
 }
