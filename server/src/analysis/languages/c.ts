@@ -7,10 +7,8 @@
  */
 import { Parser, type Node, type Tree, type Language as TSLanguage } from 'web-tree-sitter';
 import type { DecodedValue, Operand, SocketContext, SocketEvent, Span, SyntacticFacts } from '../callSite';
-import {
-  Evaluator, INT, UINT, UNKNOWN, bswap16, bswap32, known, promote, toNumber, wrap,
-  type Folded, type IntType,
-} from '../evaluate';
+import { INT, UINT, UNKNOWN, bswap16, bswap32, known, promote, toNumber, wrap, type Folded, type IntType } from '../core/numeric';
+import { Evaluator } from '../core/treeFold';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
 import { MAX_START_DEPTH } from './fold';
 
@@ -361,12 +359,12 @@ class CFile {
     for (const m of q.matches(this.root, { startIndex, endIndex, maxStartDepth: MAX_START_DEPTH })) {
       const cap = (name: string) => m.captures.find((c) => c.name === name)?.node ?? null;
       const main = m.captures[m.captures.length - 1]?.node;
-      const anchor = cap('sockopt') ?? cap('sockcall') ?? cap('macro') ?? cap('fmacro') ?? cap('enums') ?? cap('struct') ?? cap('typedef') ?? main;
+      const anchor = cap('sockopt') ?? cap('sockop') ?? cap('macro') ?? cap('fmacro') ?? cap('enums') ?? cap('struct') ?? cap('typedef') ?? main;
       if (!anchor || this.seen.has(anchor.id)) continue;
       this.seen.add(anchor.id);
       const sockopt = cap('sockopt');
       if (sockopt) { this.sockoptCalls.push(sockopt); continue; }
-      const sockcall = cap('sockcall');
+      const sockcall = cap('sockop');
       if (sockcall) { this.sockCalls.push(sockcall); continue; }
       const macro = cap('macro');
       if (macro) {

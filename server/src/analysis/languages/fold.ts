@@ -6,6 +6,9 @@
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Operand, SocketContext, Span, SocketEvent, SyntacticFacts } from '../callSite';
 import type { RawCallSite } from './types';
+import { cap, role } from '../core/captures';
+
+export { cap, role };
 
 export const IP_LOCAL_PORT_RANGE = 51;
 export const U32 = 0xffffffffn;
@@ -392,9 +395,6 @@ export function identifiersIn(n: Node, stopAt: readonly string[]): string[] {
 }
 
 /** A match's capture by name. */
-export function cap(m: QueryMatch, name: string): Node | null {
-  return m.captures.find((c) => c.name === name)?.node ?? null;
-}
 
 /** Runs one evaluation step under the budget; "unknown" (null) when it is spent or too deep. */
 export function budgeted<T>(budget: Budget, step: () => T | null): T | null {
@@ -470,13 +470,13 @@ export function collectCallSites<SC extends FoundCall>(d: CallSiteDriver<SC>): R
   const helperCalls: QueryMatch[] = [];
   for (const m of d.matches) {
     const fn = cap(m, 'function');
-    const name = fn ? cap(m, 'name')?.text : undefined;
+    const name = fn ? role(m, 'name')?.text : undefined;
     if (fn && name) functions.set(name, [...(functions.get(name) ?? []), fn]);
-    else if (!fn && cap(m, 'helper.call')) helperCalls.push(m);
+    else if (!fn && cap(m, 'helper')) helperCalls.push(m);
   }
   const helpersByName = new Map<string, QueryMatch[]>();
   for (const hm of helperCalls) {
-    const callee = cap(hm, 'callee');
+    const callee = role(hm, 'callee');
     const name = callee ? d.calleeName(callee) : undefined;
     if (name && functions.has(name)) helpersByName.set(name, [...(helpersByName.get(name) ?? []), hm]);
   }
@@ -496,12 +496,12 @@ export function collectCallSites<SC extends FoundCall>(d: CallSiteDriver<SC>): R
       const enc = d.enclosingNamed(sc.call);
       if (!enc || (functions.get(enc.name)?.length ?? 0) !== 1 || !d.dependsOnParams(sc, enc.fn)) continue;
       for (const hm of helpersByName.get(enc.name) ?? []) {
-        const hc = cap(hm, 'helper.call');
-        const callee = cap(hm, 'callee');
+        const hc = cap(hm, 'helper');
+        const callee = role(hm, 'callee');
         if (!hc || !callee || hc.id === sc.call.id) continue;
         if (enc.fn.startIndex <= hc.startIndex && hc.endIndex <= enc.fn.endIndex) continue; // recursion
         d.resetBudget();
-        const w = d.analyse(sc, { fn: enc.fn, name: enc.name, call: hc, callee, args: args(cap(hm, 'args')) });
+        const w = d.analyse(sc, { fn: enc.fn, name: enc.name, call: hc, callee, args: args(role(hm, 'args')) });
         if (w && w.value && (w.value.lo !== null || w.value.hi !== null)) out.push(w);
         else if (w && !site) out.push(w); // an option name that only the arguments tell
       }

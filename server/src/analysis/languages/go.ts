@@ -9,7 +9,7 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, Span, SyntacticFacts } from '../callSite';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
 import {
-  args, cap, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, budgeted, Budget, type ExprSyntax, shiftOrParts,
+  args, cap, role, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, budgeted, Budget, type ExprSyntax, shiftOrParts,
   IP_LOCAL_PORT_RANGE, bytesOf, wrapBits, kernelRead, orderLabel, decoded, portOfAddress,
   type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr,
   type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam,
@@ -810,15 +810,15 @@ function groupsOf(ms: Matches): NonNullable<Matches['groups']> {
     return e;
   };
   for (const m of ms.sockopts) {
-    const c = cap(m, 'sockopt.call');
-    const k = c ? fdKey(enclosingFunc(c), args(cap(m, 'args'))[0] ?? null) : null;
+    const c = cap(m, 'sockopt');
+    const k = c ? fdKey(enclosingFunc(c), args(role(m, 'args'))[0] ?? null) : null;
     if (k) get(k).sockopts.push(m);
   }
   for (const m of ms.ops) {
-    const c = cap(m, 'socket.op');
+    const c = cap(m, 'sockop');
     if (!c) continue;
-    let fd: Node | null = args(cap(m, 'args'))[0] ?? null;
-    if (cap(m, 'method')?.text === 'Socket') {
+    let fd: Node | null = args(role(m, 'args'))[0] ?? null;
+    if (role(m, 'name')?.text === 'Socket') {
       const stmt = c.parent?.parent;
       fd = stmt?.type === 'short_var_declaration' || stmt?.type === 'assignment_statement' ? args(stmt.childForFieldName('left'))[0] ?? null : null;
     }
@@ -860,9 +860,9 @@ function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl:
   const group = key ? groupsOf(ms).get(key) ?? { sockopts: [], ops: [] } : { sockopts: [], ops: [] };
   // other options on the same fd (other IP_LOCAL_PORT_RANGE calls are call sites of their own)
   for (const m of group.sockopts) {
-    const c = cap(m, 'sockopt.call')!;
-    const a = args(cap(m, 'args'));
-    if (!/^Setsockopt/.test(cap(m, 'method')?.text ?? '') || a.length < 4) continue;
+    const c = cap(m, 'sockopt')!;
+    const a = args(role(m, 'args'));
+    if (!/^Setsockopt/.test(role(m, 'name')?.text ?? '') || a.length < 4) continue;
     const s2 = scopeOf(ctx, c);
     const opt = classifyOpt(ctx, a[2], s2);
     if (opt.isRange) continue;
@@ -883,9 +883,9 @@ function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl:
   } else {
     // raw fd: unix.Socket / Bind / Connect / Listen / Sendto in the same function, in source order
     for (const m of group.ops) {
-      const c = cap(m, 'socket.op')!;
-      const method = cap(m, 'method')?.text;
-      const a = args(cap(m, 'args'));
+      const c = cap(m, 'sockop')!;
+      const method = role(m, 'name')?.text;
+      const a = args(role(m, 'args'));
       const s2 = scopeOf(ctx, c);
       if (method === 'Socket') {
         const dom = evInt(ctx, a[0] ?? null, s2);
@@ -959,7 +959,7 @@ function controlOwner(ctx: Ctx, ms: Matches, control: { ctl: Node; inner: Node }
       // named Control function: Control: myControl
       const name = ctl.childForFieldName('name')?.text;
       for (const m of ms.configs) {
-        const v = keyedValue(cap(m, 'body'), 'Control');
+        const v = keyedValue(role(m, 'body'), 'Control');
         if (v?.type === 'identifier' && v.text === name) { fromConfig(ctx, ms, m, sc, after, control.inner); return; }
       }
     }
@@ -970,7 +970,7 @@ function controlOwner(ctx: Ctx, ms: Matches, control: { ctl: Node; inner: Node }
   for (let i = 0; i < 3 && p && p.type !== 'keyed_element'; i++) p = p.parent;
   if (p?.type === 'keyed_element') {
     for (const m of ms.configs) {
-      if (p.parent?.id === cap(m, 'body')?.id) { fromConfig(ctx, ms, m, sc, after, control.inner); return; }
+      if (p.parent?.id === role(m, 'body')?.id) { fromConfig(ctx, ms, m, sc, after, control.inner); return; }
     }
   }
   // d.Control = func(...) {...}
@@ -980,7 +980,7 @@ function controlOwner(ctx: Ctx, ms: Matches, control: { ctl: Node; inner: Node }
     const recv = left?.type === 'selector_expression' && left.childForFieldName('field')?.text === 'Control' ? left.childForFieldName('operand') : null;
     if (recv?.type === 'identifier') {
       for (const m of ms.configs) {
-        const lit = cap(m, 'socket.config')!;
+        const lit = cap(m, 'config')!;
         if (assignedName(lit) === recv.text && enclosingFunc(lit)?.id === enclosingFunc(asg)?.id) { fromConfig(ctx, ms, m, sc, after, control.inner); return; }
       }
     }
@@ -1021,16 +1021,16 @@ function connOrigin(ctx: Ctx, n: Node, scope: Scope): { network: string | null; 
  * Dialer: bind(LocalAddr) if set, then connect. ListenConfig: bind(address), then listen.
  */
 function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, after: SocketEvent[], control: Node): void {
-  const lit = cap(m, 'socket.config')!;
-  const type = cap(m, 'type')?.text;
-  const body = cap(m, 'body');
+  const lit = cap(m, 'config')!;
+  const type = role(m, 'type')?.text;
+  const body = role(m, 'body');
   const scope = scopeOf(ctx, lit);
   const varName = assignedName(lit);
   // uses: d.Dial("tcp", ...), (&net.Dialer{...}).DialContext(ctx, "tcp4", ...), lc.Listen(ctx, "tcp", ":8080")
   const uses: { method: string; args: Node[]; node: Node }[] = [];
   for (const u of ms.uses) {
-    const recv = cap(u, 'receiver');
-    const method = cap(u, 'method')?.text ?? '';
+    const recv = role(u, 'receiver');
+    const method = role(u, 'name')?.text ?? '';
     if (!recv) continue;
     let r = recv;
     while (r.type === 'parenthesized_expression' && args(r)[0]) r = args(r)[0];
@@ -1039,7 +1039,7 @@ function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, aft
     const litFn = enclosingFunc(lit);
     const matchesVar = varName !== null && r.type === 'identifier' && r.text === varName &&
       (litFn ? enclosingFunc(recv)?.id === litFn.id : lookup(ctx, varName, scopeOf(ctx, recv)) === ctx.pkg.names.get(varName));
-    if (matchesVar || r.id === lit.id) uses.push({ method, args: args(cap(u, 'args')), node: cap(u, 'socket.use')! });
+    if (matchesVar || r.id === lit.id) uses.push({ method, args: args(role(u, 'args')), node: cap(u, 'sockuse')! });
   }
   const networks = new Set<string | null>();
   const addrs: (string | null)[] = [];
@@ -1097,7 +1097,7 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   let matches = matchesIn(input.query, root, first, seenMatches);
   const needles = new Set<string>();
   for (const m of matches) {
-    const call = cap(m, 'sockopt.call');
+    const call = cap(m, 'sockopt');
     for (let f = call ? enclosingFunc(call) : null; f; f = enclosingFunc(f)) {
       const name = f.type === 'function_declaration' ? f.childForFieldName('name')?.text : undefined;
       if (name) needles.add(name);
@@ -1111,8 +1111,8 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   const addressed = new Set<string>();
   for (const m of matches) {
     for (const c of m.captures) {
-      if (c.name === 'assigned') assigned.add(c.node.text);
-      else if (c.name === 'addressed') addressed.add(c.node.text);
+      if (c.name === 'write.assigned') assigned.add(c.node.text);
+      else if (c.name === 'write.addressed') addressed.add(c.node.text);
     }
   }
   const ctx: Ctx = {
@@ -1123,13 +1123,13 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   const calls: SockoptCall[] = [];
   for (const m of matches) {
     const names = new Set(m.captures.map((c) => c.name));
-    if (names.has('sockopt.call')) {
+    if (names.has('sockopt')) {
       ms.sockopts.push(m);
-      const call = cap(m, 'sockopt.call')!;
-      calls.push({ call, callee: cap(m, 'callee') ?? call, method: cap(m, 'method')?.text ?? '', pkg: cap(m, 'pkg'), args: args(cap(m, 'args')) });
-    } else if (names.has('socket.op')) ms.ops.push(m);
-    else if (names.has('socket.config')) ms.configs.push(m);
-    else if (names.has('socket.use')) ms.uses.push(m);
+      const call = cap(m, 'sockopt')!;
+      calls.push({ call, callee: role(m, 'callee') ?? call, method: role(m, 'name')?.text ?? '', pkg: role(m, 'package'), args: args(role(m, 'args')) });
+    } else if (names.has('sockop')) ms.ops.push(m);
+    else if (names.has('config')) ms.configs.push(m);
+    else if (names.has('sockuse')) ms.uses.push(m);
   }
   return collectCallSites<SockoptCall>({
     calls,

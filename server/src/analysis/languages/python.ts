@@ -10,7 +10,7 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, SyntacticFacts } from '../callSite';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
 import {
-  args, cap, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, topLevelRangesWhere, budgeted, Budget, type ExprSyntax, shiftOrParts, shiftedBy16,
+  args, cap, role, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, topLevelRangesWhere, budgeted, Budget, type ExprSyntax, shiftOrParts, shiftedBy16,
   IP_LOCAL_PORT_RANGE, bswap16, bswap32, bytesOf, wrapBits, toNum, kernelRead, orderLabel, decoded,
   type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr,
   type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam,
@@ -1012,14 +1012,14 @@ function groupsOf(sf: SocketFacts): NonNullable<SocketFacts['groups']> {
   };
   const add = (list: QueryMatch[], capName: string, field: 'creates' | 'ops' | 'sockopts') => {
     for (const m of list) {
-      const recv = cap(m, 'receiver');
+      const recv = role(m, 'receiver') ?? role(m, 'target');
       const call = cap(m, capName);
       if (recv && call) get(groupKey(call, recv.text))[field].push(m);
     }
   };
-  add(sf.creates, 'socket.create', 'creates');
-  add(sf.ops, 'socket.op', 'ops');
-  add(sf.sockopts, 'sockopt.call', 'sockopts');
+  add(sf.creates, 'sockcreate', 'creates');
+  add(sf.ops, 'sockop', 'ops');
+  add(sf.sockopts, 'sockopt', 'sockopts');
   sf.groups = g;
   return g;
 }
@@ -1062,13 +1062,13 @@ function groupContext(ctx: Ctx, sf: SocketFacts, key: string): GroupContext {
   const ordered: { start: number; e: SocketEvent }[] = [];
   const group = groupsOf(sf).get(key) ?? { creates: [], ops: [], sockopts: [] };
   for (const m of group.creates) {
-    const recv = cap(m, 'receiver');
-    const call = cap(m, 'socket.create');
+    const recv = role(m, 'target');
+    const call = cap(m, 'sockcreate');
     if (!recv || !call) continue; // grouped by function and receiver text
     const scope = scopeOf(ctx, call);
-    const fn = ev(ctx, cap(m, 'callee'), scope);
+    const fn = ev(ctx, role(m, 'callee'), scope);
     if (fn?.k !== 'module' || !fn.name.startsWith('socket.')) continue;
-    const a = args(cap(m, 'args'));
+    const a = args(role(m, 'args'));
     const pos = positional(a);
     if (fn.name === 'socket.socket') {
       const fam = pos[0] ?? keyword(a, 'family');
@@ -1094,12 +1094,12 @@ function groupContext(ctx: Ctx, sf: SocketFacts, key: string): GroupContext {
     }
   }
   for (const m of group.ops) {
-    const recv = cap(m, 'receiver');
-    const call = cap(m, 'socket.op');
-    const method = cap(m, 'method')?.text;
+    const recv = role(m, 'receiver');
+    const call = cap(m, 'sockop');
+    const method = role(m, 'name')?.text;
     if (!recv || !call) continue;
     const scope = scopeOf(ctx, call);
-    const pos = positional(args(cap(m, 'args')));
+    const pos = positional(args(role(m, 'args')));
     switch (method) {
       case 'bind': {
         const addr = pos[0] ? ev(ctx, pos[0], scope) : null;
@@ -1125,16 +1125,16 @@ function groupContext(ctx: Ctx, sf: SocketFacts, key: string): GroupContext {
     }
   }
   for (const m of group.sockopts) {
-    const recv = cap(m, 'receiver');
-    const call = cap(m, 'sockopt.call');
-    const method = cap(m, 'method')?.text ?? '';
+    const recv = role(m, 'receiver');
+    const call = cap(m, 'sockopt');
+    const method = role(m, 'name')?.text ?? '';
     if (!recv || !call) continue;
     let info = sf.optMemo.get(call.id);
     if (info && (!info.name || info.name === RANGE_NAME)) continue;
     if (!/setsockopt$/.test(method)) continue;
     if (!info) {
       const scope = scopeOf(ctx, call);
-      const pos = positional(args(cap(m, 'args')));
+      const pos = positional(args(role(m, 'args')));
       info = { name: null, on: false };
       if (pos.length >= 3) {
         const level = evInt(ctx, pos[0], scope);
@@ -1179,19 +1179,19 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   let matches = matchesIn(input.query, root, first, seenMatches);
   const enclosing = new Set<string>();
   for (const m of matches) {
-    const call = cap(m, 'sockopt.call');
+    const call = cap(m, 'sockopt');
     const name = call ? enclosingFunction(call)?.childForFieldName('name')?.text : undefined;
     if (name) enclosing.add(name);
   }
   const second = enclosing.size > 0 ? topLevelRanges(root, input.text, [...enclosing], first, true) : [];
   if (second.length > 0) matches = matches.concat(matchesIn(input.query, root, second, seenMatches));
   // Module-level calls: the socket may be created, bound or connected by any module-level statement.
-  if (matches.some((m) => { const c = cap(m, 'sockopt.call') ?? cap(m, 'helper.call'); return c !== null && enclosingFunction(c) === null; })) {
+  if (matches.some((m) => { const c = cap(m, 'sockopt') ?? cap(m, 'helper'); return c !== null && enclosingFunction(c) === null; })) {
     const defs = ['function_definition', 'class_definition', 'decorated_definition'];
     matches = matches.concat(matchesIn(input.query, root, topLevelRangesWhere(root, (n) => !defs.includes(n.type), [...first, ...second]), seenMatches));
   }
   const poisoned = new Set<string>();
-  for (const m of matches) for (const c of m.captures) if (c.name === 'poison') poisoned.add(c.node.text);
+  for (const m of matches) for (const c of m.captures) if (c.name === 'write.global') poisoned.add(c.node.text);
   const module = newScope(null, null);
   collectBindings(root, module, poisoned);
   for (const g of poisoned) if (module.names.has(g)) module.names.set(g, UNKNOWN);
@@ -1200,18 +1200,18 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   const sockoptCalls: SockoptCall[] = [];
   for (const m of matches) {
     const names = new Set(m.captures.map((c) => c.name));
-    if (names.has('sockopt.call')) {
+    if (names.has('sockopt')) {
       sf.sockopts.push(m);
-      const call = cap(m, 'sockopt.call')!;
+      const call = cap(m, 'sockopt')!;
       sockoptCalls.push({
         call,
-        callee: cap(m, 'callee') ?? call,
-        receiver: cap(m, 'receiver'),
-        method: cap(m, 'method')?.text ?? '',
-        args: args(cap(m, 'args')),
+        callee: role(m, 'callee') ?? call,
+        receiver: role(m, 'receiver'),
+        method: role(m, 'name')?.text ?? '',
+        args: args(role(m, 'args')),
       });
-    } else if (names.has('socket.op')) sf.ops.push(m);
-    else if (names.has('socket.create')) sf.creates.push(m);
+    } else if (names.has('sockop')) sf.ops.push(m);
+    else if (names.has('sockcreate')) sf.creates.push(m);
   }
   return collectCallSites<SockoptCall>({
     calls: sockoptCalls,
