@@ -10,7 +10,7 @@ import type { DecodedValue, Operand, SocketContext, SocketEvent, Span, Syntactic
 import { INT, UINT, UNKNOWN, bswap16, bswap32, known, promote, toNumber, wrap, type Folded, type IntType } from '../core/numeric';
 import { Evaluator } from '../core/treeFold';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
-import { MAX_START_DEPTH } from './fold';
+import { MAX_START_DEPTH } from '../core/matches';
 
 // ---------------------------------------------------------------------------------------
 // Constants from system headers (used only when the file does not define the name itself)

@@ -8,12 +8,13 @@
 import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, Span, SyntacticFacts } from '../callSite';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
-import {
-  args, cap, role, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, budgeted, Budget, type ExprSyntax, shiftOrParts,
-  IP_LOCAL_PORT_RANGE, bytesOf, wrapBits, kernelRead, orderLabel, decoded, portOfAddress,
-  type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr,
-  type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam,
-} from './fold';
+import { cap, role } from '../core/captures';
+import { type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam } from '../core/driver';
+import { portOfAddress } from '../core/events';
+import { type ExprSyntax, shiftOrParts, orderLabel, decoded, type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr } from '../core/halves';
+import { matchesIn, topLevelRanges } from '../core/matches';
+import { args, walk, identifiersIn, spanOf, operand, budgeted, Budget, IP_LOCAL_PORT_RANGE } from '../core/tree';
+import { bytesOf, wrapBits, kernelRead } from '../core/numeric';
 
 // ---------------------------------------------------------------- constants
 

@@ -9,12 +9,12 @@
 import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Operand, SocketContext, SocketEvent, SyntacticFacts } from '../callSite';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from './types';
-import {
-  args, cap, role, walk, identifiersIn, spanOf, operand, matchesIn, topLevelRanges, topLevelRangesWhere, budgeted, Budget, type ExprSyntax, shiftOrParts, shiftedBy16,
-  IP_LOCAL_PORT_RANGE, bswap16, bswap32, bytesOf, wrapBits, toNum, kernelRead, orderLabel, decoded,
-  type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr,
-  type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam,
-} from './fold';
+import { cap, role } from '../core/captures';
+import { type OptInfo, type HelperSite, collectCallSites, assembleSite, argumentAt, reachesParam } from '../core/driver';
+import { type ExprSyntax, shiftOrParts, shiftedBy16, orderLabel, decoded, type Intended, halvesOf, intendedFromHalves, intendedFromShiftOr } from '../core/halves';
+import { matchesIn, topLevelRanges, topLevelRangesWhere } from '../core/matches';
+import { args, walk, identifiersIn, spanOf, operand, budgeted, Budget, IP_LOCAL_PORT_RANGE } from '../core/tree';
+import { bswap16, bswap32, bytesOf, wrapBits, toNum, kernelRead } from '../core/numeric';
 
 // ---------------------------------------------------------------- constants
 
@@ -705,9 +705,8 @@ function evCall(ctx: Ctx, n: Node, scope: Scope): PyVal | null {
       if (v === null) return null;
       const bits = fn.name === 'socket.htonl' ? 32 : 16;
       if (v < 0n || v >= 1n << BigInt(bits)) return null; // OverflowError
-      const x = Number(v);
-      const swapped = ctx.host === 'big' ? x : bits === 32 ? bswap32(x) : bswap16(x);
-      return { k: 'int', v: BigInt(swapped), net: fn.name === 'socket.htonl' ? 'htonl' : 'htons' };
+      const swapped = ctx.host === 'big' ? v : bits === 32 ? bswap32(v) : bswap16(v);
+      return { k: 'int', v: swapped, net: fn.name === 'socket.htonl' ? 'htonl' : 'htons' };
     }
     case 'struct.pack':
       return evStructPack(ctx, pos, scope);
