@@ -9,7 +9,7 @@ import type { Config } from '../config/schema';
 import type { LanguageAdapter, RawCallSite } from './languages/types';
 import { createParserHost, diffEdit, type GrammarName, type ParserHost, type ParserOptions } from './parser';
 import { reuseState, tryFocused, tryReuse, type ReuseState } from './reuse';
-import { pruneC } from './regions';
+import { pruneC } from './languages/c/prune';
 import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
