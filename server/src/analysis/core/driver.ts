@@ -4,7 +4,7 @@
  */
 import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { DecodedValue, Operand, SocketContext, SyntacticFacts } from '../callSite';
-import type { RawCallSite } from '../languages/types';
+import { addNote, type AnalysisNote, type RawCallSite } from '../languages/types';
 import { cap, role } from './captures';
 import { args, identifiersIn, operand, spanOf } from './tree';
 
@@ -57,6 +57,10 @@ export interface CallSiteDriver<SC extends FoundCall> {
   dependsOnParams(sc: SC, fn: Node): boolean;
   /** Fresh step budget before each call site. */
   resetBudget(): void;
+  /** Whether the last call site's budget ran out (its values are then unknown for that reason alone). */
+  budgetSpent?(): boolean;
+  /** Where limits are said (AdapterInput.notes). */
+  notes?: AnalysisNote[];
   /** The call site of a call as written (helper = null) or as seen through one helper call. */
   analyse(sc: SC, helper: HelperCall | null): RawCallSite | null;
 }
@@ -67,6 +71,12 @@ export interface CallSiteDriver<SC extends FoundCall> {
  * the helper call, parameter order read from the helper's body). One malformed construct never
  * hides the others (PRL_STRICT=1 surfaces it, for tests). Sorted by position.
  */
+function spent<SC extends FoundCall>(d: CallSiteDriver<SC>, at: Node): void {
+  if (!d.budgetSpent?.()) return;
+  const message = `evaluation budget spent at line ${at.startPosition.row + 1}: values there are reported as not statically known`;
+  addNote(d, { kind: 'limit', id: 'budget', message });
+}
+
 export function collectCallSites<SC extends FoundCall>(d: CallSiteDriver<SC>): RawCallSite[] {
   const functions = new Map<string, Node[]>();
   const helperCalls: QueryMatch[] = [];
@@ -94,6 +104,7 @@ export function collectCallSites<SC extends FoundCall>(d: CallSiteDriver<SC>): R
     try {
       d.resetBudget();
       const site = d.analyse(sc, null);
+      spent(d, sc.call);
       if (site) out.push(site);
       const enc = d.enclosingNamed(sc.call);
       if (!enc || (functions.get(enc.name)?.length ?? 0) !== 1 || !d.dependsOnParams(sc, enc.fn)) continue;
@@ -104,11 +115,14 @@ export function collectCallSites<SC extends FoundCall>(d: CallSiteDriver<SC>): R
         if (enc.fn.startIndex <= hc.startIndex && hc.endIndex <= enc.fn.endIndex) continue; // recursion
         d.resetBudget();
         const w = d.analyse(sc, { fn: enc.fn, name: enc.name, call: hc, callee, args: args(role(hm, 'args')) });
+        spent(d, hc);
         if (w && w.value && (w.value.lo !== null || w.value.hi !== null)) out.push(w);
         else if (w && !site) out.push(w); // an option name that only the arguments tell
       }
     } catch (e) {
       if (process.env.PRL_STRICT === '1') throw e;
+      const message = `the call at line ${sc.call.startPosition.row + 1} could not be analysed: ${e instanceof Error ? e.message : String(e)}`;
+      addNote(d, { kind: 'limit', id: 'internal', message });
     }
   }
   out.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);

@@ -30,16 +30,15 @@ function topLevelKids(root: Node): [number, number][] {
  * as merged [start, end) index ranges. Queries then run only there: a 20,000-line file with a
  * handful of call sites is not traversed by every detection pattern.
  */
-export function topLevelRanges(root: Node, text: string, needles: readonly string[], skip: readonly [number, number][] = [], wholeWord = false, maxHits = 100_000): [number, number][] {
+export function topLevelRanges(root: Node, text: string, needles: readonly string[], skip: readonly [number, number][] = [], wholeWord = false): [number, number][] {
   const kids = topLevelKids(root);
   if (kids.length === 0) return [];
   const chosen = new Set<number>();
-  let hits = 0;
+  // Every occurrence counts (no cap): each costs one binary search over the top-level items.
   for (const needle of needles) {
     if (!needle) continue;
-    for (let i = text.indexOf(needle); i >= 0 && hits < maxHits; i = text.indexOf(needle, i + needle.length)) {
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
       if (wholeWord && (IDENT.test(text[i - 1] ?? '') || IDENT.test(text[i + needle.length] ?? ''))) continue;
-      hits++;
       // binary search: the last kid starting at or before i
       let lo = 0;
       let hi = kids.length - 1;

@@ -51,6 +51,13 @@ export function wrap(v: bigint, t: IntType): bigint {
  */
 export function parseIntLiteral(raw: string, language: EvalLanguage): Folded | null {
   let text = raw.trim();
+  // tree-sitter-c/cpp fold a leading sign into number_literal (`-1`): the literal's type is
+  // that of its magnitude, then negated in that type (issue 9: `uint32_t v = -1` is 0xFFFFFFFF).
+  if ((language === 'c' || language === 'cpp') && /^[-+]\s*[0-9]/.test(text)) {
+    const m = parseIntLiteral(text.replace(/^[-+]\s*/, ''), language);
+    if (!m || m.value === null) return null;
+    return text[0] === '-' ? unaryOp('-', m, language) : m;
+  }
   let suffix = '';
   const cLike = language === 'c' || language === 'cpp';
   let rustType: IntType | null = null;
@@ -226,15 +233,14 @@ export function bytesOf(v: bigint, n: number, order: 'little' | 'big'): number[]
 }
 
 /**
- * What do_ip_setsockopt() reads from an optval buffer (spec §2.3): optlen >= 4 reads a
- * host-order u32 from the first four bytes, 1..3 reads one byte, 0 reads nothing.
+ * The u32 shown for an optval buffer. With optlen >= 4 it is what do_ip_setsockopt() reads:
+ * the first four bytes in host order (spec §2.3). A shorter buffer is rejected with EINVAL
+ * (bad-optlen) after the kernel read only its first byte; it is shown as the bytes given in
+ * the u32's place, zero-padded (issue 9: `struct.pack("=H", 40001)` is lo=40001, not 65), the
+ * same as a C `uint16_t` passed with `sizeof v`.
  */
 export function kernelRead(bytes: readonly number[], host: 'little' | 'big'): number {
-  if (bytes.length >= 4) {
-    const b = bytes.slice(0, 4);
-    const [b0, b1, b2, b3] = host === 'little' ? b : [b[3], b[2], b[1], b[0]];
-    return ((b0! & 0xff) | ((b1! & 0xff) << 8) | ((b2! & 0xff) << 16) | ((b3! & 0xff) << 24)) >>> 0;
-  }
-  if (bytes.length >= 1) return bytes[0]! & 0xff;
-  return 0;
+  const b = [0, 1, 2, 3].map((i) => (bytes[i] ?? 0) & 0xff);
+  const [b0, b1, b2, b3] = host === 'little' ? b : [b[3]!, b[2]!, b[1]!, b[0]!];
+  return (b0! | (b1! << 8) | (b2! << 16) | (b3! << 24)) >>> 0;
 }

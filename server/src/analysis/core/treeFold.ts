@@ -58,6 +58,12 @@ export class Evaluator {
     this.maxSteps = limits.maxSteps ?? 200_000;
   }
 
+  /** A fresh step budget (one per call site: a file's later call sites never inherit a spent one). */
+  resetBudget(): void {
+    this.steps = 0;
+    this.exhausted = false;
+  }
+
   /** Runs fn one nesting level deeper (for hooks that recurse through symbols/macros). */
   nested<T>(fn: () => T, fallback: T): T {
     if (this.depth >= this.maxDepth || this.steps >= this.maxSteps) {

@@ -95,12 +95,16 @@ export abstract class CFileBase {
     };
     visit(this.root, 0);
     // 2. Around every "sockopt" in the text: its function, or its top-level item.
+    // Every occurrence (no cap: issue 9 dropped call sites after the 20,000th); the search
+    // resumes after each item, so the loop is linear in the text.
     const re = /sockopt/gi;
     let m: RegExpExecArray | null;
-    let guard = 0;
     let coveredUntil = -1;
-    while ((m = re.exec(this.input.text)) && guard++ < 20_000) {
-      if (m.index < coveredUntil) continue;
+    while ((m = re.exec(this.input.text))) {
+      if (m.index < coveredUntil) {
+        re.lastIndex = coveredUntil;
+        continue;
+      }
       const leaf = this.root.descendantForIndex(m.index, m.index + 7);
       if (!leaf) continue;
       const fn = this.functionNodeAt(leaf);

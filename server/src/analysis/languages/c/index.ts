@@ -8,7 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Operand, Span, SyntacticFacts } from '../../callSite';
 import { toNumber, wrap, type Folded } from '../../core/numeric';
-import type { AdapterInput, LanguageAdapter, RawCallSite } from '../types';
+import { addNote, type AdapterInput, type LanguageAdapter, type RawCallSite } from '../types';
 import { spanOf } from '../../core/tree';
 import { decodeValue } from './decode';
 import { CFile } from './fold';
@@ -119,19 +119,36 @@ function dependsOnParams(f: CFile, fn: FunctionInfo, call: Node): boolean {
 }
 
 /** Calls of `name(` in the file whose callee node is an identifier of a call_expression. */
+/** Calls of one helper followed per file (each is a call site of its own). */
+const MAX_HELPER_CALLS = 100_000;
+
 function callsOf(f: CFile, name: string): Node[] {
   const out: Node[] = [];
   const re = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`, 'g');
   const text = f.input.text;
   let m: RegExpExecArray | null;
   let guard = 0;
-  while ((m = re.exec(text)) && guard++ < 10_000) {
+  while ((m = re.exec(text))) {
+    if (guard++ >= MAX_HELPER_CALLS) {
+      addNote(f.input, { kind: 'limit', id: 'max-matches', message: `more than ${MAX_HELPER_CALLS} calls of ${name}(): the later ones are not followed` });
+      break;
+    }
     const id = f.root.descendantForIndex(m.index, m.index + name.length);
     if (id?.type !== 'identifier' || id.text !== name) continue;
     const call = id.parent;
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === id.id) out.push(call);
   }
   return out;
+}
+
+/** The evaluation budget of one call site ran out: some value there is unknown for that reason alone. */
+function budgetNote(f: CFile, at: Node): void {
+  if (!f.ev.exhausted) return;
+  addNote(f.input, {
+    kind: 'limit',
+    id: 'budget',
+    message: `evaluation budget spent at line ${at.startPosition.row + 1}: values there are reported as not statically known`,
+  });
 }
 
 export function findCCallSites(input: AdapterInput): RawCallSite[] {
@@ -142,7 +159,9 @@ export function findCCallSites(input: AdapterInput): RawCallSite[] {
       try {
         const fn = f.functionAt(call);
         const env: Env = { bind: new Map(), fn };
+        f.ev.resetBudget();
         const site = buildCallSite(f, call, env, null);
+        budgetNote(f, call);
         if (!site) continue;
         sites.push(site);
         // A helper that forwards its parameters into the option: instantiate it at each call.
@@ -162,12 +181,14 @@ export function findCCallSites(input: AdapterInput): RawCallSite[] {
               const it = t.kind === 'int' ? t.int : null;
               bind.set(p.name, { value: v.value === null || !it ? v.value : wrap(v.value, it), type: it ?? v.type });
             });
+            f.ev.resetBudget();
             const inst = buildCallSite(f, call, { bind, fn }, {
               span: spanOf(hc),
               callee: fn.name,
               fdArg: fdParam ? hargs[fdParam.paramIndex] ?? null : null,
               socketEnv: callerEnv,
             });
+            budgetNote(f, hc);
             if (!inst) continue;
             // Syntax-only facts are reported once, at the helper's own setsockopt.
             delete inst.facts.magicNumber;
@@ -180,8 +201,10 @@ export function findCCallSites(input: AdapterInput): RawCallSite[] {
           }
         }
       } catch (e) {
-        // One malformed call never hides the others (PRL_STRICT=1 surfaces it, for tests).
+        // One malformed call never hides the others (PRL_STRICT=1 surfaces it, for tests), and is said.
         if (process.env.PRL_STRICT === '1') throw e;
+        const where = `line ${call.startPosition.row + 1}`;
+        addNote(input, { kind: 'limit', id: 'internal', message: `the call at ${where} could not be analysed: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
     sites.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);

@@ -137,7 +137,12 @@ export abstract class CFileScope extends CFileBase {
     const text = this.input.text;
     let m: RegExpExecArray | null;
     let guard = 0;
-    while ((m = re.exec(text)) && guard++ < 5000) {
+    while ((m = re.exec(text))) {
+      if (guard++ >= 5000) {
+        // Too many mentions to check each: the global is not statically known (never a guess).
+        for (const s of syms) s.mutated = true;
+        return;
+      }
       const id = this.root.descendantForIndex(m.index, m.index + name.length);
       if (id?.type !== 'identifier' || id.text !== name) continue;
       let node: Node = id;
@@ -221,19 +226,33 @@ export abstract class CFileScope extends CFileBase {
     const between = this.input.text.slice(from, to);
     let m: RegExpExecArray | null;
     let guard = 0;
-    while ((m = re.exec(between)) && guard++ < 1000) {
-      const amp = this.root.descendantForIndex(from + m.index, from + m.index + 1);
-      let e: Node | null = amp?.parent ?? null; // the pointer_expression
-      for (let i = 0; e && e.type !== 'pointer_expression' && i < 4; i++) e = e.parent;
-      let arg: Node | null = e;
-      while (arg?.parent?.type === 'cast_expression' || arg?.parent?.type === 'parenthesized_expression') arg = arg.parent;
-      const call = arg?.parent?.type === 'argument_list' ? arg.parent.parent : null;
-      const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
-      const args = call ? namedArgs(call.childForFieldName('arguments')) : [];
-      if (/set_?sock_?opt$/i.test(callee) && args[3]?.id === arg?.id) continue;
-      return true;
+    const memo = (this.escapeMemo ??= new Map<number, boolean>());
+    while ((m = re.exec(between))) {
+      if (guard++ >= 1000) return true; // too many to check: it may be written (unknown, not a guess)
+      // Each `&name` is judged once per file (a function with many calls asks again and again).
+      const known = memo.get(from + m.index);
+      if (known === false) continue;
+      if (known === true) return true;
+      const escapes = this.escapesAt(from + m.index);
+      memo.set(from + m.index, escapes);
+      if (escapes) return true;
     }
     return false;
+  }
+
+  /** By offset of an `&name`: whether it passes the address somewhere it may be written. */
+  protected escapeMemo: Map<number, boolean> | undefined;
+
+  private escapesAt(offset: number): boolean {
+    const amp = this.root.descendantForIndex(offset, offset + 1);
+    let e: Node | null = amp?.parent ?? null; // the pointer_expression
+    for (let i = 0; e && e.type !== 'pointer_expression' && i < 4; i++) e = e.parent;
+    let arg: Node | null = e;
+    while (arg?.parent?.type === 'cast_expression' || arg?.parent?.type === 'parenthesized_expression') arg = arg.parent;
+    const call = arg?.parent?.type === 'argument_list' ? arg.parent.parent : null;
+    const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
+    const args = call ? namedArgs(call.childForFieldName('arguments')) : [];
+    return !(/set_?sock_?opt$/i.test(callee) && args[3]?.id === arg?.id);
   }
 
   // --- types ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * options on the same fd in the same function, in source order.
  */
 import type { Node } from 'web-tree-sitter';
-import type { SocketContext, SocketEvent } from '../../callSite';
+import type { SocketContext, SocketEvent, Span } from '../../callSite';
 import { toNumber } from '../../core/numeric';
 import { spanOf } from '../../core/tree';
 import { CFile } from './fold';
@@ -66,18 +66,11 @@ export function socketContext(f: CFile, call: Node, fdArg: Node | null, env: Env
     else if (name === 'sendto' || name === 'sendmsg') events.push({ kind: 'sendto', span: spanOf(c), at: c.startIndex });
   }
   for (const c of f.callsIn(fn, 'sockopt')) {
-    const args = namedArgs(c.childForFieldName('arguments'));
-    if (!args[0] || normKey(args[0].text) !== key || args.length < 3) continue;
-    const name = c.childForFieldName('function')?.text ?? '';
-    if (!/setsockopt$|set_sock_opt$/.test(name)) continue;
-    const level = toNumber(f.fold(args[1]!, env).value);
-    const opt = toNumber(f.fold(args[2]!, env).value);
-    let option = args[2]!.text;
-    if (level === 1 && opt === 2) { option = 'SO_REUSEADDR'; ctx.reuseAddr = true; }
-    else if (level === 0 && opt === 24) { option = 'IP_BIND_ADDRESS_NO_PORT'; ctx.bindAddressNoPort = true; }
-    else if (level === 1 && opt === 15) option = 'SO_REUSEPORT';
-    else if (level === 0 && opt === 51) option = 'IP_LOCAL_PORT_RANGE';
-    events.push({ kind: 'setsockopt', option, span: spanOf(c), at: c.startIndex });
+    const o = sockoptEvent(f, c, env);
+    if (!o || o.key !== key) continue;
+    if (o.reuseAddr) ctx.reuseAddr = true;
+    if (o.bindAddressNoPort) ctx.bindAddressNoPort = true;
+    events.push({ kind: 'setsockopt', option: o.option, span: o.span, at: c.startIndex });
   }
   if (sock) {
     const args = namedArgs(sock.childForFieldName('arguments'));
@@ -94,4 +87,42 @@ export function socketContext(f: CFile, call: Node, fdArg: Node | null, env: Env
   events.sort((a, b) => a.at - b.at);
   ctx.events = events.map(({ at: _at, ...e }) => e);
   return ctx;
+}
+
+interface SockoptEvent {
+  key: string;
+  option: string;
+  reuseAddr: boolean;
+  bindAddressNoPort: boolean;
+  span: Span;
+}
+
+/** Per file, by call node id: the option a setsockopt on some fd sets (outside helper instantiation). */
+const sockoptEvents = new WeakMap<CFile, Map<number, SockoptEvent | null>>();
+
+/**
+ * The event one setsockopt contributes to the socket context of calls on the same fd. Cached
+ * per call when no helper arguments are bound, so a function with n calls costs n folds, not n².
+ */
+function sockoptEvent(f: CFile, c: Node, env: Env): SockoptEvent | null {
+  const cacheable = env.bind.size === 0;
+  let cache = sockoptEvents.get(f);
+  if (cacheable && cache?.has(c.id)) return cache.get(c.id)!;
+  const args = namedArgs(c.childForFieldName('arguments'));
+  const name = c.childForFieldName('function')?.text ?? '';
+  let out: SockoptEvent | null = null;
+  if (args[0] && args.length >= 3 && /setsockopt$|set_sock_opt$/.test(name)) {
+    const level = toNumber(f.fold(args[1]!, env).value);
+    const opt = toNumber(f.fold(args[2]!, env).value);
+    out = { key: normKey(args[0].text), option: args[2]!.text, reuseAddr: false, bindAddressNoPort: false, span: spanOf(c) };
+    if (level === 1 && opt === 2) { out.option = 'SO_REUSEADDR'; out.reuseAddr = true; }
+    else if (level === 0 && opt === 24) { out.option = 'IP_BIND_ADDRESS_NO_PORT'; out.bindAddressNoPort = true; }
+    else if (level === 1 && opt === 15) out.option = 'SO_REUSEPORT';
+    else if (level === 0 && opt === 51) out.option = 'IP_LOCAL_PORT_RANGE';
+  }
+  if (cacheable) {
+    if (!cache) sockoptEvents.set(f, (cache = new Map()));
+    cache.set(c.id, out);
+  }
+  return out;
 }

@@ -89,6 +89,8 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
     },
     dependsOnParams: (sc, fn) => dependsOnParams(ctx, sc, fn),
     resetBudget: () => { ctx.budget = new Budget(PER_SITE_STEPS); },
+    budgetSpent: () => ctx.budget.steps <= 0,
+    notes: input.notes,
     analyse: (sc, h) => {
       if (!h) return analyseCall(ctx, input, ms, sc, scopeOf(ctx, sc.call), null);
       const bound = bindParams(ctx, h.fn, h.args, scopeOf(ctx, h.call));

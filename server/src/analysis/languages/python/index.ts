@@ -8,6 +8,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { DecodedValue, Operand, SyntacticFacts } from '../../callSite';
+import { maskCommentLines } from './mask';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from '../types';
 import { cap, role } from '../../core/captures';
 import { collectCallSites, assembleSite, argumentAt, reachesParam, type HelperSite } from '../../core/driver';
@@ -87,6 +88,8 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
     },
     dependsOnParams: (sc, fn) => dependsOnParams(ctx, sc, fn),
     resetBudget: () => { ctx.budget = new Budget(PER_SITE_STEPS); },
+    budgetSpent: () => ctx.budget.steps <= 0,
+    notes: input.notes,
     analyse: (sc, h) => {
       if (!h) return analyseCall(ctx, input, sf, sc, scopeOf(ctx, sc.call), null);
       const bound = bindParams(ctx, h.fn, h.callee, h.args, scopeOf(ctx, h.call));
@@ -184,6 +187,7 @@ function analyseCall(ctx: Ctx, input: AdapterInput, sf: SocketFacts, sc: Sockopt
 }
 
 export const pythonAdapter: LanguageAdapter = {
+  parseText: maskCommentLines,
   language: 'python',
   queryFile: 'python.scm',
   findCallSites,
