@@ -69,3 +69,24 @@ test('negative and wrapped C literals fold to their two\'s-complement 32-bit val
   const [w] = await analyzeAs('c', 'void f(int fd) { uint32_t v = -65536 + 40000; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v)); }');
   assert.deepEqual([w?.value?.lo, w?.value?.hi], [40000, 65535]);
 });
+
+test('a limit still hit is a per-file note, in every language (here: the evaluation budget)', async () => {
+  const { createAnalyzer } = await import('../../server/src/analysis/index');
+  const a = await createAnalyzer({ incremental: false, maxEvalSteps: 3 });
+  try {
+    const texts: [Parameters<typeof analyzeAs>[0], string][] = [
+      ['c', 'void f(int fd) { unsigned v = ((40100u << 16) | 40000) + 0 + 0 + 0; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }'],
+      ['python', 'import socket\ns = socket.socket()\ns.setsockopt(socket.SOL_IP, 51, ((40100 << 16) | 40000) + 0 + 0 + 0)\n'],
+      ['go', 'package p\nimport "golang.org/x/sys/unix"\nfunc f(fd int) { unix.SetsockoptInt(fd, unix.SOL_IP, 51, ((40100 << 16) | 40000) + 0 + 0 + 0) }\n'],
+    ];
+    for (const [lang, text] of texts) {
+      const r = a.analyze(`x.${lang === 'python' ? 'py' : lang}`, text, lang, DEFAULT_CONFIG);
+      assert.equal(r.callSites.length, 1, lang);
+      assert.equal(r.callSites[0]!.value?.packed ?? null, null, lang); // unknown, not guessed
+      assert.deepEqual(r.notes?.map((n) => [n.kind, n.id]), [['limit', 'budget']], lang);
+      assert.match(r.notes![0]!.message, /^evaluation budget spent at line 1|^evaluation budget spent at line 3/);
+    }
+  } finally {
+    a.dispose();
+  }
+});

@@ -42,6 +42,11 @@ export interface AnalyzerOptions extends ParserOptions {
    * `check` CLI turns it on. PRL_PRUNE=1 forces it on (to run the test suite through it).
    */
   prune?: boolean;
+  /**
+   * Evaluation steps per call site (default: each adapter's own). A limit only for tests that
+   * need one to be hit: the result then carries a `budget` note.
+   */
+  maxEvalSteps?: number;
 }
 
 export interface Analyzer {
@@ -193,7 +198,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
             } else if (language === 'c') {
               // An edit inside a function with call sites: re-run the adapter for it alone.
               const focused = tryFocused(edit, prev.text, text, tree, prev.raws, prev.reuse,
-                (masked) => adapter.findCallSites({ file, text: masked, language, tree, query, hostByteOrder: hbo, notes }));
+                (masked) => adapter.findCallSites({ file, text: masked, language, tree, query, hostByteOrder: hbo, notes, maxSteps: options.maxEvalSteps }));
               if (focused) {
                 raws = focused.raws;
                 reuse = focused.state;
@@ -206,7 +211,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
           }
           if (!raws) {
             notes = [];
-            raws = adapter.findCallSites({ file, text: parsed, language, tree, query, hostByteOrder: hbo, notes });
+            raws = adapter.findCallSites({ file, text: parsed, language, tree, query, hostByteOrder: hbo, notes, maxSteps: options.maxEvalSteps });
             if (incremental) reuse = reuseState(tree, text, raws, grammar);
           }
         } finally {

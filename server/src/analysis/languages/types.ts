@@ -33,6 +33,8 @@ export interface AdapterInput {
   hostByteOrder: 'little' | 'big';
   /** Where the adapter records the limits it hit (absent: nobody listens). */
   notes?: AnalysisNote[];
+  /** Evaluation steps per call site (default: the adapter's own); small values let tests hit the limit. */
+  maxSteps?: number;
 }
 
 /** A call site before judgement. */

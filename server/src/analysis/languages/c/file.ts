@@ -42,7 +42,7 @@ export abstract class CFileBase {
         other: (n) => this.other(n),
         onShift: (n, l, r) => this.shiftSink?.(n, l, r),
       },
-      { maxDepth: 150, maxSteps: 400_000 },
+      { maxDepth: 150, maxSteps: input.maxSteps ?? 400_000 },
     );
     try {
       this.collect();

@@ -63,7 +63,7 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
     }
   }
   const ctx: Ctx = {
-    host: input.hostByteOrder, budget: new Budget(PER_SITE_STEPS), visiting: new Set(),
+    host: input.hostByteOrder, budget: new Budget(input.maxSteps ?? PER_SITE_STEPS), visiting: new Set(),
     pkg: poisonPackageVars(pkg, assigned), scopes: new Map(), imports: importsOf(root), root, addressed,
   };
   const ms: Matches = { ops: [], configs: [], uses: [], sockopts: [], contexts: new Map() };
@@ -88,7 +88,7 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
       return fn && name ? { fn, name } : null;
     },
     dependsOnParams: (sc, fn) => dependsOnParams(ctx, sc, fn),
-    resetBudget: () => { ctx.budget = new Budget(PER_SITE_STEPS); },
+    resetBudget: () => { ctx.budget = new Budget(input.maxSteps ?? PER_SITE_STEPS); },
     budgetSpent: () => ctx.budget.steps <= 0,
     notes: input.notes,
     analyse: (sc, h) => {

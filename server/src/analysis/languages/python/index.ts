@@ -59,7 +59,7 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   const module = newScope(null, null);
   collectBindings(root, module, poisoned);
   for (const g of poisoned) if (module.names.has(g)) module.names.set(g, UNKNOWN);
-  const ctx: Ctx = { host: input.hostByteOrder, budget: new Budget(PER_SITE_STEPS), visiting: new Set(), module, scopes: new Map(), poisoned };
+  const ctx: Ctx = { host: input.hostByteOrder, budget: new Budget(input.maxSteps ?? PER_SITE_STEPS), visiting: new Set(), module, scopes: new Map(), poisoned };
   const sf: SocketFacts = { creates: [], ops: [], sockopts: [], optMemo: new Map(), contexts: new Map() };
   const sockoptCalls: SockoptCall[] = [];
   for (const m of matches) {
@@ -87,7 +87,7 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
       return fn && name ? { fn, name } : null;
     },
     dependsOnParams: (sc, fn) => dependsOnParams(ctx, sc, fn),
-    resetBudget: () => { ctx.budget = new Budget(PER_SITE_STEPS); },
+    resetBudget: () => { ctx.budget = new Budget(input.maxSteps ?? PER_SITE_STEPS); },
     budgetSpent: () => ctx.budget.steps <= 0,
     notes: input.notes,
     analyse: (sc, h) => {
