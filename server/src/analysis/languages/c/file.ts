@@ -257,6 +257,11 @@ export abstract class CFileBase {
         idx++;
       }
       info = { node: fn, name, params, body };
+    } else if (body && fn.childForFieldName('declarator')?.type === 'parenthesized_declarator') {
+      // A body inside an unknown macro invocation (kselftest's TEST(name) { ... },
+      // FIXTURE_SETUP(x) { ... }): tree-sitter reads `TEST(name)` as a type and a declarator
+      // in parentheses. Analysed like a function body without parameters.
+      info = { node: fn, name: '', params: [], body };
     }
     this.fnCache.set(fn.id, info);
     return info;

@@ -14,7 +14,7 @@ import { decodeValue } from './decode';
 import { CFile } from './fold';
 import { identifiersIn } from './shiftOr';
 import { socketContext } from './socket';
-import { Env, FunctionInfo, OTHER_OPTION, namedArgs, normKey, operand, stripParens } from './syntax';
+import { Env, FunctionInfo, OTHER_OPTION, namedArgs, normKey, operand, stripParens, sockoptArgs } from './syntax';
 
 // ---------------------------------------------------------------------------------------
 // Call sites
@@ -57,7 +57,7 @@ function buildCallSite(
   f: CFile, call: Node, env: Env, at: { span: Span; callee: string; fdArg: Node | null; socketEnv: Env } | null,
 ): RawCallSite | null {
   const callee = call.childForFieldName('function')?.text ?? '';
-  const args = namedArgs(call.childForFieldName('arguments'));
+  const args = sockoptArgs(call);
   if (args.length !== 5) return null; // not the (fd, level, optname, optval, optlen) shape
   const op: 'set' | 'get' = /get_?sock_?opt$/i.test(callee) ? 'get' : 'set';
   const opt = isPortRangeOptname(f, args[2]!, env);
@@ -94,7 +94,7 @@ function buildCallSite(
 /** Does the call's value (or level/optname/optlen) depend on the enclosing function's parameters? */
 function dependsOnParams(f: CFile, fn: FunctionInfo, call: Node): boolean {
   const names = new Set(fn.params.map((p) => p.name));
-  const args = namedArgs(call.childForFieldName('arguments'));
+  const args = sockoptArgs(call);
   const seen = new Set<number>();
   const stack: Node[] = args.slice(1);
   let steps = 0;
@@ -166,7 +166,7 @@ export function findCCallSites(input: AdapterInput): RawCallSite[] {
         sites.push(site);
         // A helper that forwards its parameters into the option: instantiate it at each call.
         if (fn && fn.name && fn.params.length && dependsOnParams(f, fn, call)) {
-          const args = namedArgs(call.childForFieldName('arguments'));
+          const args = sockoptArgs(call);
           const fdParam = fn.params.find((p) => p.name === normKey(args[0]?.text ?? ''));
           for (const hc of callsOf(f, fn.name)) {
             if (hc.startIndex >= fn.node.startIndex && hc.endIndex <= fn.node.endIndex) continue; // recursion

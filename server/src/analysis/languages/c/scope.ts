@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { toNumber } from '../../core/numeric';
 import { CFileBase } from './file';
-import { DECL_TYPES, FunctionInfo, NATIVE_SCAN_MAX_CHARS, SCOPE_TYPE_LIST, Scope, TOP_PRUNE, VarSym, WRITE_TYPES, declaredName, namedArgs, statementOf, stripParens } from './syntax';
+import { DECL_TYPES, FunctionInfo, NATIVE_SCAN_MAX_CHARS, SCOPE_TYPE_LIST, Scope, TOP_PRUNE, VarSym, WRITE_TYPES, declaredName, namedArgs, sockoptArgs, statementOf, stripParens } from './syntax';
 
 export abstract class CFileScope extends CFileBase {
   protected addDecl(scope: Scope, decl: Node): void {
@@ -251,7 +251,7 @@ export abstract class CFileScope extends CFileBase {
     while (arg?.parent?.type === 'cast_expression' || arg?.parent?.type === 'parenthesized_expression') arg = arg.parent;
     const call = arg?.parent?.type === 'argument_list' ? arg.parent.parent : null;
     const callee = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
-    const args = call ? namedArgs(call.childForFieldName('arguments')) : [];
+    const args = call ? sockoptArgs(call) : [];
     return !(/set_?sock_?opt$/i.test(callee) && args[3]?.id === arg?.id);
   }
 

@@ -7,7 +7,7 @@ import type { SocketContext, SocketEvent, Span } from '../../callSite';
 import { toNumber } from '../../core/numeric';
 import { spanOf } from '../../core/tree';
 import { CFile } from './fold';
-import { Env, declaredName, namedArgs, normKey, stripCasts, stripParens } from './syntax';
+import { Env, declaredName, namedArgs, normKey, sockoptArgs, stripCasts, stripParens } from './syntax';
 
 // ---------------------------------------------------------------------------------------
 // Socket context
@@ -108,7 +108,7 @@ function sockoptEvent(f: CFile, c: Node, env: Env): SockoptEvent | null {
   const cacheable = env.bind.size === 0;
   let cache = sockoptEvents.get(f);
   if (cacheable && cache?.has(c.id)) return cache.get(c.id)!;
-  const args = namedArgs(c.childForFieldName('arguments'));
+  const args = sockoptArgs(c);
   const name = c.childForFieldName('function')?.text ?? '';
   let out: SockoptEvent | null = null;
   if (args[0] && args.length >= 3 && /setsockopt$|set_sock_opt$/.test(name)) {

@@ -214,3 +214,17 @@ export function clearSnippets(): void {
   for (const e of snippetCache.values()) e.tree?.delete();
   snippetCache.clear();
 }
+
+/**
+ * The (fd, level, optname, optval, optlen) arguments of a setsockopt-like call. A wrapper may
+ * take extra leading arguments (`srv->so._setsockopt(ctx, fd, level, opt, val, len)`): the
+ * last five are the socket call's; whether they really are is decided by the caller from the
+ * optname (IP_LOCAL_PORT_RANGE or 51), never from the name alone.
+ */
+export function sockoptArgs(call: Node): Node[] {
+  const all = namedArgs(call.childForFieldName('arguments'));
+  if (all.length <= 5 || all.length > 8) return all;
+  const callee = call.childForFieldName('function');
+  const name = callee?.type === 'field_expression' ? callee.childForFieldName('field')?.text ?? '' : callee?.text ?? '';
+  return /^(set|get)sockopt$/.test(name) ? all : all.slice(all.length - 5);
+}

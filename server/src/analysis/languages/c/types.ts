@@ -97,16 +97,25 @@ export abstract class CFileTypes extends CFileScope {
       const p = primitive(v.text);
       return p ? p.size : null;
     }
-    if (v.type === 'pointer_expression' && v.child(0)?.type === '*') return null;
-    if (v.type === 'subscript_expression') {
-      v = stripParens(v.childForFieldName('argument'));
-      if (v?.type === 'identifier') {
-        const sym = this.lookupVar(v.text, v, this.env.fn);
-        const t = sym ? this.typeOfVar(sym) : null;
-        return t?.kind === 'array' ? t.elem.size : null;
-      }
+    // sizeof(*p), sizeof p[0]: the element an array or pointer variable points at.
+    if ((v.type === 'pointer_expression' && v.child(0)?.type === '*') || v.type === 'subscript_expression') {
+      const base = stripParens(v.childForFieldName('argument'));
+      return base?.type === 'identifier' ? this.elementSize(base) : null;
     }
     return null;
+  }
+
+  /** Size of what an array or pointer variable holds (`uint16_t ports[2]`, `uint32_t *p`). */
+  private elementSize(id: Node): number | null {
+    const sym = this.lookupVar(id.text, id, this.env.fn);
+    if (!sym) return null;
+    const t = this.typeOfVar(sym);
+    if (t.kind === 'array') return t.elem.size;
+    if (t.kind !== 'pointer') return null;
+    let d: Node | null = sym.declarator;
+    while (d && d.type !== 'pointer_declarator') d = d.childForFieldName('declarator');
+    const inner = d?.childForFieldName('declarator') ?? null;
+    return inner ? this.typeOf(sym.typeNode, inner).size : null;
   }
 
   // --- evaluation hooks -----------------------------------------------------------------
