@@ -6,7 +6,8 @@ import type { Node } from 'web-tree-sitter';
 import { intendedFromHalves } from '../../core/halves';
 import { args, budgeted } from '../../core/tree';
 import { evCall } from './calls';
-import { Ctx, lookup } from './scope';
+import { selfAttributeValue } from './attributes';
+import { Ctx, lookup, scopeOf } from './scope';
 import { Binding, HOST_ORDER, PY_SOCKET, PyVal, Scope, bounded, isInt, parsePyInt, floorDiv, pyMod } from './values';
 
 // ---------------------------------------------------------------- evaluation
@@ -128,7 +129,8 @@ function evInner(ctx: Ctx, n: Node, scope: Scope): PyVal | null {
       }
       if (obj?.k === 'module' && obj.name === 'struct' && attr === 'pack') return { k: 'module', name: 'struct.pack' };
       if (obj?.k === 'module' && obj.name === 'sys' && attr === 'byteorder') return { k: 'str', v: HOST_ORDER };
-      return null;
+      const assigned = selfAttributeValue(n);
+      return assigned ? ev(ctx, assigned, scopeOf(ctx, assigned)) : null;
     }
     case 'unary_operator': {
       const op = n.childForFieldName('operator')?.text;
