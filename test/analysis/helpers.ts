@@ -25,7 +25,7 @@ export async function analyzeC(text: string, config: Partial<Config> = {}, langu
 /** Any language through the whole analyzer (adapter + checks) with the defaults. */
 export async function analyzeAs(language: Language, text: string, config: Partial<Config> = {}): Promise<CallSite[]> {
   const a = await getAnalyzer();
-  const ext = { c: 'c', cpp: 'cpp', python: 'py', go: 'go' }[language];
+  const ext = { c: 'c', cpp: 'cpp', python: 'py', go: 'go', rust: 'rs' }[language];
   const r = a.analyze(`snippet.${ext}`, text, language, { ...DEFAULT_CONFIG, ...config });
   if (r.error) throw new Error(r.error);
   return r.callSites;

@@ -79,6 +79,8 @@ export function languageForPath(path: string): Language | null {
       return 'python';
     case 'go':
       return 'go';
+    case 'rs':
+      return 'rust';
     default:
       return null;
   }
