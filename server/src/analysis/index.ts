@@ -13,6 +13,7 @@ import { pruneC } from './languages/c/prune';
 import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
+import { rustAdapter } from './languages/rust';
 import { judgeCallSite } from './checks';
 import { resolveForFile } from '../config/resolve';
 
@@ -106,7 +107,7 @@ export function mayContainCallSite(text: string): boolean {
 
 export function registeredAdapters(): Map<GrammarName, LanguageAdapter> {
   const map = new Map<GrammarName, LanguageAdapter>();
-  for (const a of [cAdapter, pythonAdapter, goAdapter]) map.set(a.language, a);
+  for (const a of [cAdapter, pythonAdapter, goAdapter, rustAdapter]) map.set(a.language, a);
   return map;
 }
 

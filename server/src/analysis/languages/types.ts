@@ -41,7 +41,7 @@ export interface AdapterInput {
 export type RawCallSite = Omit<CallSite, 'effective' | 'diagnostics'>;
 
 export interface LanguageAdapter {
-  readonly language: 'c' | 'python' | 'go';
+  readonly language: 'c' | 'cpp' | 'python' | 'go' | 'rust';
   /** File name under queries/, e.g. "python.scm". */
   readonly queryFile: string;
   findCallSites(input: AdapterInput): RawCallSite[];
