@@ -14,6 +14,7 @@ import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
 import { rustAdapter } from './languages/rust';
+import { cppAdapter } from './languages/cpp';
 import { judgeCallSite } from './checks';
 import { resolveForFile } from '../config/resolve';
 
@@ -94,7 +95,7 @@ export function languageForPath(path: string): Language | null {
 const PRUNE_MAX_CHARS = 200_000;
 
 export function grammarFor(language: Language): GrammarName {
-  return language === 'cpp' ? 'c' : language;
+  return language;
 }
 
 /**
@@ -107,7 +108,7 @@ export function mayContainCallSite(text: string): boolean {
 
 export function registeredAdapters(): Map<GrammarName, LanguageAdapter> {
   const map = new Map<GrammarName, LanguageAdapter>();
-  for (const a of [cAdapter, pythonAdapter, goAdapter, rustAdapter]) map.set(a.language, a);
+  for (const a of [cAdapter, cppAdapter, pythonAdapter, goAdapter, rustAdapter]) map.set(a.language, a);
   return map;
 }
 

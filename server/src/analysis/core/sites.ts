@@ -77,10 +77,20 @@ export function callSitesOf(input: SiteInput): RawCallSite[] {
     judge(input, ev, call, shape, [], inner, out);
     if (!inner) continue;
     const params = new Set(inner.params.map((p) => p.name));
-    const usesParams = [shape.level, shape.opt, shape.val, shape.len].some((i) => {
-      for (const s of subExprs(call.args[i]!)) if (s.k === 'name' && params.has(s.name)) return true;
+    // Does an argument depend on a parameter, directly or through the locals it reads?
+    const seen = new Set<string>();
+    const dependsOnParam = (e: Expr, depth: number): boolean => {
+      for (const s of subExprs(e)) {
+        if (s.k !== 'name') continue;
+        if (params.has(s.name)) return true;
+        if (depth > 4 || seen.has(s.name)) continue;
+        seen.add(s.name);
+        const b = ev.binding(s.name, s.at.start, unit.scopeAt(s.at.start));
+        if (b && b.kind !== 'const' && b.values.some((v) => dependsOnParam(v, depth + 1))) return true;
+      }
       return false;
-    });
+    };
+    const usesParams = [shape.level, shape.opt, shape.val, shape.len].some((i) => dependsOnParam(call.args[i]!, 0));
     if (!usesParams) continue;
     // Chains of callers: [hc1 (calls inner), hc2 (calls the function holding hc1), ...].
     const grow = (chain: FormCall[], callee: FormFunction) => {
@@ -164,7 +174,7 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
   const defName = optOuter.k === 'name' && /IP_LOCAL_PORT_RANGE$/.test(optOuter.name) ? optOuter : named ? optE : null;
   if (defName?.k === 'name') {
     const b = ev.binding(defName.name, defName.at.start, unit.scopeAt(defName.at.start));
-    if (b && b.kind === 'const' && b.values.length === 1 && !/^libc::/.test(b.at.text)) {
+    if (b && b.kind === 'const' && b.values.length === 1 && !/^(libc::|<)/.test(b.at.text)) {
       facts.fallbackDefine = operandOf(b.values[0]!, num(ev.value(b.values[0]!, new Map(), unit.scopeAt(b.values[0]!.at.start))));
     }
   }

@@ -38,10 +38,3 @@
    arguments: (arguments) @sockop.args) @sockop
  (#match? @sockop.package "(^|::)(Socket|TcpSocket|UdpSocket|TcpStream|TcpListener)$")
  (#eq? @sockop.name "new"))
-
-; 4. Definitions the lowering reads: functions (helpers), consts/statics, repr(C) structs, impls.
-(function_item name: (identifier) @function.name parameters: (parameters) @function.params) @function
-(const_item name: (identifier) @const.name value: (_) @const.value) @const
-(static_item name: (identifier) @const.name value: (_) @const.value) @const
-(struct_item name: (type_identifier) @struct.name body: (field_declaration_list) @struct.body) @struct
-(impl_item type: (_) @impl.type) @impl

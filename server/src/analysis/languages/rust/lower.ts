@@ -11,6 +11,7 @@ import type { Binding, Expr, FormCall, FormFunction, FormScope, FormType, FormUn
 import * as uapi from '../../../../../engine/src/uapi';
 import { lowerExpr, pathOf, type RustCx } from './expr';
 import { lastSegment, lowerType } from './types';
+import { relevantFunctions, walkKept } from '../relevance';
 
 /** libc constants the option classification needs (libc has no IP_LOCAL_PORT_RANGE). */
 const LIBC: Record<string, number> = {
@@ -44,16 +45,11 @@ export interface CallMarks {
 export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks): RustLowered {
   const aliases = new Map<string, FormType>();
   const structs = new Map<string, FormType>();
-  const all: Node[] = [];
-  const stack: Node[] = [root];
-  while (stack.length && all.length < 2_000_000) {
-    const n = stack.pop()!;
-    all.push(n);
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
-    }
-  }
+  // Functions first (without their bodies), then only the bodies that can matter.
+  const isFn = (n: Node) => n.type === 'function_item';
+  const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
+  const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: f.text })));
+  const all = walkKept(root, isFn, (n) => keep.has(n.id));
   const cx: RustCx = { aliases, structs, typeParams: new Set(), steps: 400_000 };
   for (const n of all) {
     if (n.type === 'type_item') {
@@ -93,7 +89,7 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marks: Ca
     }
   }
   for (const n of all) {
-    if (n.type === 'function_item') {
+    if (n.type === 'function_item' && keep.has(n.id)) {
       const st = lowerFunction(n, globals, cx);
       // A trait method (`impl SetSockOpt for IpLocalPortRange { fn set(..) }`) is `Type.method`.
       const impl = n.parent?.parent?.type === 'impl_item' ? n.parent.parent : null;
