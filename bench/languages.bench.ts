@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { createAnalyzer } from '../server/src/analysis/index';
 import type { Language } from '../server/src/analysis/callSite';
 import { createParserHost, type GrammarName } from '../server/src/analysis/parser';
-import { DEFAULT_CONFIG } from '../server/src/config';
+import { DEFAULT_CONFIG } from '../server/src/config/schema';
 import { cFile } from './analyzer.bench';
 
 function median(xs: number[]): number {

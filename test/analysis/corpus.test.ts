@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAnalyzer, languageForPath, registeredAdapters, type Analyzer } from '../../server/src/analysis/index';
 import type { CallSite } from '../../server/src/analysis/callSite';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 
 const DIR = join(__dirname, '..', 'fixtures');
 const LANGS = ['rust', 'cpp'].filter((l) => existsSync(join(DIR, l)));

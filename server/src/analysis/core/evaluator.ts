@@ -201,42 +201,8 @@ export class FormEvaluator {
     }
   }
 
-  /**
-   * Runs `body` with `fn`'s parameters bound to `args` (evaluated in `scope` under `frame`):
-   * values, and type parameters from the arguments' static types (`payload: T`, and `value: &T`
-   * with a pointer argument binds T to what it points to). For a setsockopt inside a helper that
-   * takes the option as a parameter, judged at each caller (core/sites.ts). Added by `langs`.
-   */
-  within<T>(fn: FormFunction, args: Expr[], scope: FormScope, frame: Frame, body: (inner: Frame) => T): T {
-    const callDepth = Number(frame.get('\u0000depth')?.k === 'exact' ? (frame.get('\u0000depth') as { v: bigint }).v : 0n);
-    const inner: Frame = new Map([['\u0000depth', exact(callDepth + 1)]]);
-    const savedTypes = this.types;
-    this.types = new Map(savedTypes);
-    try {
-      fn.params.forEach((p, i) => {
-        const a = args[i];
-        if (!a || !p.type) return;
-        const pt = p.type.k === 'pointer' && p.type.to.k === 'typeParam' ? p.type.to : p.type;
-        if (pt.k !== 'typeParam' || !fn.typeParams?.includes(pt.name)) return;
-        let t = this.typeOfExpr(a, scope);
-        if (t && p.type.k === 'pointer') t = t.k === 'pointer' ? t.to : null;
-        if (t) this.types.set(pt.name, t);
-      });
-      fn.params.forEach((p, i) => {
-        const a = args[i];
-        let v = a ? this.value(a, frame, scope) : TOP;
-        if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
-        else if (p.type?.k === 'int') v = castTo(v, p.type.int);
-        inner.set(p.name, v);
-      });
-      return body(inner);
-    } finally {
-      this.types = savedTypes;
-    }
-  }
-
-  /** Type parameters bound by the calls being followed. */
-  private types: TypeFrame = new Map();
+  /** Type parameters bound by the calls being followed (core/sites.ts binds them for a caller). */
+  types: TypeFrame = new Map();
 
   private bound(t: FormType): FormType {
     return t.k === 'typeParam' ? this.types.get(t.name) ?? t : t;

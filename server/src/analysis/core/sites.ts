@@ -11,10 +11,11 @@
  */
 import type { ByteOrder, Language, Operand, SocketEvent } from '../callSite';
 import type { RawCallSite } from '../languages/types';
-import { decoded, intendedFromShiftOr, orderLabel, toNum, type Intended } from '../languages/fold';
+import { decoded, intendedFromShiftOr, orderLabel, type Intended } from './halves';
+import { toNum } from './numeric';
 import type { Expr, FormCall, FormFunction, FormScope, FormUnit } from './form';
 import { FormEvaluator, MAX_CALL_DEPTH, memberPath } from './evaluator';
-import { valuesOf, type Value } from './value';
+import { castTo, exact, ofType, TOP, valuesOf, type Value } from './value';
 import { socketContext } from './socketContext';
 
 type Frame = Map<string, Value>;
@@ -122,9 +123,42 @@ function judge(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape
     if (i < 0) return emit(input, ev, call, shape, chain, frame, out);
     const f = callee(i);
     if (!f) return;
-    ev.within(f, chain[i]!.args, unit.scopeAt(chain[i]!.at.start), frame, (innerFrame) => run(i - 1, innerFrame));
+    within(ev, f, chain[i]!.args, unit.scopeAt(chain[i]!.at.start), frame, (innerFrame) => run(i - 1, innerFrame));
   };
   run(chain.length - 1, new Map());
+}
+
+/**
+ * Runs `body` with `fn`'s parameters bound to `args` (evaluated in `scope` under `frame`):
+ * values, and type parameters from the arguments' static types (`payload: T`, and `value: &T`
+ * with a pointer argument binds T to what it points to), as when `fn` is called there.
+ */
+function within<T>(ev: FormEvaluator, fn: FormFunction, args: Expr[], scope: FormScope, frame: Frame, body: (inner: Frame) => T): T {
+  const depth = frame.get('\u0000depth');
+  const inner: Frame = new Map([['\u0000depth', exact((depth?.k === 'exact' ? depth.v : 0n) + 1n)]]);
+  const saved = ev.types;
+  ev.types = new Map(saved);
+  try {
+    fn.params.forEach((p, i) => {
+      const a = args[i];
+      if (!a || !p.type) return;
+      const pt = p.type.k === 'pointer' && p.type.to.k === 'typeParam' ? p.type.to : p.type;
+      if (pt.k !== 'typeParam' || !fn.typeParams?.includes(pt.name)) return;
+      let t = ev.typeOfExpr(a, scope);
+      if (t && p.type.k === 'pointer') t = t.k === 'pointer' ? t.to : null;
+      if (t) ev.types.set(pt.name, t);
+    });
+    fn.params.forEach((p, i) => {
+      const a = args[i];
+      let v = a ? ev.value(a, frame, scope) : TOP;
+      if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
+      else if (p.type?.k === 'int') v = castTo(v, p.type.int);
+      inner.set(p.name, v);
+    });
+    return body(inner);
+  } finally {
+    ev.types = saved;
+  }
 }
 
 /** An argument of the innermost call traced out to the outermost call of the chain. */
