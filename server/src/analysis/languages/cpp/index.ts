@@ -5,6 +5,7 @@
  * member functions). C files keep the C adapter.
  */
 import { cap } from '../../core/captures';
+import { MAX_START_DEPTH } from '../../core/matches';
 import { callSitesOf } from '../../core/sites';
 import type { LanguageAdapter } from '../types';
 import { lowerCpp } from './lower';
@@ -15,7 +16,8 @@ export const cppAdapter: LanguageAdapter = {
   findCallSites(input) {
     const sockopt = new Set<number>();
     const sockop = new Set<number>();
-    for (const m of input.query.matches(input.tree.rootNode)) {
+    // maxStartDepth: a 100,000-deep f(f(...)) would otherwise keep a match in progress per level.
+    for (const m of input.query.matches(input.tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
       const a = cap(m, 'sockopt');
       if (a) sockopt.add(a.id);
       const b = cap(m, 'sockop');

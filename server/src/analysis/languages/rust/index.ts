@@ -4,6 +4,7 @@
  * helpers that take the option as a parameter, such as Pingora's generic `set_opt<T>`).
  */
 import { cap } from '../../core/captures';
+import { MAX_START_DEPTH } from '../../core/matches';
 import { callSitesOf } from '../../core/sites';
 import type { LanguageAdapter } from '../types';
 import { lowerRust } from './lower';
@@ -14,7 +15,8 @@ export const rustAdapter: LanguageAdapter = {
   findCallSites(input) {
     const sockopt = new Set<number>();
     const sockop = new Set<number>();
-    for (const m of input.query.matches(input.tree.rootNode)) {
+    // maxStartDepth: a 100,000-deep f(f(...)) would otherwise keep a match in progress per level.
+    for (const m of input.query.matches(input.tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
       const a = cap(m, 'sockopt') ?? null;
       if (a) sockopt.add(a.id);
       const b = cap(m, 'sockop');
