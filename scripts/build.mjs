@@ -56,6 +56,8 @@ const wasm = [
   require.resolve('tree-sitter-c/tree-sitter-c.wasm'),
   require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
   require.resolve('tree-sitter-go/tree-sitter-go.wasm'),
+  require.resolve('tree-sitter-cpp/tree-sitter-cpp.wasm'),
+  require.resolve('tree-sitter-rust/tree-sitter-rust.wasm'),
 ];
 for (const f of wasm) copyFileSync(f, join('dist', f.split('/').pop()));
 const q = 'server/src/analysis/queries';

@@ -72,11 +72,13 @@ export function requiredEntries(pkg) {
     'extension/dist/tree-sitter-c.wasm',
     'extension/dist/tree-sitter-python.wasm',
     'extension/dist/tree-sitter-go.wasm',
+    'extension/dist/tree-sitter-cpp.wasm',
+    'extension/dist/tree-sitter-rust.wasm',
   ];
   if (pkg.icon) req.push(`extension/${pkg.icon}`);
   for (const g of pkg.contributes?.grammars ?? []) req.push(`extension/${g.path.replace(/^\.\//, '')}`);
   for (const f of ['dist/webview.js', 'dist/webview.css', 'docs/diagnostics.md']) if (existsSync(join(root, f))) req.push(`extension/${f}`);
-  for (const f of ['c.scm', 'python.scm', 'go.scm']) if (existsSync(join(root, 'server/src/analysis/queries', f))) req.push(`extension/dist/queries/${f}`);
+  for (const f of ['c.scm', 'cpp.scm', 'python.scm', 'go.scm', 'rust.scm']) if (existsSync(join(root, 'server/src/analysis/queries', f))) req.push(`extension/dist/queries/${f}`);
   return req;
 }
 

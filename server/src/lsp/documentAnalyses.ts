@@ -26,7 +26,7 @@ export interface Analysis {
   error?: string;
 }
 
-const LANGUAGE_IDS: Record<string, Language> = { c: 'c', cpp: 'cpp', python: 'python', go: 'go' };
+const LANGUAGE_IDS: Record<string, Language> = { c: 'c', cpp: 'cpp', python: 'python', go: 'go', rust: 'rust' };
 
 export function languageOf(doc: TextDocument): Language | null {
   return LANGUAGE_IDS[doc.languageId] ?? languageForPath(doc.uri);

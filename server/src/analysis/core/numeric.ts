@@ -1,13 +1,9 @@
 /**
- * Constant folding over tree-sitter expression nodes, shared by the C, Python and Go
- * adapters. Values are exact BigInts; an unknown operand makes the result unknown
- * (value null): never guess. Each language plugs in symbol lookup, calls, casts and
- * other node kinds through EvalHooks. Recursion depth and total work are bounded, so a
- * 100,000-deep expression or a self-referencing macro ends with "unknown", not a crash.
+ * The one home of the numeric helpers: integer types, literals of every language, the
+ * operators with each language's rounding, wrapping, byte swaps, and integers as the bytes
+ * the kernel reads (spec §2.2/§2.3). Values are exact BigInts; null means unknown.
  */
-import type { Node } from 'web-tree-sitter';
-
-export type EvalLanguage = 'c' | 'python' | 'go';
+export type EvalLanguage = 'c' | 'cpp' | 'python' | 'go' | 'rust';
 
 /** A C-like integer type; null on a Folded = untyped (Python int, Go untyped constant). */
 export interface IntType {
@@ -55,8 +51,26 @@ export function wrap(v: bigint, t: IntType): bigint {
  */
 export function parseIntLiteral(raw: string, language: EvalLanguage): Folded | null {
   let text = raw.trim();
+  // tree-sitter-c/cpp fold a leading sign into number_literal (`-1`): the literal's type is
+  // that of its magnitude, then negated in that type (issue 9: `uint32_t v = -1` is 0xFFFFFFFF).
+  if ((language === 'c' || language === 'cpp') && /^[-+]\s*[0-9]/.test(text)) {
+    const m = parseIntLiteral(text.replace(/^[-+]\s*/, ''), language);
+    if (!m || m.value === null) return null;
+    return text[0] === '-' ? unaryOp('-', m, language) : m;
+  }
   let suffix = '';
-  if (language === 'c') {
+  const cLike = language === 'c' || language === 'cpp';
+  let rustType: IntType | null = null;
+  if (language === 'rust') {
+    const m = /^(.*?)_*([ui](8|16|32|64|128|size))?$/.exec(text);
+    if (!m || !m[1]) return null;
+    text = m[1].replace(/_/g, '');
+    if (m[2]) {
+      const bits = m[3] === 'size' ? 64 : Number(m[3]);
+      rustType = { bits, unsigned: m[2][0] === 'u' };
+    }
+    if (/^0[0-7]/.test(text)) text = text.replace(/^0+(?=\d)/, ''); // Rust has no legacy octal
+  } else if (cLike) {
     const m = /^(.*?)([uUlL]*)$/.exec(text);
     if (!m) return null;
     text = m[1]!;
@@ -75,7 +89,7 @@ export function parseIntLiteral(raw: string, language: EvalLanguage): Folded | n
     if (/^0[xX][0-9a-fA-F]+$/.test(text)) { value = BigInt(text); radix = 16; }
     else if (/^0[bB][01]+$/.test(text)) { value = BigInt(text); radix = 2; }
     else if (/^0[oO][0-7]+$/.test(text)) {
-      if (language === 'c') return null;
+      if (cLike) return null;
       value = BigInt('0o' + text.slice(2)); radix = 8;
     } else if (/^0[0-7]+$/.test(text)) {
       if (language === 'python') return null; // Python 3 forbids 0777
@@ -86,7 +100,8 @@ export function parseIntLiteral(raw: string, language: EvalLanguage): Folded | n
     return null;
   }
   if (value >= LIMIT) return null;
-  if (language !== 'c') return { value, type: null };
+  if (language === 'rust') return { value, type: rustType };
+  if (!cLike) return { value, type: null };
   // C11 6.4.4.1: the first type of the list that can represent the value.
   const unsigned = suffix.includes('u');
   const long = suffix.includes('l');
@@ -179,122 +194,9 @@ export function unaryOp(op: string, a: Folded, language: EvalLanguage): Folded {
       return finish(~a.value, type);
     case '!':
     case 'not':
-      return { value: a.value === 0n ? 1n : 0n, type: language === 'c' ? INT : null };
+      return { value: a.value === 0n ? 1n : 0n, type: language === 'c' || language === 'cpp' ? INT : null };
     default:
       return { value: null, type };
-  }
-}
-
-export interface EvalHooks {
-  language: EvalLanguage;
-  /** Resolve a name (scoped symbol table); undefined = unknown. */
-  identifier?(node: Node, ev: Evaluator): Folded | undefined;
-  /** Fold a call (htons, sizeof-like helpers, conversions); undefined = unknown. */
-  call?(node: Node, ev: Evaluator): Folded | undefined;
-  /** Any other node kind the language folds itself (C casts/sizeof, Go selectors). */
-  other?(node: Node, ev: Evaluator): Folded | undefined;
-  /** Observes every left shift (C signed-shift detection). */
-  onShift?(node: Node, left: Folded, right: Folded): void;
-}
-
-export interface EvaluatorLimits {
-  /** Maximum nesting of fold() calls (default 200). */
-  maxDepth?: number;
-  /** Maximum number of fold() calls over the evaluator's life (default 200,000). */
-  maxSteps?: number;
-}
-
-const BINARY: Record<EvalLanguage, Set<string>> = {
-  c: new Set(['binary_expression']),
-  python: new Set(['binary_operator']),
-  go: new Set(['binary_expression']),
-};
-const UNARY: Record<EvalLanguage, Set<string>> = {
-  c: new Set(['unary_expression']),
-  python: new Set(['unary_operator', 'not_operator']),
-  go: new Set(['unary_expression']),
-};
-const LITERAL: Record<EvalLanguage, Set<string>> = {
-  c: new Set(['number_literal']),
-  python: new Set(['integer']),
-  go: new Set(['int_literal']),
-};
-
-export class Evaluator {
-  readonly language: EvalLanguage;
-  private depth = 0;
-  private steps = 0;
-  private readonly maxDepth: number;
-  private readonly maxSteps: number;
-  /** Set once a limit was hit: every later result is unknown. */
-  exhausted = false;
-
-  constructor(readonly hooks: EvalHooks, limits: EvaluatorLimits = {}) {
-    this.language = hooks.language;
-    this.maxDepth = limits.maxDepth ?? 200;
-    this.maxSteps = limits.maxSteps ?? 200_000;
-  }
-
-  /** Runs fn one nesting level deeper (for hooks that recurse through symbols/macros). */
-  nested<T>(fn: () => T, fallback: T): T {
-    if (this.depth >= this.maxDepth || this.steps >= this.maxSteps) {
-      this.exhausted = true;
-      return fallback;
-    }
-    this.depth++;
-    try {
-      return fn();
-    } finally {
-      this.depth--;
-    }
-  }
-
-  fold(node: Node | null | undefined): Folded {
-    if (!node) return UNKNOWN;
-    if (++this.steps > this.maxSteps || this.depth >= this.maxDepth) {
-      this.exhausted = true;
-      return UNKNOWN;
-    }
-    this.depth++;
-    try {
-      return this.foldInner(node);
-    } finally {
-      this.depth--;
-    }
-  }
-
-  /** The folded value as a JS number, null when unknown. */
-  number(node: Node | null | undefined): number | null {
-    return toNumber(this.fold(node).value);
-  }
-
-  private foldInner(node: Node): Folded {
-    const lang = this.language;
-    const t = node.type;
-    if (LITERAL[lang].has(t)) return parseIntLiteral(node.text, lang) ?? UNKNOWN;
-    if (t === 'parenthesized_expression') {
-      const inner = node.namedChildren.filter((c) => c && c.type !== 'comment');
-      return inner.length === 1 ? this.fold(inner[0]) : UNKNOWN;
-    }
-    if (BINARY[lang].has(t)) {
-      const op = node.childForFieldName('operator')?.type ?? '';
-      const left = this.fold(node.childForFieldName('left'));
-      const right = this.fold(node.childForFieldName('right'));
-      if (op === '<<' && this.hooks.onShift) this.hooks.onShift(node, left, right);
-      return binaryOp(op, left, right, lang);
-    }
-    if (UNARY[lang].has(t)) {
-      const opNode = node.childForFieldName('operator') ?? node.child(0);
-      const arg = node.childForFieldName('argument') ?? node.childForFieldName('operand') ?? node.namedChild(node.namedChildCount - 1);
-      return unaryOp(opNode?.type ?? '', this.fold(arg), lang);
-    }
-    if (t === 'identifier' && this.hooks.identifier) return this.hooks.identifier(node, this) ?? UNKNOWN;
-    if (t === 'call_expression' || t === 'call') {
-      if (this.hooks.call) return this.hooks.call(node, this) ?? UNKNOWN;
-      return UNKNOWN;
-    }
-    if (this.hooks.other) return this.hooks.other(node, this) ?? UNKNOWN;
-    return UNKNOWN;
   }
 }
 
@@ -308,4 +210,37 @@ export function bswap16(v: bigint): bigint {
 export function bswap32(v: bigint): bigint {
   const x = BigInt.asUintN(32, v);
   return ((x & 0xffn) << 24n) | ((x & 0xff00n) << 8n) | ((x >> 8n) & 0xff00n) | (x >> 24n);
+}
+
+/** A BigInt as a JS number when it is a safe integer, else null. */
+export function toNum(v: bigint | null | undefined): number | null {
+  if (v === null || v === undefined) return null;
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(v);
+}
+
+/** Two's-complement wrap of v into an integer type of `bits` bits. */
+export function wrapBits(v: bigint, bits: number, signed: boolean): bigint {
+  return wrap(v, { bits, unsigned: !signed });
+}
+
+/** The n bytes of an unsigned integer in the given order (v is taken modulo 2^(8n)). */
+export function bytesOf(v: bigint, n: number, order: 'little' | 'big'): number[] {
+  const u = BigInt.asUintN(n * 8, v);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(Number((u >> BigInt(8 * i)) & 0xffn));
+  return order === 'little' ? out : out.reverse();
+}
+
+/**
+ * The u32 shown for an optval buffer. With optlen >= 4 it is what do_ip_setsockopt() reads:
+ * the first four bytes in host order (spec §2.3). A shorter buffer is rejected with EINVAL
+ * (bad-optlen) after the kernel read only its first byte; it is shown as the bytes given in
+ * the u32's place, zero-padded (issue 9: `struct.pack("=H", 40001)` is lo=40001, not 65), the
+ * same as a C `uint16_t` passed with `sizeof v`.
+ */
+export function kernelRead(bytes: readonly number[], host: 'little' | 'big'): number {
+  const b = [0, 1, 2, 3].map((i) => (bytes[i] ?? 0) & 0xff);
+  const [b0, b1, b2, b3] = host === 'little' ? b : [b[3]!, b[2]!, b[1]!, b[0]!];
+  return (b0! | (b1! << 8) | (b2! << 16) | (b3! << 24)) >>> 0;
 }
