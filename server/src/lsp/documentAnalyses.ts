@@ -13,8 +13,7 @@ import type { Config } from '../config/schema';
 import { featureEnv, type FeatureEnv } from '../features/env';
 import { filePathOf } from './settingsStore';
 
-/** Files above this size are neither analysed nor scanned (bounded work per file). */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+import { MAX_FILE_BYTES } from '../files/read';
 
 export interface Analysis {
   version: number;
