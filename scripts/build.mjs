@@ -1,5 +1,7 @@
 // Bundles every front end with esbuild into dist/ and copies the runtime assets
-// (tree-sitter wasm files and detection queries) beside the bundles.
+// (tree-sitter wasm files and detection queries) beside the bundles. The bundles are
+// minified (they are what the .vsix and the npm package ship); each has a linked source
+// map beside it for debugging, and both packages leave the .map files out.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,14 +18,17 @@ const node = {
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
+  minify: true,
   logLevel: 'warning',
   // web-tree-sitter's ESM build needs import.meta.url, empty in a CJS bundle: use its .cjs file.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
 
+// cli.js and server.js are the npm package's two bins (port-range-lens, port-range-lens-server).
+const bin = { ...node, banner: { js: '#!/usr/bin/env node' } };
 const entries = [
-  { in: 'server/src/cli.ts', out: 'dist/cli.js', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
-  { in: 'server/src/server.ts', out: 'dist/server.js', opts: node },
+  { in: 'server/src/cli.ts', out: 'dist/cli.js', opts: bin },
+  { in: 'server/src/server.ts', out: 'dist/server.js', opts: bin },
   { in: 'client/src/extension.ts', out: 'dist/extension.js', opts: { ...node, external: ['vscode'] } },
   {
     in: 'client/src/webview/pressure.ts',
@@ -33,6 +38,11 @@ const entries = [
   {
     in: 'client/src/webview/main.ts',
     out: 'dist/webview.js',
+    opts: { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, logLevel: 'warning', minify: true },
+  },
+  {
+    in: 'client/src/planPage/main.ts',
+    out: 'dist/planWebview.js',
     opts: { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, logLevel: 'warning', minify: true },
   },
 ];
@@ -51,6 +61,8 @@ const wasm = [
   require.resolve('tree-sitter-c/tree-sitter-c.wasm'),
   require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
   require.resolve('tree-sitter-go/tree-sitter-go.wasm'),
+  require.resolve('tree-sitter-cpp/tree-sitter-cpp.wasm'),
+  require.resolve('tree-sitter-rust/tree-sitter-rust.wasm'),
 ];
 for (const f of wasm) copyFileSync(f, join('dist', f.split('/').pop()));
 // The kernel runner of simulate --verify (server/src/kernel/netns.ts finds it beside the bundle).
@@ -61,5 +73,6 @@ if (existsSync(q)) {
   for (const f of readdirSync(q)) if (f.endsWith('.scm')) copyFileSync(join(q, f), join('dist/queries', f));
 }
 if (existsSync('client/src/webview/style.css')) copyFileSync('client/src/webview/style.css', 'dist/webview.css');
+if (existsSync('client/src/planPage/style.css')) copyFileSync('client/src/planPage/style.css', 'dist/planWebview.css');
 if (missing.length) console.log(`build: not built yet (entry missing): ${missing.join(', ')}`);
 console.log('build: dist/ ready');

@@ -2,12 +2,14 @@
 // Everything runs from dist/ (bundled by scripts/build.mjs), so the package is built
 // with --no-dependencies and carries no node_modules. After packaging, the zip's
 // listing is checked: the bundles, the wasm files, the queries, every contributed
-// grammar and docs/diagnostics.md must be inside, node_modules must not.
+// grammar, the icon and docs/diagnostics.md must be inside; node_modules, source maps and
+// sources must not, and vsce must not warn.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const require = createRequire(import.meta.url);
@@ -34,6 +36,32 @@ export function listZip(file) {
   return names;
 }
 
+/** The bytes of one entry of a zip file (stored or deflated), found through its central directory. */
+export function readZipEntry(file, name) {
+  const buf = readFileSync(file);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let n = buf.readUInt16LE(eocd + 10); n > 0; n--) {
+    const nameLen = buf.readUInt16LE(p + 28);
+    if (buf.toString('utf8', p + 46, p + 46 + nameLen) === name) {
+      const method = buf.readUInt16LE(p + 10);
+      const size = buf.readUInt32LE(p + 20);
+      const local = buf.readUInt32LE(p + 42);
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + size);
+      if (method === 0) return data;
+      if (method === 8) return inflateRawSync(data);
+      throw new Error(`${file}: ${name} uses compression method ${method}`);
+    }
+    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  throw new Error(`${file}: no entry ${name}`);
+}
+
 /** What the .vsix must contain (paths inside the zip). */
 export function requiredEntries(pkg) {
   const req = [
@@ -45,10 +73,13 @@ export function requiredEntries(pkg) {
     'extension/dist/tree-sitter-python.wasm',
     'extension/dist/tree-sitter-go.wasm',
     'extension/dist/runner.py', // the kernel side of "verify on this machine's kernel"
+    'extension/dist/tree-sitter-cpp.wasm',
+    'extension/dist/tree-sitter-rust.wasm',
   ];
+  if (pkg.icon) req.push(`extension/${pkg.icon}`);
   for (const g of pkg.contributes?.grammars ?? []) req.push(`extension/${g.path.replace(/^\.\//, '')}`);
   for (const f of ['dist/webview.js', 'dist/webview.css', 'docs/diagnostics.md']) if (existsSync(join(root, f))) req.push(`extension/${f}`);
-  for (const f of ['c.scm', 'python.scm', 'go.scm']) if (existsSync(join(root, 'server/src/analysis/queries', f))) req.push(`extension/dist/queries/${f}`);
+  for (const f of ['c.scm', 'cpp.scm', 'python.scm', 'go.scm', 'rust.scm']) if (existsSync(join(root, 'server/src/analysis/queries', f))) req.push(`extension/dist/queries/${f}`);
   return req;
 }
 
@@ -73,7 +104,7 @@ function newest(dir) {
 }
 
 /** dist/ is missing a bundle or older than a source file: rebuild before packaging. */
-function distIsStale() {
+export function distIsStale() {
   const bundles = ['dist/server.js', 'dist/extension.js'].map((f) => join(root, f));
   if (!bundles.every((f) => existsSync(f))) return true;
   const built = Math.min(...bundles.map((f) => statSync(f).mtimeMs));
@@ -91,10 +122,14 @@ export function packageVsix({ out } = {}) {
   const vsce = join(require.resolve('@vscode/vsce/package.json').replace(/package\.json$/, ''), 'vsce');
   const r = spawnSync(
     process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file],
-    { cwd: root, encoding: 'utf8', input: 'y\n' },
+    [vsce, 'package', '--no-dependencies', '--out', file],
+    // No answer on stdin: a prompt (vsce asks before packaging with a warning) fails the run.
+    { cwd: root, encoding: 'utf8', input: '' },
   );
   if (r.status !== 0) throw new Error(`vsce package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  // vsce prints " WARNING  ..." for what the marketplace would flag: none allowed.
+  const warnings = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /\bWARNING\b/.test(l));
+  if (warnings.length) throw new Error(`vsce package warned:\n  ${warnings.join('\n  ')}`);
   const names = listZip(file);
   const problems = checkListing(names, pkg);
   if (problems.length) throw new Error(`${file}:\n  ${problems.join('\n  ')}`);

@@ -1,7 +1,9 @@
 // The main job: build, run the analyzer over the bundled examples/ (findings and
-// decoded ranges), run one simulation, and package the installable .vsix.
+// decoded ranges), run one simulation, and package the installable .vsix and the npm
+// tarball (CLI + language server), printing both paths.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 function step(title, cmd, args, { allowExit = [0] } = {}) {
   console.log(`\n\u25b6 ${title}\n  $ ${[cmd, ...args].join(' ')}`);
@@ -21,4 +23,10 @@ step('Simulate one socket: 512-port range, TCP connect to one destination until 
   'dist/cli.js', 'simulate', '--proto', 'tcp', '--op', 'connect', '--range', '40000-40511',
   '--netns-range', '32768-60999', '--count', 'exhaust', '--dst', '127.0.0.1:5000', '--kernel', '6.18', '--seed', '1',
 ]);
-if (existsSync('scripts/package-vsix.mjs')) step('Package the extension (.vsix)', process.execPath, ['scripts/package-vsix.mjs']);
+step('Package the extension (.vsix)', process.execPath, ['scripts/package-vsix.mjs']);
+step('Package the CLI and language server for npm (.tgz)', process.execPath, ['scripts/package-npm.mjs']);
+
+const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+console.log(`\n\u25b6 Packages (version ${version})`);
+console.log(`  VS Code extension: ${resolve(`${name}-${version}.vsix`)}   (code --install-extension …)`);
+console.log(`  npm package:       ${resolve(`${name}-${version}.tgz`)}   (npm install -g …)`);

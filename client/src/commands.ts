@@ -7,6 +7,8 @@
 import type { Services } from './services';
 import type { SimulateAnswers } from '../../server/src/protocol';
 import type { SimulateSocketArgs } from './simulate';
+import type { PlanAnswers } from './planner';
+import type { PlanLanguage } from '../../server/src/protocol';
 
 export interface CommandEntry {
   id: string;
@@ -26,4 +28,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { id: 'portRangeLens.test.verifySimulation', contributed: false, run: (s) => s.panels.verifyLast() },
   { id: 'portRangeLens.test.pressurePanel', contributed: false, run: (s) => s.pressure.snapshot() },
   { id: 'portRangeLens.test.pressureStatus', contributed: false, run: async (s) => { await s.pressureStatus.update(); return s.pressureStatus.shown; } },
+  { id: 'portRangeLens.planPortRanges', contributed: true, run: (s, args) => s.planner.plan(args as { answers?: PlanAnswers } | undefined) },
+  { id: 'portRangeLens.decodeValue', contributed: true, run: (s, args) => s.planner.decode(args as { text?: string } | undefined) },
+  // The planner panel's state, and its "Insert at cursor" without clicking in the page.
+  { id: 'portRangeLens.test.planPanel', contributed: false, run: (s) => s.planPanel.snapshot() },
+  { id: 'portRangeLens.test.planInsert', contributed: false, run: (s, a) => s.planPanel.insert((a as { language: PlanLanguage }).language, (a as { worker: number }).worker) },
 ];

@@ -16,6 +16,8 @@ import { PortRangeStatus } from './status';
 import { PressureRequest, VerifyRequest } from '../../server/src/protocol';
 import { PressurePanel } from './pressurePanel';
 import { PressureStatus } from './pressureStatus';
+import { Planner } from './planner';
+import { PlanPanel } from './planPanel';
 
 export { LANGUAGES };
 let client: LanguageClient | undefined;
@@ -37,18 +39,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   const status = new PortRangeStatus(c);
   const pressure = new PressurePanel(context, (folder) => c.sendRequest(PressureRequest, { folder }));
   const pressureStatus = new PressureStatus(c);
+  const planPanel = new PlanPanel(context);
   const services: Services = {
     simulation: new Simulation(c, panels),
     panels,
     pressure,
     pressureStatus,
+    planner: new Planner(c, planPanel),
+    planPanel,
     showNetnsRange: () => showNetnsRange(c),
     restartServer: async () => {
       await c.restart();
       void vscode.window.setStatusBarMessage('Port Range Lens: server restarted', 3000);
     },
   };
-  context.subscriptions.push(panels, status, pressure, pressureStatus, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()));
+  context.subscriptions.push(panels, planPanel, status, pressure, pressureStatus, vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()));
   for (const cmd of COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(cmd.id, (...args: unknown[]) => cmd.run(services, ...args)));
   await c.start();
   status.update();

@@ -14,6 +14,9 @@ export { randomBelow, recordingSource, seededRandom, sequenceSource, toRandomSou
 export { splitHostPort } from './addr';
 export { runScenario, ScenarioError, ScenarioRunner, type ScenarioInput, type ScenarioOutput } from './scenario';
 export {
-  runSimulation, validateSimulationParams, simulationCli, defaultDestination, describeRule, MAX_SOCKETS, SimulationError,
+  runSimulation, simulatePattern, validateSimulationParams, simulationCli, defaultDestination, describeRule, MAX_SOCKETS, SimulationError,
   type SimulationParams, type SimulationReport, type SimOp,
 } from './simulate';
+export * from './plan/index';
+export { decodeValue, straceNotation, straceRangeText, DecodeInputError, type DecodeOptions, type DecodedPaste } from './decode/decode';
+export { parseValue, kernelReadOf, type InputForm, type ParsedValue } from './decode/parse';

@@ -45,10 +45,38 @@ export interface SimulationReport {
   cli: string;
   /** errno name → number on Linux, for every name a result may carry (presentation needs no errno table of its own). */
   errnoNumbers: Record<ErrnoName, number>;
+  /**
+   * Set when an 'exhaust' run stopped at the socket limit before its first failure: the
+   * statistics are then lower bounds (the run is incomplete). null otherwise.
+   */
+  limit?: { sockets: number; needed: number; message: string } | null;
+  /**
+   * Set when an 'exhaust' run reached exhaustBound() without a failure: the pattern shares
+   * ports (e.g. SO_REUSEADDR + ip_autobind_reuse) and does not exhaust the range. The run is
+   * complete; this says why it stopped.
+   */
+  noExhaustion?: string | null;
 }
 
-/** Upper bound on sockets in one simulation. */
-export const MAX_SOCKETS = 1_000_000;
+/**
+ * Upper bound on sockets in one simulation (memory: about 250 bytes per socket). Covers an
+ * exhaustion run of the default netns range (28,232 ports) with up to 141 destinations.
+ */
+export const MAX_SOCKETS = 4_000_000;
+
+/**
+ * Sockets an 'exhaust' run needs at most before its first failure. Socket i goes to
+ * destination i mod n, so after (size + 1) x n sockets one destination has size + 1 of them;
+ * every connection to one (daddr, dport) from one saddr needs its own local port
+ * (__inet_hash_connect -> __inet_check_established / udp_lib_get_port / sctp_get_port_local
+ * refuse a second socket on the same 4-tuple), and the effective range
+ * (inet_sk_get_local_port_range) has `size` ports: that socket must fail, unless the pattern
+ * shares ports (SO_REUSEADDR + ip_autobind_reuse, explicit reuse), which never exhausts.
+ * bind/listen have no destination: size + 1.
+ */
+export function exhaustBound(effectiveSize: number, destinations: number): number {
+  return (effectiveSize + 1) * Math.max(1, destinations);
+}
 
 export class SimulationError extends Error {
   override name = 'SimulationError';
@@ -129,8 +157,10 @@ interface Progress {
   tick(n?: number): void;
 }
 
-/** Runs the pattern once (with or without the option). */
-function play(p: SimulationParams, withRange: boolean, ops: Op[] | null, onProgress?: Progress): ScenarioResult {
+/** Runs the pattern once (with or without the option); `needed`/`cut` say where an exhaust run stopped. */
+function play(
+  p: SimulationParams, withRange: boolean, ops: Op[] | null, maxSockets: number, onProgress?: Progress,
+): ScenarioResult & { needed: number; cut: boolean } {
   const run = new ScenarioRunner({ kernel: p.kernel, netns: p.netns, seed: p.seed });
   run.keepResults = false;
   const push = (op: Op): OpResult => {
@@ -157,7 +187,8 @@ function play(p: SimulationParams, withRange: boolean, ops: Op[] | null, onProgr
   const ns = run.tables.netns;
   const eff = inetSkGetLocalPortRange(run.kernel, ns.portRange, withRange && p.range ? packRange(p.range.lo, p.range.hi) : 0);
   const size = eff.hi - eff.lo + 1;
-  const limit = p.count === 'exhaust' ? Math.min(MAX_SOCKETS, (size + 1) * Math.max(1, dsts.length)) : p.count;
+  const needed = p.count === 'exhaust' ? exhaustBound(size, dsts.length) : p.count;
+  const limit = Math.min(maxSockets, needed);
   const results: OpResult[] = [];
   const stats: ScenarioStats = { successes: 0, firstFailure: null, parity: { even: 0, odd: 0 }, portsUsed: 0, perDestination: [] };
   const seenPort = new Uint8Array(65536);
@@ -205,28 +236,55 @@ function play(p: SimulationParams, withRange: boolean, ops: Op[] | null, onProgr
     if (p.count === 'exhaust' && r.errno !== null) break;
   }
   stats.perDestination = [...perDst.values()];
-  return { results, stats };
+  return { results, stats, needed, cut: p.count === 'exhaust' && stats.firstFailure === null && limit < needed };
+}
+
+function withDefaults(params: SimulationParams): SimulationParams {
+  return { ...params, kernel: params.kernel ?? DEFAULT_KERNEL, destinations: params.destinations ?? [], netns: params.netns ?? {} };
+}
+
+/**
+ * Runs the pattern once, with the option as given and no comparison run: what the planner
+ * checks each slice with (engine/src/plan). Throws SimulationError on bad params.
+ */
+export function simulatePattern(params: SimulationParams, progress?: Progress): ScenarioResult {
+  const p = withDefaults(params);
+  validateSimulationParams(p);
+  const { needed: _n, cut: _c, ...result } = play(p, true, null, MAX_SOCKETS, progress);
+  return result;
 }
 
 /**
  * Runs the simulation with the option (as given) and without it. Socket i goes to
- * destination i mod n; 'exhaust' stops after the first failure (at most MAX_SOCKETS).
+ * destination i mod n; 'exhaust' stops after the first failure, at exhaustBound() sockets
+ * (then `noExhaustion` says so) or at `maxSockets` (default MAX_SOCKETS; then `limit` says so).
  * `keepOps: false` leaves `ops` empty (saves memory on huge runs; the CLI does not print them).
  */
-export function runSimulation(params: SimulationParams, progress?: Progress, opts: { keepOps?: boolean } = {}): SimulationReport {
-  const p: SimulationParams = {
-    ...params,
-    kernel: params.kernel ?? DEFAULT_KERNEL,
-    destinations: params.destinations ?? [],
-    netns: params.netns ?? {},
-  };
+export function runSimulation(
+  params: SimulationParams, progress?: Progress, opts: { keepOps?: boolean; maxSockets?: number } = {},
+): SimulationReport {
+  const p = withDefaults(params);
   const ns = validateSimulationParams(p);
   const k = kernelProfile(p.kernel);
   const eff = inetSkGetLocalPortRange(k, ns.portRange, p.range ? packRange(p.range.lo, p.range.hi) : 0);
   const ops: Op[] = [];
-  const withOption = play(p, true, opts.keepOps === false ? null : ops, progress);
-  const withoutOption = p.range ? play(p, false, null, progress) : withOption;
+  const maxSockets = opts.maxSockets ?? MAX_SOCKETS;
+  const { needed, cut, ...withOption } = play(p, true, opts.keepOps === false ? null : ops, maxSockets, progress);
+  const without = p.range ? play(p, false, null, maxSockets, progress) : null;
+  const withoutOption: ScenarioResult = without ? { results: without.results, stats: without.stats } : withOption;
   const rule: EffectiveRule = eff.rule;
+  const cutRun = cut ? { needed } : without?.cut ? { needed: without.needed } : null;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const limit = cutRun && {
+    sockets: maxSockets,
+    needed: cutRun.needed,
+    message: `stopped at the ${fmt(maxSockets)}-socket limit before the first failure ` +
+      `(exhaustion needs up to ${fmt(cutRun.needed)} sockets): successes and capacities are lower bounds`,
+  };
+  const quiet = (r: ScenarioResult) => p.count === 'exhaust' && r.stats.firstFailure === null;
+  const noExhaustion = !limit && (quiet(withOption) || quiet(withoutOption))
+    ? `no failure after ${fmt(needed)} sockets (more than the range holds): the sockets share ports, the range is never exhausted`
+    : null;
   return {
     params: p,
     effective: { lo: eff.lo, hi: eff.hi, rule },
@@ -237,6 +295,8 @@ export function runSimulation(params: SimulationParams, progress?: Progress, opt
     withoutOption,
     cli: simulationCli(p, ns),
     errnoNumbers: { ...ERRNO },
+    limit,
+    noExhaustion,
   };
 }
 

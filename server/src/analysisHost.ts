@@ -70,6 +70,8 @@ export function runAnalyzerWorker(): void {
       analyzer.forget(req.file);
       result = { callSites: [] };
     } else {
+      // Grammars past the eager ones (C++, Rust) load on the first file that needs them.
+      await analyzer.prepare([req.language ?? 'c']).catch(() => undefined);
       result = analyzer.analyze(req.file, req.text ?? '', req.language ?? 'c', req.config!);
       if (!req.keepTree) analyzer.forget(req.file);
     }

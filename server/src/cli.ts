@@ -1,46 +1,57 @@
 /**
- * The `port-range-lens` command line: `simulate` (engine), `check` (analyzer) and `pressure`
- * (this machine's sockets).
- * Exit codes: 0 ok, 1 findings/internal error (per command), 2 usage error.
+ * The `port-range-lens` command line: one table of subcommands (each a Subcommand of
+ * cli/command.ts, with its own --help and --version). Exit codes: 0 ok, 1 findings or a limit
+ * hit (per command), 2 usage or I/O error.
  */
-import { runCheck } from './cli/check';
-import { runSimulate } from './cli/simulate';
-import { runPressure } from './cli/pressure';
-import pkg from '../../package.json';
+import { CHECK_COMMAND } from './cli/check';
+import { runSubcommand, usageErrorJson, wantsJson, type Subcommand } from './cli/command';
+import { SIMULATE_COMMAND } from './cli/simulate';
+import { PLAN_USAGE, planCommand } from './cli/plan';
+import { DECODE_USAGE, decodeCommand } from './cli/decode';
+import { PRESSURE_USAGE, runPressure } from './cli/pressure';
+import { VERSION } from './version';
+
+/** Every subcommand, in the order the help lists them. */
+export const COMMANDS: readonly Subcommand[] = [
+  SIMULATE_COMMAND,
+  CHECK_COMMAND,
+  { name: 'plan', summary: 'split the port range between workers, with capacities and code', usage: PLAN_USAGE, run: planCommand },
+  { name: 'pressure', summary: "how full this machine's ephemeral port range is, per destination", usage: PRESSURE_USAGE, run: runPressure },
+  { name: 'decode', summary: 'decode a pasted option value: u32, strace, bytes, LO-HI', usage: DECODE_USAGE, run: decodeCommand },
+];
 
 export const USAGE = `usage: port-range-lens <command> [flags]
 
 commands:
-  simulate    simulate the kernel's ephemeral port search (see simulate --help)
-  check       find and judge IP_LOCAL_PORT_RANGE uses in C, Python and Go files (see check --help)
-  pressure    how full this machine's ephemeral port range is, per destination (see pressure --help)
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)}  ${c.summary} (see ${c.name} --help)`).join('\n')}
   help        show this help
-  --version   print the version
+
+options:
+  -h, --help     show this help (after a command: that command's help)
+  -V, --version  print the version
 `;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  const sub = COMMANDS.find((c) => c.name === cmd);
+  if (sub) return runSubcommand(sub, rest);
   switch (cmd) {
-    case 'simulate':
-      return runSimulate(rest);
-    case 'check':
-      return runCheck(rest);
-    case 'pressure':
-      return runPressure(rest);
     case 'help':
     case '--help':
     case '-h':
+      if (rest[0] && COMMANDS.some((c) => c.name === rest[0])) return main([rest[0], '--help']);
       process.stdout.write(USAGE);
       return 0;
     case '--version':
     case '-V':
-      process.stdout.write(`${pkg.version}\n`);
+      process.stdout.write(`${VERSION}\n`);
       return 0;
     case undefined:
       process.stderr.write(USAGE);
       return 2;
     default:
       process.stderr.write(`port-range-lens: unknown command ${JSON.stringify(cmd)}\n${USAGE}`);
+      if (wantsJson(rest)) process.stdout.write(usageErrorJson(cmd, `unknown command ${JSON.stringify(cmd)}`));
       return 2;
   }
 }

@@ -275,6 +275,7 @@ registerCustomRequests(connection, {
     const doc = documents.get(uri);
     return doc ? analysisFor(doc, token) : null;
   },
+  openAnalyses: async (token) => (await Promise.all(documents.all().map((doc) => analysisFor(doc, token)))).filter((a): a is NonNullable<typeof a> => !!a),
   configFor,
   safe,
   errText,

@@ -10,6 +10,7 @@ import type { ErrnoName } from '../../engine/src/errno';
 import type { SimulationParams, SimulationReport } from '../../engine/src/simulate';
 import type { VerifyOutcome } from './kernel/verify';
 import type { PressureForEditorView } from './machineRequests';
+import type { DecodeView, PlanDefaults, PlanRequestParams, PlanView } from './plan/editor';
 
 export type { SimulationParams as SimulateParams, SimulationReport, NetnsConfig, Proto, OpResult, ScenarioResult, ErrnoName, VerifyOutcome, PressureForEditorView };
 export type SimOp = SimulationParams['op'];
@@ -148,4 +149,43 @@ export type FromPressurePage = { type: 'ready' };
 
 export function isFromPressurePage(m: unknown): m is FromPressurePage {
   return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready';
+}
+
+// ---- The planner and the decoder (issue 11) -------------------------------------------------
+
+export type { PlanRequestParams, PlanView, PlanDefaults, DecodeView };
+
+export type PlanViewOk = Extract<PlanView, { ok: true }>;
+/** The languages the planner writes code in (one list, in plan/codegen). */
+export { CODE_LANGUAGES as PLAN_LANGUAGES, type CodeLanguage as PlanLanguage } from './plan/codegen/types';
+import { CODE_LANGUAGES as PLAN_LANGUAGES, type CodeLanguage as PlanLanguage } from './plan/codegen/types';
+
+/** portRangeLens/planDefaults: the target of the file (or the settings) and the ranges the workspace already sets. */
+export interface PlanDefaultsParams { uri?: string }
+export const PlanDefaultsRequest = new RequestType<PlanDefaultsParams, PlanDefaults, void>('portRangeLens/planDefaults');
+/** portRangeLens/plan: run the planner; bad input comes back as { ok: false, error } (the CLI's message). */
+export const PlanRequest = new RequestType<PlanRequestParams, PlanView, void>('portRangeLens/plan');
+/** portRangeLens/decode: one pasted value against the file's (or the settings') target. */
+export interface DecodeParams { text: string; uri?: string }
+export const DecodeRequest = new RequestType<DecodeParams, DecodeView, void>('portRangeLens/decode');
+
+/** Messages from the extension to the planner page. */
+/** `language`: the tab to show first (the language of the editor the command ran from). */
+export type ToPlanPage = { type: 'plan'; plan: PlanViewOk; language?: PlanLanguage } | { type: 'done'; message: string };
+/** Messages from the planner page to the extension: it names a worker and a language, never sends code. */
+export type FromPlanPage =
+  | { type: 'ready' }
+  | { type: 'copy'; what: 'code'; language: PlanLanguage; worker: number }
+  | { type: 'copy'; what: 'sysctl' | 'cli' }
+  | { type: 'insert'; language: PlanLanguage; worker: number };
+
+/** Narrows an untrusted message from the planner page. */
+export function isFromPlanPage(m: unknown): m is FromPlanPage {
+  if (typeof m !== 'object' || m === null) return false;
+  const x = m as { type?: unknown; what?: unknown; language?: unknown; worker?: unknown };
+  const codeRef = PLAN_LANGUAGES.includes(x.language as PlanLanguage) && Number.isInteger(x.worker) && (x.worker as number) >= 0;
+  if (x.type === 'ready') return true;
+  if (x.type === 'insert') return codeRef;
+  if (x.type !== 'copy') return false;
+  return x.what === 'code' ? codeRef : x.what === 'sysctl' || x.what === 'cli';
 }

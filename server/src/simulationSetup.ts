@@ -5,7 +5,7 @@
  * "Show this machine's netns port range" show (EnvironmentRequest). The client only asks
  * and shows; every default and parser lives here or in the engine.
  */
-import { defaultDestination } from '../../engine/src/simulate';
+import { defaultDestination, MAX_SOCKETS } from '../../engine/src/simulate';
 import { KERNEL_PROFILES, kernelProfile } from '../../engine/src/kernels';
 import { readNetnsFromProc } from '../../engine/src/sysctl';
 import type { NetnsConfig } from '../../engine/src/scenarioTypes';
@@ -14,7 +14,6 @@ import type { Environment, InputKind, Proto, SimOp, SimulateAnswers, SimulatePar
 
 export const OPS: SimOp[] = ['connect', 'bind', 'listen', 'sendto'];
 export const PROTOS: Proto[] = ['tcp', 'udp', 'sctp', 'mptcp'];
-export const MAX_SIMULATED_SOCKETS = 1_000_000;
 
 /** An IP_LOCAL_PORT_RANGE value typed as "LO-HI" (each half 0..65535; lo > hi is allowed: the simulation shows the EINVAL). */
 export function parseSocketRange(text: string): { lo: number; hi: number } {
@@ -97,7 +96,7 @@ export function validateInput(kind: InputKind, text: string): ValidateInputResul
       case 'kernel': kernelProfile(text.trim()); return { error: null, value: text.trim() };
       case 'count': {
         const n = Number(text);
-        if (!/^\d+$/.test(text.trim()) || n < 1 || n > MAX_SIMULATED_SOCKETS) throw new Error(`an integer in 1..${MAX_SIMULATED_SOCKETS}`);
+        if (!/^\d+$/.test(text.trim()) || n < 1 || n > MAX_SOCKETS) throw new Error(`an integer in 1..${MAX_SOCKETS}`);
         return { error: null, value: n };
       }
       case 'seed': {

@@ -5,14 +5,15 @@ import { languageForPath } from '../../server/src/analysis/index';
 
 const S = 'struct pr { uint16_t lo, hi; };\n#define PR ((40511u << 16) | 0x9C40)';
 
-test('languageForPath maps C, C++, Python and Go extensions', () => {
+test('languageForPath maps C, C++, Python, Go and Rust extensions', () => {
   assert.equal(languageForPath('a.c'), 'c');
   assert.equal(languageForPath('a.h'), 'c');
   assert.equal(languageForPath('a.cc'), 'cpp');
   assert.equal(languageForPath('x/a.hpp'), 'cpp');
   assert.equal(languageForPath('a.py'), 'python');
   assert.equal(languageForPath('a.go'), 'go');
-  assert.equal(languageForPath('a.rs'), null);
+  assert.equal(languageForPath('a.rs'), 'rust');
+  assert.equal(languageForPath('a.txt'), null);
 });
 
 test('every C value form decodes to lo=40000 hi=40511', async () => {
@@ -38,9 +39,9 @@ test('every C value form decodes to lo=40000 hi=40511', async () => {
   }
 });
 
-test('C++ files use the C rules', async () => {
+test('C++ files go through the C++ grammar and find both ::setsockopt and setsockopt', async () => {
   const sites = await analyzeC('void f(int fd) { uint32_t v = (40511u << 16) | 40000u; ::setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }', {}, 'cpp');
-  assert.ok(sites.length >= 1);
+  assert.equal(sites.length, 2);
   assert.equal(sites.at(-1)!.language, 'cpp');
   assert.equal(sites.at(-1)!.value!.lo, 40000);
 });

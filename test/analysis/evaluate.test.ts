@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryOp, bswap16, bswap32, known, parseIntLiteral, unaryOp, wrap, INT, UINT } from '../../server/src/analysis/evaluate';
+import { binaryOp, bswap16, bswap32, known, parseIntLiteral, unaryOp, wrap, INT, UINT } from '../../server/src/analysis/core/numeric';
 import { analyzeC, fn } from './helpers';
 
 const lit = (t: string, l: 'c' | 'python' | 'go' = 'c') => {

@@ -11,7 +11,8 @@ import { DEFAULT_CONFIG, type Config } from '../../server/src/config/schema';
 
 let analyzer: Promise<Analyzer> | null = null;
 export function getAnalyzer(): Promise<Analyzer> {
-  analyzer ??= createAnalyzer({ incremental: false });
+  // C++ and Rust load lazily in the product; the tests use every language.
+  analyzer ??= createAnalyzer({ incremental: false }).then(async (a) => (await a.prepare(['cpp', 'rust']), a));
   return analyzer;
 }
 
@@ -25,7 +26,7 @@ export async function analyzeC(text: string, config: Partial<Config> = {}, langu
 /** Any language through the whole analyzer (adapter + checks) with the defaults. */
 export async function analyzeAs(language: Language, text: string, config: Partial<Config> = {}): Promise<CallSite[]> {
   const a = await getAnalyzer();
-  const ext = { c: 'c', cpp: 'cpp', python: 'py', go: 'go' }[language];
+  const ext = { c: 'c', cpp: 'cpp', python: 'py', go: 'go', rust: 'rs' }[language];
   const r = a.analyze(`snippet.${ext}`, text, language, { ...DEFAULT_CONFIG, ...config });
   if (r.error) throw new Error(r.error);
   return r.callSites;
@@ -101,6 +102,7 @@ export function strictAdapters(t: { after(fn: () => void): void }): void {
 export async function analyzeExample(file: string, language: Language, config: Partial<Config> = {}) {
   const a = await createAnalyzer({ incremental: false });
   try {
+    await a.prepare([language]);
     const text = readFileSync(join(ROOT, file), 'utf8');
     const r = a.analyze(file, text, language, { ...DEFAULT_CONFIG, ...config });
     assert.equal(r.error, undefined);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAnalyzer, type Analyzer } from '../../server/src/analysis/index';
-import { pruneC } from '../../server/src/analysis/regions';
+import { pruneC } from '../../server/src/analysis/languages/c/prune';
 import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import { cFile } from '../../bench/analyzer.bench';
 

@@ -37,7 +37,7 @@ test('struct.pack: every byte-order prefix, as the kernel reads it on a little-e
     [`struct.pack("=Q", ${V})`, { lo: 40000, hi: 40511, order: 'host', optlen: 8 }],
     [`struct.pack("<q", ${V})`, { lo: 40000, hi: 40511, order: 'little', optlen: 8 }],
     [`struct.pack(">Q", ${V})`, { lo: 0, hi: 0, order: 'network', optlen: 8 }], // first 4 bytes are the zero high word
-    [`struct.pack("=H", 40000)`, { lo: 0x40, hi: 0, order: 'host', optlen: 2 }], // optlen < 4: the prologue reads 1 byte
+    [`struct.pack("=H", 40000)`, { lo: 40000, hi: 0, order: 'host', optlen: 2 }], // optlen < 4 (EINVAL): shown as the 2 bytes given (issue 9)
     [`struct.pack("HH", 40000, 40511)`, { lo: 40000, hi: 40511, order: 'host', optlen: 4 }],
     [`struct.pack("=hh", 20000, 30000)`, { lo: 20000, hi: 30000, order: 'host', optlen: 4 }],
     // htons() on each half (spec §2.3): lo > hi

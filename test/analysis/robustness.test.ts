@@ -47,6 +47,30 @@ test('2,400 random and mutated sources: no throw, no internal error', async () =
   }
 });
 
+// Rust and C++: the corpus fixtures mutated the same way (the lowerings and core/sites.ts).
+test('400 mutated Rust and C++ sources: no throw, no internal error', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const a = await getAnalyzer();
+  const dir = join(__dirname, '..', 'fixtures');
+  const seeds: [Language, string][] = [];
+  for (const [lang, sub] of [['rust', 'rust'], ['cpp', 'cpp']] as const) {
+    for (const f of readdirSync(join(dir, sub))) seeds.push([lang, readFileSync(join(dir, sub, f), 'utf8')]);
+  }
+  const r = rng(7);
+  for (let i = 0; i < 200; i++) {
+    const [lang, seed] = seeds[i % seeds.length]!;
+    const chars = seed.split('');
+    for (let k = 0; k < 8; k++) chars.splice(Math.floor(r() * chars.length), Math.floor(r() * 4), '(){};,<<|&*:<>0x33 as'[Math.floor(r() * 22)] ?? '');
+    const text = i % 4 === 1 ? chars.join('').slice(0, Math.floor(r() * chars.length)) : chars.join('');
+    for (const l of [lang, lang === 'rust' ? 'cpp' : 'rust'] as Language[]) {
+      const res = a.analyze(`fuzz${i}`, text, l, DEFAULT_CONFIG);
+      assert.ok(Array.isArray(res.callSites));
+      assert.ok(!res.error?.startsWith('internal error'), `${l} #${i}: ${res.error}\n${text.slice(0, 300)}`);
+    }
+  }
+});
+
 test('a 100,000-deep expression neither throws nor overflows the stack', async () => {
   const depth = 100_000;
   const expr = '('.repeat(depth) + '1' + ')'.repeat(depth);
@@ -71,6 +95,8 @@ test('100,000-deep f(f(f(...))) and - - - 1 in every language: bounded time, nev
     cases.push([`C ${name}`, 'c', `void g(int fd) { uint32_t v = ${e}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }`]);
     cases.push([`Python ${name}`, 'python', `import socket\ns = socket.socket()\nv = ${e}\ns.setsockopt(0, 51, v)\n`]);
     cases.push([`Go ${name}`, 'go', `package p\nfunc g(fd int) {\n\tv := ${e}\n\tunix.SetsockoptInt(fd, 0, 51, v)\n}\n`]);
+    cases.push([`C++ ${name}`, 'cpp', `void g(int fd) { std::uint32_t v = ${e}; ::setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }`]);
+    cases.push([`Rust ${name}`, 'rust', `fn g(fd: i32) { let v: u32 = ${e}; unsafe { libc::setsockopt(fd, libc::SOL_IP, 51, &v as *const u32 as *const libc::c_void, 4) }; }`]);
   }
   for (const [name, lang, text] of cases) {
     const t0 = performance.now();

@@ -30,7 +30,7 @@ test('e2e suite in code-server (real VS Code 1.100.3 extension host)', { timeout
   const suite = await bundleSuite();
   const ws = scratchWorkspace();
   const results = join(tmpdir(), `prl-e2e-results-${process.pid}.json`);
-  const cs = await startCodeServer({ bin, env: { PRL_E2E_RESULTS: results } });
+  const cs = await startCodeServer({ bin, env: { PRL_E2E_RESULTS: results, ...(process.env.PRL_E2E_GREP ? { PRL_E2E_GREP: process.env.PRL_E2E_GREP } : {}) } });
   const chromium = await launchChromium();
   const lines: string[] = [];
   try {

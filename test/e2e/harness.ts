@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -252,4 +253,24 @@ export function extensionTestUrl(cs: CodeServer, folder: string, devPath: string
     ['extensionTestsPath', remote(testsPath)],
   ];
   return `${cs.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Polls `f` until it returns something truthy (errors count as "not yet"). */
+export async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await f().catch(() => null);
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Runs a command from the command palette (F1), like a user. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(title, { delay: 5 });
+  await until(`"${title}" in the command palette`, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^>\s*/, '') }).count()) > 0);
+  await page.keyboard.press('Enter');
 }

@@ -10,20 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ROOT, codeServerForTest, installExtension, launchChromium, scratchWorkspace, startCodeServer } from './harness';
+import { ROOT, codeServerForTest, installExtension, launchChromium, runCommand, scratchWorkspace, startCodeServer, until } from './harness';
 
 const EXAMPLE = 'examples/c/egress.c';
 const SHOTS = process.env.PRL_SCREENSHOT_DIR ?? join(ROOT, 'docs');
-
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f().catch(() => null);
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function simulationFrame(page: Page): Promise<Frame | null> {
   for (const f of page.frames()) {
@@ -78,14 +68,6 @@ async function pressureFrame(page: Page): Promise<Frame | null> {
     }
   }
   return null;
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(title, { delay: 5 });
-  await until(`"${title}" in the command palette`, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^>\s*/, '') }).count()) > 0);
-  await page.keyboard.press('Enter');
 }
 
 test('installed .vsix in code-server: squiggles, Problems, hover, simulation webview (screenshots)', { timeout: 300_000 }, async (t: TestContext) => {

@@ -81,3 +81,9 @@ test('a file\'s directives win over the settings; a bad directive is a problem o
   assert.equal(r.problems[0]!.line, 2);
   assert.equal(resolveForFile(DEFAULT_CONFIG, text), resolveForFile({ ...DEFAULT_CONFIG }, text), 'cached by content');
 });
+
+test('directive line numbers, also for a file that starts with a newline (regression: an endless line count)', async () => {
+  const { parseDirectives } = await import('../../server/src/config/directives');
+  assert.deepEqual(parseDirectives('\n// port-range-lens: kernel 6.8\n\n/* port-range-lens: reserved 40000 */').map((d) => [d.key, d.line]), [['kernel', 1], ['reservedPorts', 3]]);
+  assert.deepEqual(parseDirectives('// port-range-lens: kernel 6.8').map((d) => d.line), [0]);
+});

@@ -85,6 +85,30 @@ describe('LSP over stdio', () => {
     assert.equal(none, null);
   });
 
+  test('Rust and C++ documents: the worker loads their grammar; diagnostics, hover, inlay hints, code lens', async () => {
+    const rs = [
+      'const IP_LOCAL_PORT_RANGE: libc::c_int = 51;',
+      'fn f(fd: i32) {',
+      '    let v: u32 = (40511 << 16) | 40000;',
+      '    unsafe { libc::setsockopt(fd, libc::SOL_IP, IP_LOCAL_PORT_RANGE, &v as *const u32 as *const libc::c_void, 8) };',
+      '}',
+      '',
+    ].join('\n');
+    const cpp = 'void f(int fd) {\n  const auto v = static_cast<std::uint32_t>(40511) << 16 | 40000u;\n  ::setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v);\n}\n';
+    await c.open(uri('lsp.rs'), 'rust', rs);
+    await c.open(uri('lsp.cpp'), 'cpp', cpp);
+    await c.waitFor(() => codes(c, uri('lsp.rs')).includes('bad-optlen') && c.diagnostics.has(uri('lsp.cpp')), 20_000, 'Rust and C++ diagnostics');
+    assert.deepEqual(codes(c, uri('lsp.cpp')), []);
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri('lsp.cpp') }, position: { line: 2, character: 6 } });
+    assert.match(JSON.stringify(h?.contents ?? ''), /40000/);
+    const hints = await c.request<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri: uri('lsp.cpp') }, range: { start: { line: 0, character: 0 }, end: { line: 4, character: 0 } },
+    });
+    assert.deepEqual(hints.map((x) => x.label), ['lo=40000 hi=40511 · 512 ports']);
+    const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri('lsp.rs') } });
+    assert.equal(lenses.length, 1);
+  });
+
   test('inlay hints and code lens', async () => {
     await c.open(uri('hints.c'), 'c', C_GOOD);
     const hints = await c.request<InlayHint[]>('textDocument/inlayHint', {

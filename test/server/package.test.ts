@@ -26,7 +26,8 @@ test('the .vsix carries the bundles, wasm, queries, grammars and docs, and no no
     for (const want of [
       'extension/package.json', 'extension/dist/server.js', 'extension/dist/extension.js',
       'extension/dist/web-tree-sitter.wasm', 'extension/dist/tree-sitter-c.wasm', 'extension/dist/tree-sitter-python.wasm',
-      'extension/dist/tree-sitter-go.wasm', 'extension/dist/queries/c.scm',
+      'extension/dist/tree-sitter-go.wasm', 'extension/dist/tree-sitter-cpp.wasm', 'extension/dist/tree-sitter-rust.wasm',
+      'extension/dist/queries/c.scm',
     ]) assert.ok(names.includes(want), `missing ${want}`);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     for (const g of pkg.contributes.grammars ?? []) assert.ok(names.includes(`extension/${g.path.replace(/^\.\//, '')}`), g.path);

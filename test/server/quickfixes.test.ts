@@ -16,7 +16,18 @@ import { ensureBuilt, ROOT } from './lspClient';
 const C = (body: string) => `#include <stdint.h>\n#include <sys/socket.h>\n#include <netinet/in.h>\n#include <arpa/inet.h>\nint f(int fd) {\n${body}\n  return 0;\n}\n`;
 const PY = (value: string, level = 'socket.SOL_IP') => `import socket, struct\nIP_LOCAL_PORT_RANGE = 51\ns = socket.socket()\ns.setsockopt(${level}, IP_LOCAL_PORT_RANGE, ${value})\n`;
 
+const RS = (body: string) => `use libc::{c_int, c_void};\nconst IP_LOCAL_PORT_RANGE: c_int = 51;\n#[repr(C)]\nstruct Wrong { hi: u16, lo: u16 }\nunsafe fn f(fd: c_int) {\n${body}\n}\n`;
+const CPP = (body: string) => `#include <array>\n#include <bit>\n#include <cstdint>\n#include <sys/socket.h>\nint f(int fd) {\n${body}\n  return 0;\n}\n`;
+
 const CASES: { code: string; lang: Language; text: string }[] = [
+  { code: 'swapped-halves', lang: 'rust', text: RS('    let s = Wrong { hi: 40511, lo: 40000 };\n    libc::setsockopt(fd, libc::SOL_IP, IP_LOCAL_PORT_RANGE, &s as *const Wrong as *const c_void, 4);') },
+  { code: 'network-byte-order', lang: 'rust', text: RS('    let v = u32::to_be((40511 << 16) | 40000);\n    libc::setsockopt(fd, libc::SOL_IP, IP_LOCAL_PORT_RANGE, &v as *const u32 as *const c_void, 4);') },
+  { code: 'bad-optlen', lang: 'rust', text: RS('    let v: u64 = (40511 << 16) | 40000;\n    libc::setsockopt(fd, libc::SOL_IP, IP_LOCAL_PORT_RANGE, &v as *const u64 as *const c_void, std::mem::size_of::<u64>() as libc::socklen_t);') },
+  { code: 'magic-number', lang: 'rust', text: RS('    let v: u32 = (40511 << 16) | 40000;\n    libc::setsockopt(fd, libc::SOL_IP, 51, &v as *const u32 as *const c_void, 4);') },
+  { code: 'wrong-level', lang: 'rust', text: RS('    let v: u32 = (40511 << 16) | 40000;\n    libc::setsockopt(fd, libc::SOL_SOCKET, IP_LOCAL_PORT_RANGE, &v as *const u32 as *const c_void, 4);') },
+  { code: 'swapped-halves', lang: 'cpp', text: CPP('  std::array<std::uint16_t, 2> h{40511, 40000};\n  const auto v = std::bit_cast<std::uint32_t>(h);\n  ::setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v);') },
+  { code: 'bad-optlen', lang: 'cpp', text: CPP('  const std::uint64_t v = (40511u << 16) | 40000u;\n  ::setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v);') },
+  { code: 'magic-number', lang: 'cpp', text: CPP('  const std::uint32_t v = (40511u << 16) | 40000u;\n  ::setsockopt(fd, SOL_IP, 51, &v, sizeof v);') },
   { code: 'swapped-halves', lang: 'c', text: C('  uint32_t v = (40000u << 16) | 40511u;\n  setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v));') },
   { code: 'network-byte-order', lang: 'c', text: C('  uint32_t v = htonl((40511u << 16) | 40000u);\n  setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(v));') },
   { code: 'bad-optlen', lang: 'c', text: C('  uint32_t v = (40511u << 16) | 40000u;\n  setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof(uint64_t));') },
@@ -31,6 +42,7 @@ let analyzer: Analyzer;
 before(async () => {
   ensureBuilt();
   analyzer = await createAnalyzer({ wasmDir: join(ROOT, 'dist'), queryDir: join(ROOT, 'server', 'src', 'analysis', 'queries') });
+  await analyzer.prepare(['rust', 'cpp']);
 });
 
 function lspDiagnostics(uri: string, text: string, lang: Language) {
@@ -42,7 +54,7 @@ function lspDiagnostics(uri: string, text: string, lang: Language) {
 
 for (const { code, lang, text } of CASES) {
   test(`${lang} ${code}: the quick fix and the suppression both remove the diagnostic`, () => {
-    const uri = `file:///virtual/${code}.${lang === 'python' ? 'py' : 'c'}`;
+    const uri = `file:///virtual/${code}.${lang === 'python' ? 'py' : lang === 'rust' ? 'rs' : lang === 'cpp' ? 'cpp' : 'c'}`;
     const { sites, diags } = lspDiagnostics(`/virtual/${code}-${lang}`, text, lang);
     const d = diags.find((x) => x.code === code);
     assert.ok(d, `${code} expected, got ${diags.map((x) => x.code).join(', ')}`);

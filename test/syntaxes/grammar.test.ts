@@ -1,7 +1,7 @@
 // Tests of the TextMate injection grammars in syntaxes/ (docs/grammar.md).
 //
 // The scope assertions live in test/syntaxes/cases/* (vscode-tmgrammar-test's
-// `// SYNTAX TEST` format). They run against the real C, C++, Python and Go
+// `// SYNTAX TEST` format). They run against the real C, C++, Python, Go and Rust
 // grammars that VS Code ships, taken from the tm-grammars package, and against
 // the injection entries exactly as package.json contributes them. The files in
 // test/syntaxes/negative/ and the mutated grammars below prove that the tool
@@ -19,9 +19,9 @@ const CASES = join(ROOT, 'test', 'syntaxes', 'cases');
 const NEGATIVE = join(ROOT, 'test', 'syntaxes', 'negative');
 const BASE_DIR = join(ROOT, 'node_modules', 'tm-grammars', 'grammars');
 // cpp-macro is the grammar the C++ grammar embeds for macro bodies.
-const BASE_GRAMMARS = ['c', 'cpp', 'cpp-macro', 'python', 'go'].map((n) => join(BASE_DIR, `${n}.json`));
+const BASE_GRAMMARS = ['c', 'cpp', 'cpp-macro', 'python', 'go', 'rust'].map((n) => join(BASE_DIR, `${n}.json`));
 const TOOL = join(ROOT, 'node_modules', 'vscode-tmgrammar-test', 'dist', 'unit.js');
-const LANG_SCOPES = ['source.c', 'source.cpp', 'source.python', 'source.go'];
+const LANG_SCOPES = ['source.c', 'source.cpp', 'source.python', 'source.go', 'source.rust'];
 
 interface GrammarContribution {
   scopeName: string;
@@ -78,7 +78,7 @@ function highlightedConstants(g: RawGrammar): string[] {
   return names;
 }
 
-test('package.json contributes both injection grammars to C, C++, Python and Go', () => {
+test('package.json contributes both injection grammars to C, C++, Python, Go and Rust', () => {
   const cs = contributions();
   assert.deepEqual(cs.map((c) => c.scopeName).sort(), [
     'source.port-range-lens.injection',
@@ -130,7 +130,7 @@ test('the sysctl grammar names the per-netns sysctls of the spec (§3.1-3.5) and
   ]);
 });
 
-for (const file of ['port-range.c', 'port-range.cpp', 'port-range.py', 'port-range.go']) {
+for (const file of ['port-range.c', 'port-range.cpp', 'port-range.py', 'port-range.go', 'port-range.rs']) {
   test(`scope assertions in test/syntaxes/cases/${file} hold against the real base grammar`, (t) => {
     const why = missingPrerequisite();
     if (why) return t.skip(why);
@@ -140,7 +140,7 @@ for (const file of ['port-range.c', 'port-range.cpp', 'port-range.py', 'port-ran
     const r = runTool([path]);
     assert.equal(r.status, 0, r.output);
     assert.match(r.output, new RegExp(`✓ .*${file.replace('.', '\\.')} run successfuly`));
-    assert.doesNotMatch(r.output, /grammar not found for "source\.(c|cpp|python|go)"/);
+    assert.doesNotMatch(r.output, /grammar not found for "source\.(c|cpp|python|go|rust)"/);
   });
 }
 

@@ -10,8 +10,10 @@ export interface PageOptions {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** Stylesheets loaded after styleUri (the planner page adds its own). */
+  extraStyleUris?: string[];
   title: string;
-  /** Shown until the first message arrives. */
+  /** Shown until the page has its data. */
   loading?: string;
 }
 
@@ -44,6 +46,7 @@ export function pageHtml(o: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${a(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${a(o.styleUri)}">
+${(o.extraStyleUris ?? []).map((u) => `<link rel="stylesheet" href="${a(u)}">\n`).join('')}
 <title>${a(o.title)}</title>
 </head>
 <body>

@@ -3,7 +3,7 @@
  * Produced by the language adapters, judged by checks.ts, presented by features/ and the CLI.
  * Lines and columns are 0-based here (LSP); the CLI's JSON adds 1.
  */
-export type Language = 'c' | 'cpp' | 'python' | 'go';
+export type Language = 'c' | 'cpp' | 'python' | 'go' | 'rust';
 import type { DiagnosticCode, Severity } from '../diagnostics/codes';
 export type { DiagnosticCode, Severity };
 export type ByteOrder = 'host' | 'network' | 'little' | 'big' | 'unknown';

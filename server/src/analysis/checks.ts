@@ -45,8 +45,17 @@ export function valueReplacement(site: RawCallSite, lo: number, hi: number): str
   if (lo < 0 || hi < 0 || lo > 0xffff || hi > 0xffff) return null;
   switch (site.language) {
     case 'c':
-    case 'cpp':
       return `&(uint32_t){ ((uint32_t)${hi}u << 16) | ${lo}u }`;
+    case 'cpp':
+      // A compound literal is not C++: bind the packed value to a const reference for the call.
+      return `&static_cast<const unsigned int&>((${hi}u << 16) | ${lo}u)`;
+    case 'rust': {
+      const packed = `(${hi}u32 << 16) | ${lo}u32`;
+      // A pointer argument (libc::setsockopt) gets a pointer; a by-value helper argument the u32.
+      return /^&|\*(const|mut)\b/.test(site.facts.valueExpr?.text ?? '&')
+        ? `&(${packed}) as *const u32 as *const std::ffi::c_void`
+        : `(${packed})`;
+    }
     case 'python':
       if (site.facts.pythonIntForm && hi < 32768) return `(${hi} << 16) | ${lo}`;
       return `struct.pack("=I", (${hi} << 16) | ${lo})`;
@@ -65,12 +74,15 @@ function levelReplacement(site: RawCallSite): string {
     const pkg = /^(\w+)\./.exec(t)?.[1];
     return `${pkg === 'syscall' ? 'syscall' : 'unix'}.IPPROTO_IP`;
   }
+  if (site.language === 'rust') return 'libc::SOL_IP';
   return 'SOL_IP';
 }
 
 function optnameReplacement(site: RawCallSite): string {
   if (site.language === 'python') return 'getattr(socket, "IP_LOCAL_PORT_RANGE", 51)';
   if (site.language === 'go') return 'unix.IP_LOCAL_PORT_RANGE';
+  // libc does not define it: a block that names the constant where it is used.
+  if (site.language === 'rust') return '{ const IP_LOCAL_PORT_RANGE: libc::c_int = 51; IP_LOCAL_PORT_RANGE }';
   return 'IP_LOCAL_PORT_RANGE';
 }
 
@@ -152,9 +164,12 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
     if (v.optlen !== null) {
       result = validateSetsockopt(k, { level: 0, optname: 51, optlen: v.optlen, value: v.packed ?? 0, family, kind });
       if (v.optlen !== 4) {
-        const fix = raw.facts.optlenExpr && (raw.language === 'c' || raw.language === 'cpp')
-          ? { title: 'Pass 4 bytes (sizeof(uint32_t))', span: raw.facts.optlenExpr.span, newText: 'sizeof(uint32_t)' }
-          : null;
+        const fix = !raw.facts.optlenExpr ? null
+          : raw.language === 'c' || raw.language === 'cpp'
+            ? { title: 'Pass 4 bytes (sizeof(uint32_t))', span: raw.facts.optlenExpr.span, newText: 'sizeof(uint32_t)' }
+            : raw.language === 'rust'
+              ? { title: 'Pass 4 bytes (size_of::<u32>())', span: raw.facts.optlenExpr.span, newText: 'std::mem::size_of::<u32>() as _' }
+              : null;
         add('bad-optlen', `optlen is ${v.optlen} bytes${raw.facts.optlenExpr && raw.facts.optlenExpr.text.trim() !== String(v.optlen) ? ` (${raw.facts.optlenExpr.text})` : ''}: the kernel requires exactly 4 and fails with EINVAL${via}`,
           raw.facts.optlenExpr?.span ?? vspan, fixData(fix));
       }

@@ -6,17 +6,20 @@
 import type { Tree } from 'web-tree-sitter';
 import type { CallSite, Language } from './callSite';
 import type { Config } from '../config/schema';
-import type { LanguageAdapter, RawCallSite } from './languages/types';
-import { createParserHost, diffEdit, type GrammarName, type ParserHost, type ParserOptions } from './parser';
+import type { AnalysisNote, LanguageAdapter, RawCallSite } from './languages/types';
+import { createParserHost, diffEdit, PARSE_TIMEOUT_MS, type GrammarName, type ParserHost, type ParserOptions } from './parser';
 import { reuseState, tryFocused, tryReuse, type ReuseState } from './reuse';
-import { pruneC } from './regions';
+import { pruneC } from './languages/c/prune';
 import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
+import { rustAdapter } from './languages/rust';
+import { cppAdapter } from './languages/cpp';
 import { judgeCallSite } from './checks';
 import { resolveForFile } from '../config/resolve';
 
 export type { CallSite, Language } from './callSite';
+export type { AnalysisNote } from './languages/types';
 
 export interface AnalysisResult {
   callSites: CallSite[];
@@ -26,6 +29,8 @@ export interface AnalysisResult {
   configErrors?: string[];
   /** True when the previous call sites were re-used after an edit that cannot change them. */
   reused?: boolean;
+  /** Limits hit and other things worth saying about this file (absent when there are none). */
+  notes?: AnalysisNote[];
 }
 
 export interface AnalyzerOptions extends ParserOptions {
@@ -39,6 +44,11 @@ export interface AnalyzerOptions extends ParserOptions {
    * `check` CLI turns it on. PRL_PRUNE=1 forces it on (to run the test suite through it).
    */
   prune?: boolean;
+  /**
+   * Evaluation steps per call site (default: each adapter's own). A limit only for tests that
+   * need one to be hit: the result then carries a `budget` note.
+   */
+  maxEvalSteps?: number;
 }
 
 export interface Analyzer {
@@ -71,6 +81,8 @@ export function languageForPath(path: string): Language | null {
       return 'python';
     case 'go':
       return 'go';
+    case 'rs':
+      return 'rust';
     default:
       return null;
   }
@@ -83,7 +95,7 @@ export function languageForPath(path: string): Language | null {
 const PRUNE_MAX_CHARS = 200_000;
 
 export function grammarFor(language: Language): GrammarName {
-  return language === 'cpp' ? 'c' : language;
+  return language;
 }
 
 /**
@@ -96,19 +108,23 @@ export function mayContainCallSite(text: string): boolean {
 
 export function registeredAdapters(): Map<GrammarName, LanguageAdapter> {
   const map = new Map<GrammarName, LanguageAdapter>();
-  for (const a of [cAdapter, pythonAdapter, goAdapter]) map.set(a.language, a);
+  for (const a of [cAdapter, cppAdapter, pythonAdapter, goAdapter, rustAdapter]) map.set(a.language, a);
   return map;
 }
 
 interface CacheEntry {
   grammar: GrammarName;
   text: string;
+  /** The text the tree was parsed from, when it differs from `text` (LanguageAdapter.parseText). */
+  parsed?: string;
   tree: Tree;
   language?: Language;
   hbo?: 'little' | 'big';
   /** The adapter's result for `text`, re-used after edits that cannot change it (reuse.ts). */
   raws?: RawCallSite[];
   reuse?: ReuseState;
+  /** The notes of the adapter run that produced `raws`. */
+  notes?: AnalysisNote[];
 }
 
 export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {
@@ -151,20 +167,29 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
         }
         const prev = incremental ? cache.get(file) : undefined;
         const edit = prev && prev.grammar === grammar ? diffEdit(prev.text, text) : null;
-        const old = prev && prev.grammar === grammar ? { tree: prev.tree, text: prev.text, edit } : null;
-        // The parsed text: the file itself, or (prune) the file with the function
-        // definitions that cannot matter erased, every kept line unchanged in place.
-        const parsed = prune && language === 'c' && text.length <= PRUNE_MAX_CHARS ? pruneC(text)?.text ?? text : text;
+        // The parsed text: the file itself, the adapter's version of it (parseText), or
+        // (prune) the file with the function definitions that cannot matter erased; every
+        // kept line unchanged in place.
+        const own = adapter.parseText ? adapter.parseText(text) : text;
+        const parsed = prune && language === 'c' && text.length <= PRUNE_MAX_CHARS ? pruneC(text)?.text ?? text : own;
+        const prevParsed = prev?.parsed ?? prev?.text;
+        const old = prev && prev.grammar === grammar
+          ? { tree: prev.tree, text: prevParsed!, edit: parsed === text && prevParsed === prev.text ? edit : diffEdit(prevParsed!, parsed) }
+          : null;
         const tree = host.parse(grammar, parsed, old);
         if (prev) {
           // An incremental parse returns a new tree; the old one is ours to free.
           prev.tree.delete();
           cache.delete(file);
         }
-        if (!tree) return { callSites: [], error: 'parse abandoned (timeout)' };
+        if (!tree) {
+          const message = `parse abandoned after ${PARSE_TIMEOUT_MS} ms: call sites in this file are not analysed`;
+          return { callSites: [], error: 'parse abandoned (timeout)', notes: [{ kind: 'limit', id: 'parse-timeout', message }] };
+        }
         let raws: RawCallSite[] | null = null;
         let reuse: ReuseState | undefined;
         let reusedOld = false;
+        let notes: AnalysisNote[] = [];
         try {
           const hbo = r.config.hostByteOrder;
           if (prev && edit && prev.raws && prev.reuse && prev.hbo === hbo && prev.language === language) {
@@ -172,11 +197,12 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
             if (again) {
               raws = again.raws;
               reuse = again.state;
+              notes = prev.notes ?? [];
               reusedOld = true;
             } else if (language === 'c') {
               // An edit inside a function with call sites: re-run the adapter for it alone.
               const focused = tryFocused(edit, prev.text, text, tree, prev.raws, prev.reuse,
-                (masked) => adapter.findCallSites({ file, text: masked, language, tree, query, hostByteOrder: hbo }));
+                (masked) => adapter.findCallSites({ file, text: masked, language, tree, query, hostByteOrder: hbo, notes, maxSteps: options.maxEvalSteps }));
               if (focused) {
                 raws = focused.raws;
                 reuse = focused.state;
@@ -185,20 +211,27 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
           } else if (prev && !edit && prev.raws && prev.reuse && prev.hbo === hbo && prev.language === language) {
             raws = prev.raws;
             reuse = prev.reuse;
+            notes = prev.notes ?? [];
           }
           if (!raws) {
-            raws = adapter.findCallSites({ file, text: parsed, language, tree, query, hostByteOrder: hbo });
+            notes = [];
+            raws = adapter.findCallSites({ file, text: parsed, language, tree, query, hostByteOrder: hbo, notes, maxSteps: options.maxEvalSteps });
             if (incremental) reuse = reuseState(tree, text, raws, grammar);
           }
         } finally {
           if (incremental) {
-            cache.set(file, { grammar, text, tree, language, hbo: r.config.hostByteOrder, raws: raws ?? undefined, reuse });
+            cache.set(file, { grammar, text, ...(parsed !== text ? { parsed } : {}), tree, language, hbo: r.config.hostByteOrder, raws: raws ?? undefined, reuse, notes });
             while (cache.size > cacheSize) drop(cache.keys().next().value as string);
           } else tree.delete();
         }
         const lines = text.split('\n');
         const callSites = raws.map((raw) => judgeCallSite(raw, r.config, lines));
-        return { callSites, ...(configErrors ? { configErrors } : {}), ...(reusedOld ? { reused: true } : {}) };
+        return {
+          callSites,
+          ...(configErrors ? { configErrors } : {}),
+          ...(reusedOld ? { reused: true } : {}),
+          ...(notes.length ? { notes } : {}),
+        };
       } catch (e) {
         drop(file);
         const msg = e instanceof Error ? e.message : String(e);

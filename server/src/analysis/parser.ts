@@ -1,5 +1,6 @@
 /**
- * Loads web-tree-sitter and the C, Python and Go grammars once per process, compiles each
+ * Loads web-tree-sitter and the C, C++, Python, Go and Rust grammars once per process
+ * (C, Python and Go up front by default, C++ and Rust lazily on first use), compiles each
  * language's detection query (queries/<lang>.scm) once per host, and parses documents,
  * re-using the previous tree of the same document for an incremental re-parse.
  *
@@ -11,8 +12,13 @@ import { Edit, Language, Parser, Query, type Point, type Tree } from 'web-tree-s
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type GrammarName = 'c' | 'python' | 'go';
-export const GRAMMARS: readonly GrammarName[] = ['c', 'python', 'go'];
+export type GrammarName = 'c' | 'cpp' | 'python' | 'go' | 'rust';
+export const GRAMMARS: readonly GrammarName[] = ['c', 'cpp', 'python', 'go', 'rust'];
+/**
+ * Loaded by createParserHost unless `grammars` says otherwise. C++ (the largest grammar,
+ * about 120 ms to load) and Rust are loaded by `ensure` when a file first needs them.
+ */
+export const EAGER_GRAMMARS: readonly GrammarName[] = ['c', 'python', 'go'];
 
 export interface ParserOptions {
   /** Folder holding web-tree-sitter.wasm and tree-sitter-<lang>.wasm. */
@@ -20,7 +26,7 @@ export interface ParserOptions {
   /** Folder holding <lang>.scm. */
   queryDir?: string;
   /**
-   * The grammars to load up front (default: all). Others are loaded by `ensure`; the CLI
+   * The grammars to load up front (default: EAGER_GRAMMARS). Others are loaded by `ensure`; the CLI
    * loads only what the files it parses need (each grammar's wasm costs start-up time).
    */
   grammars?: readonly GrammarName[];
@@ -151,7 +157,7 @@ export async function createParserHost(options: ParserOptions = {}): Promise<Par
   const ensure = async (g: GrammarName) => {
     if (!languages.has(g)) languages.set(g, await loadLanguage(g, options.wasmDir));
   };
-  for (const g of options.grammars ?? GRAMMARS) await ensure(g);
+  for (const g of options.grammars ?? EAGER_GRAMMARS) await ensure(g);
   const queryDir = locateQueryDir(options.queryDir);
   const queries = new Map<GrammarName, Query | null>();
   const queryErrors = new Map<GrammarName, string>();

@@ -14,6 +14,10 @@ const FUNCTION_ITEMS: Record<GrammarName, Set<string>> = {
   c: new Set(['function_definition', 'compound_statement']),
   python: new Set(['function_definition', 'decorated_definition']),
   go: new Set(['function_declaration', 'method_declaration']),
+  // Namespaces, classes, templates and impl blocks count as non-function items (their words
+  // are top-level words): conservative, an edit there re-runs the adapter.
+  cpp: new Set(['function_definition']),
+  rust: new Set(['function_item']),
 };
 
 export interface ReuseState {

@@ -5,14 +5,15 @@
  */
 import { inetSkGetLocalPortRange } from '../../../engine/src/range';
 import { kernelProfile } from '../../../engine/src/kernels';
-import type { Family, NetnsConfig, Proto, ScenarioResult } from '../../../engine/src/scenarioTypes';
+import type { Family, NetnsConfig, OpResult, Proto, ScenarioResult } from '../../../engine/src/scenarioTypes';
 import {
-  defaultDestination, describeRule, MAX_SOCKETS, runSimulation, SimulationError, validateSimulationParams,
+  defaultDestination, describeRule, exhaustBound, MAX_SOCKETS, runSimulation, SimulationError, validateSimulationParams,
   type SimOp, type SimulationParams, type SimulationReport,
 } from '../../../engine/src/simulate';
-import { readNetnsFromProc, SysctlError } from '../../../engine/src/sysctl';
 import { packRange } from '../../../engine/src/uapi';
 import { bool, list, parseArgs, str, UsageError, type FlagSpec } from './args';
+import { runSubcommand, type Subcommand } from './command';
+import { netnsFromFlags, parsePortPair, splitList } from './netnsFlags';
 import { createProgress, progressWanted } from './progress';
 import { verifyOnKernel, type KernelVerdict } from '../kernel/verify';
 import { verifyText } from './verifyText';
@@ -33,7 +34,7 @@ export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'no-port', type: 'boolean' },
   { name: 'format', type: 'string', choices: ['text', 'json'] },
   { name: 'verify', type: 'boolean' },
-  { name: 'help', type: 'boolean', short: 'h' },
+  { name: 'fail-on', type: 'string', choices: ['limit', 'never'] },
 ];
 
 export const SIMULATE_USAGE = `usage: port-range-lens simulate [flags]
@@ -49,7 +50,8 @@ with and without IP_LOCAL_PORT_RANGE.
   --netns-range LO-HI|auto     net.ipv4.ip_local_port_range (default 32768-60999; auto = this machine)
   --reserved LIST|auto         net.ipv4.ip_local_reserved_ports, e.g. 40000-40004,40007
   --autobind-reuse 0|1         net.ipv4.ip_autobind_reuse (default 0)
-  --count N|exhaust            number of sockets, or until the first failure (default exhaust)
+  --count N|exhaust            number of sockets (at most ${MAX_SOCKETS}), or until the first
+                               failure (default exhaust; a run cut at ${MAX_SOCKETS} sockets says so)
   --dst HOST:PORT[,..]         destinations for connect/sendto; socket i uses i mod n
                                (default 127.0.0.1:5000, or [::1]:5000 with --family 6)
   --kernel X.Y                 kernel version profile (default 6.18; e.g. 6.3, 6.8)
@@ -60,21 +62,18 @@ with and without IP_LOCAL_PORT_RANGE.
   --verify                     also run the pattern on this machine's kernel (private
                                network namespace, loopback only) and compare
   --format text|json           output format (default text)
+  --fail-on limit|never        limit (default): exit 1 when an exhaust run stopped at the
+                               socket limit before its first failure; never: exit 0
+  -h, --help                   this help
+  -V, --version                print the version
+
+exit status: 0 = the simulation ran (exhaustion is a result), 1 = stopped at the socket limit
+(the result is incomplete) or internal error, 2 = usage error
 `;
 
-function parsePortPair(text: string, flag: string): { lo: number; hi: number } {
-  const m = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(text);
-  if (!m) throw new UsageError(`--${flag} must be LO-HI, e.g. 40000-40511 (got ${JSON.stringify(text)})`);
-  const lo = Number(m[1]);
-  const hi = Number(m[2]);
-  if (lo > 65535 || hi > 65535) throw new UsageError(`--${flag}: ports must be in [0, 65535] (got ${text})`);
-  return { lo, hi };
-}
-
 /** Turns flags into SimulationParams (UsageError on bad input). */
-export function simulateParamsFromArgs(argv: readonly string[]): { params: SimulationParams; format: 'text' | 'json'; verify: boolean } | 'help' {
+export function simulateParamsFromArgs(argv: readonly string[]): { params: SimulationParams; format: 'text' | 'json'; failOn: 'limit' | 'never'; verify: boolean } {
   const a = parseArgs(argv, SIMULATE_FLAGS);
-  if (bool(a, 'help')) return 'help';
   const family = Number(str(a, 'family') ?? '4') as Family;
   const proto = (str(a, 'proto') ?? 'tcp') as Proto;
   const op = (str(a, 'op') ?? 'connect') as SimOp;
@@ -83,28 +82,7 @@ export function simulateParamsFromArgs(argv: readonly string[]): { params: Simul
   if (range && range.lo !== 0 && range.hi !== 0 && range.lo > range.hi) {
     throw new UsageError(`--range ${rangeText}: lo > hi, setsockopt(IP_LOCAL_PORT_RANGE) would fail with EINVAL`);
   }
-  const netns: NetnsConfig = {};
-  const nsText = str(a, 'netns-range');
-  const resText = str(a, 'reserved');
-  if (nsText === 'auto' || resText === 'auto') {
-    let live: NetnsConfig;
-    try {
-      live = readNetnsFromProc();
-    } catch (e) {
-      if (e instanceof SysctlError) throw new UsageError(`"auto": ${e.message}`);
-      throw e;
-    }
-    if (nsText === 'auto') {
-      netns.portRange = live.portRange;
-      if (live.ipUnprivilegedPortStart !== undefined) netns.ipUnprivilegedPortStart = live.ipUnprivilegedPortStart;
-    }
-    if (resText === 'auto') netns.reservedPorts = live.reservedPorts ?? '';
-  }
-  if (nsText !== undefined && nsText !== 'auto') {
-    netns.portRange = parsePortPair(nsText, 'netns-range');
-    if (netns.portRange.lo < 1024) netns.ipUnprivilegedPortStart = netns.portRange.lo; // allowed once the sysctl is lowered
-  }
-  if (resText !== undefined && resText !== 'auto') netns.reservedPorts = resText;
+  const netns: NetnsConfig = netnsFromFlags(a);
   const abr = str(a, 'autobind-reuse');
   if (abr !== undefined) netns.ipAutobindReuse = Number(abr) as 0 | 1;
   const countText = str(a, 'count') ?? 'exhaust';
@@ -135,24 +113,12 @@ export function simulateParamsFromArgs(argv: readonly string[]): { params: Simul
     if (e instanceof SimulationError) throw new UsageError(e.message);
     throw e;
   }
-  return { params, format: (str(a, 'format') ?? 'text') as 'text' | 'json', verify: bool(a, 'verify') };
+  return { params, format: (str(a, 'format') ?? 'text') as 'text' | 'json', failOn: (str(a, 'fail-on') ?? 'limit') as 'limit' | 'never', verify: bool(a, 'verify') };
 }
 
-/** Splits "a:1,b:2" and "[::1]:5000,[::2]:5000" on commas outside brackets. */
-function splitList(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of s) {
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      if (cur.trim()) out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
+/** One entry of the JSON `results` array. */
+function jsonResult(x: OpResult): object {
+  return { index: x.index, op: x.op, port: x.port, errno: x.errno, ...(x.dst ? { dst: x.dst } : {}) };
 }
 
 /** The JSON document (exactly one object; version 2). `kernel` is there only with --verify. */
@@ -161,7 +127,7 @@ export function simulationJson(r: SimulationReport, verdict?: KernelVerdict): ob
   return {
     version: 2,
     effective: { lo: r.effective.lo, hi: r.effective.hi, rule: r.effective.rule },
-    results: w.results.map((x) => ({ index: x.index, op: x.op, port: x.port, errno: x.errno, ...(x.dst ? { dst: x.dst } : {}) })),
+    results: w.results.map(jsonResult),
     stats: {
       successes: w.stats.successes,
       firstFailure: w.stats.firstFailure,
@@ -176,6 +142,9 @@ export function simulationJson(r: SimulationReport, verdict?: KernelVerdict): ob
     seed: r.params.seed,
     cli: r.cli,
     ...(verdict ? { kernel: verdict } : {}),
+    truncated: !!r.limit,
+    limit: r.limit ?? null,
+    noExhaustion: r.noExhaustion ?? null,
   };
 }
 
@@ -217,41 +186,54 @@ export function simulationText(r: SimulationReport): string {
   };
   block(p.range ? 'with the option' : 'sockets', r.withOption);
   if (p.range) block('without the option', r.withoutOption);
+  if (r.noExhaustion) lines.push('', `stopped         ${r.noExhaustion}`);
+  if (r.limit) lines.push('', `incomplete      ${r.limit.message}`);
   lines.push('');
   lines.push(`reproduce: ${r.cli}`);
   return lines.join('\n') + '\n';
 }
 
-/** Entry of `simulate`; returns the exit code (2 = usage error). */
-export async function runSimulate(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof simulateParamsFromArgs>;
-  try {
-    parsed = simulateParamsFromArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`port-range-lens simulate: ${e.message}\n(see port-range-lens simulate --help)\n`);
-      return 2;
+export const SIMULATE_COMMAND: Subcommand = {
+  name: 'simulate',
+  summary: "simulate the kernel's ephemeral port search",
+  usage: SIMULATE_USAGE,
+  async run(argv) {
+    const { params, format, failOn, verify } = simulateParamsFromArgs(argv);
+    const ns = validateSimulationParams(params);
+    const eff = inetSkGetLocalPortRange(kernelProfile(params.kernel), ns.portRange, params.range ? packRange(params.range.lo, params.range.hi) : 0);
+    const per = params.count === 'exhaust' ? Math.min(MAX_SOCKETS, exhaustBound(eff.hi - eff.lo + 1, params.destinations.length)) : params.count;
+    const progress = createProgress(per * (params.range ? 2 : 1), 'simulating', { enabled: progressWanted(format) });
+    const report = runSimulation(params, progress, { keepOps: false });
+    progress.done();
+    let checked = null;
+    if (verify) {
+      const kp = createProgress(1, 'kernel run', { enabled: progressWanted(format) });
+      checked = await verifyOnKernel(params, { progress: kp });
+      kp.done();
     }
-    throw e;
+    if (format === 'json') writeJson(report, checked?.kernel);
+    else process.stdout.write(simulationText(report) + (checked ? verifyText(checked) : ''));
+    if (report.limit) process.stderr.write(`port-range-lens simulate: ${report.limit.message}\n`);
+    return report.limit && failOn !== 'never' ? 1 : 0;
+  },
+};
+
+/**
+ * simulationJson(r), written in slices: millions of results would make one string (and a
+ * second copy of every result) too large.
+ */
+function writeJson(r: SimulationReport, verdict?: KernelVerdict): void {
+  const all = r.withOption.results;
+  const head = JSON.stringify(simulationJson({ ...r, withOption: { ...r.withOption, results: [] } }, verdict));
+  const at = head.indexOf('"results":[]') + '"results":['.length;
+  process.stdout.write(head.slice(0, at));
+  for (let i = 0; i < all.length; i += 20_000) {
+    process.stdout.write((i ? ',' : '') + all.slice(i, i + 20_000).map((x) => JSON.stringify(jsonResult(x))).join(','));
   }
-  if (parsed === 'help') {
-    process.stdout.write(SIMULATE_USAGE);
-    return 0;
-  }
-  const { params, format, verify } = parsed;
-  const ns = validateSimulationParams(params);
-  const eff = inetSkGetLocalPortRange(kernelProfile(params.kernel), ns.portRange, params.range ? packRange(params.range.lo, params.range.hi) : 0);
-  const per = params.count === 'exhaust' ? Math.min(MAX_SOCKETS, (eff.hi - eff.lo + 2) * Math.max(1, params.destinations.length)) : params.count;
-  const progress = createProgress(per * (params.range ? 2 : 1), 'simulating', { enabled: progressWanted(format) });
-  const report = runSimulation(params, progress, { keepOps: false });
-  progress.done();
-  let checked = null;
-  if (verify) {
-    const kp = createProgress(1, 'kernel run', { enabled: progressWanted(format) });
-    checked = await verifyOnKernel(params, { progress: kp });
-    kp.done();
-  }
-  if (format === 'json') process.stdout.write(JSON.stringify(simulationJson(report, checked?.kernel)) + '\n');
-  else process.stdout.write(simulationText(report) + (checked ? verifyText(checked) : ''));
-  return 0;
+  process.stdout.write(head.slice(at) + '\n');
+}
+
+/** Entry of `simulate`; returns the exit code (2 = usage error). */
+export function runSimulate(argv: string[]): Promise<number> {
+  return runSubcommand(SIMULATE_COMMAND, argv);
 }

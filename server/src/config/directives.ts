@@ -24,9 +24,14 @@ export function parseDirectives(text: string): Directive[] {
   const out: Directive[] = [];
   const re = /port-range-lens:\s*(kernel|netns-range|reserved)\s+([^\s*]+)/g;
   let m: RegExpExecArray | null;
+  let line = 0;
+  let counted = 0;
   while ((m = re.exec(text)) && out.length < MAX_DIRECTIVES) {
-    let line = 0;
-    for (let i = text.lastIndexOf('\n', m.index); i >= 0; i = text.lastIndexOf('\n', i - 1)) line++;
+    // Lines counted forward once (a backward lastIndexOf walk never ends at offset 0).
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) {
+      line++;
+      counted = i + 1;
+    }
     out.push({ key: WORD[m[1]!]!, value: m[2]!, line });
   }
   return out;

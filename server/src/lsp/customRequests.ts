@@ -7,9 +7,11 @@ import { ResponseError, ErrorCodes, LSPErrorCodes, type CancellationToken, type 
 import { resolveForFile } from '../config/resolve';
 import type { Config } from '../config/schema';
 import {
-  EnvironmentRequest, PressureRequest, SimulateRequest, VerifyRequest, SimulationSetupRequest, SocketFactsRequest, ValidateInputRequest,
-  type EnvironmentParams, type PressureParams, type SimulateParams, type SimulationSetupParams, type SocketFactsParams, type ValidateInputParams,
+  DecodeRequest, EnvironmentRequest, PlanDefaultsRequest, PlanRequest, PressureRequest, SimulateRequest, SimulationSetupRequest, SocketFactsRequest, ValidateInputRequest, VerifyRequest,
+  type DecodeParams, type EnvironmentParams, type PlanDefaultsParams, type PlanRequestParams, type PressureParams, type SimulateParams, type SimulationSetupParams,
+  type SocketFactsParams, type ValidateInputParams,
 } from '../protocol';
+import { decodeForEditor, planDefaults, planForEditor } from '../plan/editor';
 import { fileTarget, simulate, socketFactsAt } from '../simulate';
 import { environment, simulationSetup, validateInput } from '../simulationSetup';
 import { EditorPressure, verifyForEditor } from '../machineRequests';
@@ -18,6 +20,8 @@ import type { Analysis } from './documentAnalyses';
 
 export interface CustomRequestDeps {
   analysisAt(uri: string, token: CancellationToken): Promise<Analysis | null>;
+  /** The analyses of every open document (the planner's defaults read their call sites). */
+  openAnalyses(token: CancellationToken): Promise<Analysis[]>;
   configFor(uri: string): Config;
   safe<P, R>(name: string, fallback: R, fn: (p: P, token: CancellationToken) => R | Promise<R>): (p: P, token: CancellationToken) => Promise<R>;
   errText(e: unknown): string;
@@ -83,5 +87,26 @@ export function registerCustomRequests(connection: Connection, d: CustomRequestD
       // This machine's sockets or sysctls cannot be read: the message says which.
       throw new ResponseError(LSPErrorCodes.RequestFailed, d.errText(e));
     }
+  });
+
+  // The planner and the decoder (server/src/plan/editor.ts): defaults from the file's
+  // resolved configuration and the open documents' call sites; input errors come back as data.
+  connection.onRequest(PlanDefaultsRequest, async (p: PlanDefaultsParams, token) => {
+    const r = await resolvedFor(typeof p?.uri === 'string' ? p.uri : undefined, token);
+    const sites = (await d.openAnalyses(token)).flatMap((a) => a.sites);
+    return planDefaults({ ...fileTarget(r), smallRangeThreshold: r.smallRangeThreshold }, sites);
+  });
+
+  connection.onRequest(PlanRequest, (p: PlanRequestParams) => {
+    const range = p?.netnsRange;
+    if (!range || typeof range.lo !== 'number' || typeof range.hi !== 'number' || typeof p.reserved !== 'string' || typeof p.kernel !== 'string') {
+      throw invalid('plan needs netnsRange {lo, hi}, reserved and kernel (see portRangeLens/planDefaults)');
+    }
+    return planForEditor(p);
+  });
+
+  connection.onRequest(DecodeRequest, async (p: DecodeParams, token) => {
+    const r = await resolvedFor(typeof p?.uri === 'string' ? p.uri : undefined, token);
+    return decodeForEditor(typeof p?.text === 'string' ? p.text : '', fileTarget(r), r.hostByteOrder);
   });
 }

@@ -13,8 +13,7 @@ import type { Config } from '../config/schema';
 import { featureEnv, type FeatureEnv } from '../features/env';
 import { filePathOf } from './settingsStore';
 
-/** Files above this size are neither analysed nor scanned (bounded work per file). */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+import { MAX_FILE_BYTES } from '../files/read';
 
 export interface Analysis {
   version: number;
@@ -26,7 +25,7 @@ export interface Analysis {
   error?: string;
 }
 
-const LANGUAGE_IDS: Record<string, Language> = { c: 'c', cpp: 'cpp', python: 'python', go: 'go' };
+const LANGUAGE_IDS: Record<string, Language> = { c: 'c', cpp: 'cpp', python: 'python', go: 'go', rust: 'rust' };
 
 export function languageOf(doc: TextDocument): Language | null {
   return LANGUAGE_IDS[doc.languageId] ?? languageForPath(doc.uri);

@@ -4,8 +4,6 @@
  * change) or cancelled from the editor's progress; each file is judged with its folder's
  * settings and its own directives, like an open document.
  */
-import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
@@ -14,10 +12,9 @@ import type { AnalysisHost } from '../analysisHost';
 import type { Config } from '../config/schema';
 import { documentDiagnostics } from '../features/diagnostics';
 import { featureEnv } from '../features/env';
-import { MAX_FILE_BYTES } from './documentAnalyses';
+import { walkFiles } from '../files/walk';
+import { readSourceFileAsync } from '../files/read';
 import { filePathOf } from './settingsStore';
-
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 export interface ScanDeps {
   host: AnalysisHost;
@@ -27,23 +24,6 @@ export interface ScanDeps {
   publish(uri: string, diagnostics: LspDiagnostic[]): void;
   progress(): Promise<WorkDoneProgressServerReporter | null>;
   log(msg: string): void;
-}
-
-async function* walk(dir: string, live: () => boolean): AsyncGenerator<string> {
-  let entries;
-  try {
-    entries = await fsp.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (!live()) return;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) yield* walk(p, live);
-    } else if (e.isFile() && languageForPath(e.name)) yield p;
-  }
 }
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
@@ -81,7 +61,12 @@ export class WorkspaceScan {
     try {
       // Collect first so the progress can show a percentage.
       const all: string[] = [];
-      for (const folder of folders) for await (const f of walk(folder, live)) all.push(f);
+      // The one walker of `check` (server/src/files/walk.ts): same skip rules, each real directory once.
+      for await (const e of walkFiles(folders, { accept: (p) => languageForPath(p) !== null })) {
+        if (!live()) break;
+        if (e.kind === 'file') all.push(e.path);
+        else this.d.log(`scan: ${e.message}`);
+      }
       for (const path of all) {
         if (!live() || progress?.token.isCancellationRequested) break;
         files++;
@@ -116,9 +101,14 @@ export class WorkspaceScan {
     const language = languageForPath(path);
     if (!language) return null;
     try {
-      const st = await fsp.stat(path);
-      if (st.size > MAX_FILE_BYTES || this.d.isOpen(uri)) return null;
-      const text = await fsp.readFile(path, 'utf8');
+      if (this.d.isOpen(uri)) return null;
+      // The one reader of `check` (server/src/files/read.ts): binaries and files over the size limit are not analysed.
+      const read = await readSourceFileAsync(path);
+      if (read.kind !== 'bytes') {
+        if (read.kind === 'too-large') this.d.log(`scan ${path}: not analysed, ${read.size} bytes is over the size limit`);
+        return null;
+      }
+      const text = read.bytes.toString('utf8');
       if (!live() || this.d.isOpen(uri)) return null;
       const config = this.d.configFor(uri);
       // Most files never mention a sockopt call: no need to ship them to the worker.

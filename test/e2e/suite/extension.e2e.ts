@@ -7,13 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { DIAGNOSTIC_CODES } from '../../../server/src/diagnostics/codes';
 import type { SimulationReport } from '../../../server/src/protocol';
 import type { PanelSnapshot } from '../../../client/src/simulatePanel';
 import type { PressureSnapshot } from '../../../client/src/pressurePanel';
+import type { PlanPanelSnapshot } from '../../../client/src/planPanel';
+import type { DecodeView, PlanView } from '../../../server/src/protocol';
 import { simulationJson } from '../../../server/src/cli/simulate';
 
 const EXTENSION_ID = 'port-range-lens.port-range-lens';
@@ -157,7 +159,7 @@ describe('Port Range Lens in a real VS Code', function () {
 
   it('contributes its commands', async function () {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['portRangeLens.simulateSocket', 'portRangeLens.simulateRange', 'portRangeLens.restartServer', 'portRangeLens.showNetnsRange', 'portRangeLens.showPortPressure']) {
+    for (const c of ['portRangeLens.simulateSocket', 'portRangeLens.simulateRange', 'portRangeLens.restartServer', 'portRangeLens.showNetnsRange', 'portRangeLens.planPortRanges', 'portRangeLens.decodeValue', 'portRangeLens.showPortPressure']) {
       assert.ok(all.includes(c), `command ${c} registered`);
     }
   });
@@ -391,6 +393,85 @@ describe('Port Range Lens in a real VS Code', function () {
       assert.equal(await vscode.commands.executeCommand<string | null>('portRangeLens.test.pressureStatus'), null, '0 turns it off');
     } finally {
       await cfg.update('pressureThreshold', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('"Plan port ranges for workers…" equals the CLI and shows the planner panel', async function () {
+    const answers = { workers: '3', proto: 'tcp', pattern: 'no-port-connect', destinations: '192.0.2.10:443,192.0.2.11:443', need: '100' };
+    const view = await vscode.commands.executeCommand<PlanView | undefined>('portRangeLens.planPortRanges', { answers });
+    assert.ok(view && view.ok, `a plan: ${JSON.stringify(view)}`);
+    assert.equal(view.slices.length, 3);
+    const argv = shellSplit(view.cli);
+    assert.equal(argv[1], 'plan');
+    const doc = JSON.parse(cli(extRoot, [...argv.slice(1), '--format', 'json']));
+    assert.deepEqual(doc.slices, view.slices);
+    assert.deepEqual(doc.findings, view.findings);
+    assert.deepEqual(doc.code, view.code);
+    assert.deepEqual(doc.sysctl, view.sysctl);
+    const snap = await waitFor('the planner panel', async () => {
+      const x = await vscode.commands.executeCommand<PlanPanelSnapshot | null>('portRangeLens.test.planPanel');
+      return x && x.visible ? x : null;
+    });
+    assert.equal(snap.title, 'Plan: 3 workers');
+    assert.deepEqual(snap.plan?.slices, view.slices);
+    const bad = await vscode.commands.executeCommand<PlanView | undefined>('portRangeLens.planPortRanges', { answers: { ...answers, workers: '0' } });
+    assert.deepEqual(bad, { ok: false, error: 'workers must be a positive integer (got 0)' });
+  });
+
+  for (const [language, ext] of [['c', 'c'], ['python', 'py'], ['go', 'go']] as const) {
+    it(`"Insert at cursor" (${language}) writes worker 1's snippet, which the analyzer finds clean`, async function () {
+      const view = await vscode.commands.executeCommand<PlanView | undefined>('portRangeLens.planPortRanges', {
+        answers: { workers: '2', proto: 'tcp', pattern: 'no-port-connect', destinations: '', need: '' },
+      });
+      assert.ok(view && view.ok);
+      const file = join(workspaceRoot(), `planned_worker.${ext}`);
+      writeFileSync(file, '');
+      try {
+        const doc = await open(file);
+        const msg = await vscode.commands.executeCommand<string>('portRangeLens.test.planInsert', { language, worker: 1 });
+        assert.match(msg, new RegExp(`^Inserted worker 1 \\(${language === 'c' ? 'C' : language === 'go' ? 'Go' : 'Python'}\\) at planned_worker\\.${ext}:1\\.$`), msg);
+        assert.equal(doc.getText(), view.code[language]![1]);
+        // The server analysed the inserted code (an inlay hint decodes its value) and reports nothing.
+        const full = new vscode.Range(0, 0, doc.lineCount, 0);
+        const hints = await waitFor('an inlay hint on the inserted call', async () => {
+          const h = (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, full)) ?? [];
+          const labels = h.map((x) => (typeof x.label === 'string' ? x.label : x.label.map((p) => p.value).join('')));
+          return labels.some((l) => l.includes(`lo=${view.slices[1].lo} hi=${view.slices[1].hi}`)) ? labels : null;
+        });
+        assert.ok(hints.length >= 1);
+        const ours = vscode.languages.getDiagnostics(doc.uri).filter((x) => (DIAGNOSTIC_CODES as readonly string[]).includes(codeOf(x)));
+        assert.deepEqual(ours.map((d) => `${codeOf(d)}: ${d.message}`), []);
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        rmSync(file, { force: true });
+      }
+    });
+  }
+
+  it('"Decode a value…" decodes the argument or the selection with the engine', async function () {
+    const bad = await vscode.commands.executeCommand<DecodeView | undefined>('portRangeLens.decodeValue', { text: '0xbeefface' });
+    assert.ok(bad && bad.ok);
+    assert.deepEqual([bad.lo, bad.hi, bad.accepted, bad.errno, bad.effective], [64206, 48879, false, 'EINVAL', null]);
+    const bytes = await vscode.commands.executeCommand<DecodeView | undefined>('portRangeLens.decodeValue', { text: '40 9c 3f 9e' });
+    assert.ok(bytes && bytes.ok);
+    assert.deepEqual([bytes.lo, bytes.hi, bytes.accepted], [40000, 40511, true]);
+    const none = await vscode.commands.executeCommand<DecodeView | undefined>('portRangeLens.decodeValue', { text: 'hello' });
+    assert.ok(none && !none.ok);
+    // From the selection: no input box.
+    const file = join(workspaceRoot(), 'decode_me.txt');
+    writeFileSync(file, 'value = 0x87654321\n');
+    try {
+      const doc = await open(file);
+      const ed = vscode.window.activeTextEditor!;
+      ed.selection = new vscode.Selection(0, 8, 0, 18);
+      assert.equal(doc.getText(ed.selection), '0x87654321');
+      const sel = await vscode.commands.executeCommand<DecodeView | undefined>('portRangeLens.decodeValue');
+      assert.ok(sel && sel.ok);
+      assert.deepEqual([sel.lo, sel.hi, sel.effective?.rule], [17185, 34661, 'socket-hi']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      rmSync(file, { force: true });
     }
   });
 });

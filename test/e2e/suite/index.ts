@@ -17,6 +17,8 @@ interface Outcome {
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: function QuietReporter() { /* we log ourselves */ } as unknown as Mocha.ReporterConstructor });
   // Install describe/it for the suite module, then load it (esbuild keeps require() lazy).
+  // PRL_E2E_GREP=<regexp> runs only the matching tests (e.g. while working on one command).
+  if (process.env.PRL_E2E_GREP) mocha.grep(new RegExp(process.env.PRL_E2E_GREP));
   mocha.suite.emit('pre-require', globalThis, 'extension.e2e', mocha);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./extension.e2e');

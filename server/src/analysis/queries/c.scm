@@ -1,24 +1,24 @@
 ; Detection patterns for C and C++ (C++ files use these rules where they parse).
-; Capture names are the contract with languages/c.ts.
+; Capture names follow the one contract of queries/README.md (core/captures.ts).
 
 ; setsockopt/getsockopt and any wrapper whose name ends in setsockopt/getsockopt
 ; (zsock_setsockopt, my_setsockopt, ...). c.ts keeps the ones with the same argument shape
 ; (fd, level, optname, optval, optlen) and IP_LOCAL_PORT_RANGE (or 51) as optname.
 ((call_expression
-   function: (identifier) @sockopt.callee
+   function: (identifier) @sockopt.name @sockopt.callee
    arguments: (argument_list) @sockopt.args) @sockopt
- (#match? @sockopt.callee "([sg]etsockopt|[sg]et_sock_opt)$"))
+ (#match? @sockopt.name "([sg]etsockopt|[sg]et_sock_opt)$"))
 ; ... also called through a struct member (ops->setsockopt(fd, level, optname, optval, optlen)).
 ((call_expression
-   function: (field_expression field: (field_identifier) @sockopt.callee)
+   function: (field_expression field: (field_identifier) @sockopt.name) @sockopt.callee
    arguments: (argument_list) @sockopt.args) @sockopt
- (#match? @sockopt.callee "([sg]etsockopt|[sg]et_sock_opt)$"))
+ (#match? @sockopt.name "([sg]etsockopt|[sg]et_sock_opt)$"))
 
 ; Operations on sockets that the socket context records (same function, same fd).
 ((call_expression
-   function: (identifier) @sockcall.callee
-   arguments: (argument_list) @sockcall.args) @sockcall
- (#match? @sockcall.callee "^(zsock_)?(socket|bind|connect|listen|sendto|sendmsg|send)$"))
+   function: (identifier) @sockop.name @sockop.callee
+   arguments: (argument_list) @sockop.args) @sockop
+ (#match? @sockop.name "^(zsock_)?(socket|bind|connect|listen|sendto|sendmsg|send)$"))
 
 ; Object-like and function-like macros (values, fallback #define IP_LOCAL_PORT_RANGE).
 (preproc_def

@@ -1,0 +1,67 @@
+/**
+ * Small constructors for the common form, used by language lowerings and tests: origins
+ * from tree-sitter nodes, scopes, bindings and a unit whose `scopeAt` finds the innermost
+ * scope by byte offset.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Binding, FormFunction, FormScope, FormType, FormUnit, Origin } from './form';
+import type { IntType } from './numeric';
+
+/** The origin of a node (text shortened to 200 characters). */
+export function originOf(n: Node): Origin {
+  const text = n.text;
+  return {
+    start: n.startIndex,
+    end: n.endIndex,
+    span: { line: n.startPosition.row, column: n.startPosition.column, endLine: n.endPosition.row, endColumn: n.endPosition.column },
+    text: text.length > 200 ? text.slice(0, 200) + '…' : text,
+  };
+}
+
+/** An origin from offsets alone (tests, synthesised items). */
+export function originAt(start: number, end: number, text = ''): Origin {
+  return { start, end, text, span: { line: 0, column: start, endLine: 0, endColumn: end } };
+}
+
+export function newScope(parent: FormScope | null, at: Origin): FormScope {
+  return { bindings: new Map(), loops: [], parent, at };
+}
+
+export function bind(scope: FormScope, b: Binding): Binding {
+  const list = scope.bindings.get(b.name);
+  if (list) list.push(b);
+  else scope.bindings.set(b.name, [b]);
+  return b;
+}
+
+export const intType = (bits: number, unsigned: boolean, name = `${unsigned ? 'u' : 'i'}${bits}`): FormType => ({
+  k: 'int',
+  int: { bits, unsigned } as IntType,
+  name,
+});
+
+/** A unit over the given scopes: scopeAt returns the innermost scope holding the offset. */
+export function newUnit(
+  language: FormUnit['language'],
+  hostByteOrder: 'little' | 'big',
+  globals: FormScope,
+  functions: FormFunction[] = [],
+  inner: FormScope[] = [],
+): FormUnit {
+  const fns = new Map<string, FormFunction[]>();
+  for (const f of functions) fns.set(f.name, [...(fns.get(f.name) ?? []), f]);
+  const scopes = [...functions.map((f) => f.scope), ...inner];
+  return {
+    language,
+    hostByteOrder,
+    globals,
+    functions: fns,
+    types: new Map(),
+    scopeAt(offset) {
+      let best = globals;
+      for (const s of scopes)
+        if (s.at.start <= offset && offset <= s.at.end && s.at.end - s.at.start <= best.at.end - best.at.start) best = s;
+      return best;
+    },
+  };
+}

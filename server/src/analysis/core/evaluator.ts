@@ -1,0 +1,394 @@
+/**
+ * The one evaluator over the common form (form.ts) into the value lattice (value.ts), shared
+ * by every language that lowers into the form. It resolves names through the scope chain
+ * (the last assignment before the use), follows project functions up to MAX_CALL_DEPTH
+ * levels with the arguments' values bound to the parameters, gives a loop variable the set
+ * of its table's entries, gives an unbound parameter the interval of its type, and evaluates
+ * byte buffers to the bytes the kernel reads. Work is bounded: a step budget per evaluator.
+ */
+import type { Binding, Endian, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
+import { bytesOf, wrap, type EvalLanguage, type IntType } from './numeric';
+import { binary, castTo, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, MAX_SET, type Value } from './value';
+
+export const MAX_CALL_DEPTH = 3;
+
+/** Bytes: each alternative is one concrete byte sequence (a set value gives several). */
+export type Bytes = { k: 'bytes'; alts: number[][]; labels?: string[] } | { k: 'unknown' };
+const NO_BYTES: Bytes = { k: 'unknown' };
+
+/** Parameter values for a function being followed (name → value). */
+type Frame = Map<string, Value>;
+/** Type parameters bound while following a call (name → the argument's static type). */
+type TypeFrame = Map<string, FormType>;
+
+export interface EvaluatorOptions {
+  /** Total evaluation steps (default 100,000). */
+  maxSteps?: number;
+}
+
+export class FormEvaluator {
+  private steps: number;
+  private depth = 0;
+  private readonly lang: EvalLanguage;
+  /** Set once the budget ran out: callers may report it. */
+  exhausted = false;
+
+  constructor(readonly unit: FormUnit, opts: EvaluatorOptions = {}) {
+    this.steps = opts.maxSteps ?? 100_000;
+    this.lang = unit.language;
+  }
+
+  /** The integer value of `e` at its own position (scope from the unit). */
+  value(e: Expr, frame: Frame = new Map(), scope?: FormScope): Value {
+    if (--this.steps < 0 || this.depth > 200) {
+      this.exhausted = true;
+      return TOP;
+    }
+    this.depth++;
+    try {
+      return this.inner(e, frame, scope ?? this.unit.scopeAt(e.at.start));
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private inner(e: Expr, frame: Frame, scope: FormScope): Value {
+    switch (e.k) {
+      case 'int':
+        return exact(e.value, e.type ?? null);
+      case 'name':
+        return this.name(e.name, e.at.start, frame, scope);
+      case 'member': {
+        const path = memberPath(e);
+        return path ? this.name(path, e.at.start, frame, scope) : TOP;
+      }
+      case 'binary':
+        return binary(e.op, this.value(e.left, frame, scope), this.value(e.right, frame, scope), this.lang);
+      case 'unary':
+        return unary(e.op, this.value(e.arg, frame, scope), this.lang);
+      case 'cond':
+        return join(this.value(e.then, frame, scope), this.value(e.else, frame, scope));
+      case 'cast':
+        return e.type.k === 'int' ? castTo(this.value(e.arg, frame, scope), e.type.int) : this.value(e.arg, frame, scope);
+      case 'sizeof': {
+        const size = 'type' in e.of ? sizeOf(this.bound(e.of.type), this.unit) : this.sizeOfExpr(e.of.expr, scope);
+        return size === null ? TOP : exact(size, { bits: 64, unsigned: true });
+      }
+      case 'bswap': {
+        if (e.hostOnly && this.unit.hostByteOrder === 'big') return this.value(e.arg, frame, scope);
+        const t: IntType = { bits: e.bits, unsigned: true };
+        const v = castTo(this.value(e.arg, frame, scope), t);
+        const vs = valuesOf(v);
+        return vs ? setOf(vs.map((x) => swap(x, e.bits)), t, v.k === 'set' ? v.labels : undefined) : TOP;
+      }
+      case 'decode': {
+        const b = this.bytes(e.bytes, frame, scope);
+        if (b.k === 'unknown') return TOP;
+        const t: IntType = { bits: e.size * 8, unsigned: true };
+        const vs = b.alts.map((bs) => (bs.length < e.size ? null : readInt(bs.slice(0, e.size), e.order, this.unit.hostByteOrder)));
+        return vs.includes(null) ? TOP : setOf(vs as bigint[], t, b.labels);
+      }
+      case 'call':
+        return this.call(e.call.lastName, e.call.args, frame, scope);
+      case 'addr':
+      case 'deref':
+        return this.value(e.arg, frame, scope);
+      default:
+        return TOP;
+    }
+  }
+
+  /** A name: a parameter of the function being followed, a loop variable, or a binding. */
+  private name(name: string, at: number, frame: Frame, scope: FormScope): Value {
+    const p = frame.get(name);
+    if (p) return p;
+    const loop = this.loopValue(name, at, frame, scope);
+    if (loop) return loop;
+    const b = this.binding(name, at, scope);
+    if (!b) return TOP;
+    return this.bindingValue(b, at, frame);
+  }
+
+  /** The binding a name refers to at offset `at` (innermost scope first). */
+  binding(name: string, at: number, scope: FormScope): Binding | null {
+    for (let s: FormScope | null = scope; s; s = s.parent) {
+      const bs = s.bindings.get(name);
+      if (!bs || bs.length === 0) continue;
+      // The last binding of that name that starts before the use.
+      let best: Binding | null = null;
+      for (const b of bs) if (b.at.start <= at || s === this.unit.globals) best = b;
+      return best ?? null;
+    }
+    return null;
+  }
+
+  private bindingValue(b: Binding, at: number, frame: Frame): Value {
+    if (b.escapes) return TOP;
+    const t = b.type?.k === 'int' ? b.type.int : null;
+    if (b.kind === 'param') return t ? ofType(t, b.name) : TOP;
+    const before = b.values.filter((v) => v.at.start < at || b.kind === 'const' || b.kind === 'field');
+    if (before.length === 0) return TOP;
+    // Several assignments reach the use only when they are branch arms; the adapter marks
+    // straight-line reassignment by keeping the last one alone.
+    let v: Value | null = null;
+    for (const e of before) {
+      const x = this.value(e, frame);
+      v = v ? join(v, x) : x;
+    }
+    return v && t ? castTo(v, t) : v ?? TOP;
+  }
+
+  /** A loop variable used inside its loop body: the set of the table's entries (labelled). */
+  private loopValue(name: string, at: number, frame: Frame, scope: FormScope): Value | null {
+    for (let s: FormScope | null = scope; s; s = s.parent)
+      for (const l of s.loops) {
+        const idx = l.vars.indexOf(name);
+        if (idx < 0 || at < l.body.start || at > l.body.end) continue;
+        const rows = this.table(l.over, frame, scope);
+        if (!rows) return TOP;
+        if (l.indexOver) return setOf(rows.map((_, i) => BigInt(i)), null, rows.map((r) => r.label));
+        const vals = rows.map((r) => (l.vars.length > 1 ? r.items[idx] : r.whole));
+        const out: bigint[] = [];
+        const labels: string[] = [];
+        for (let i = 0; i < vals.length; i++) {
+          const vs = vals[i] ? valuesOf(this.value(vals[i]!, frame, scope)) : null;
+          if (!vs) return TOP;
+          for (const v of vs) (out.push(v), labels.push(rows[i]!.label));
+        }
+        return out.length <= MAX_SET ? setOf(out, null, labels) : TOP;
+      }
+    return null;
+  }
+
+  /** The rows of a constant table: an initialiser, or a name bound once to one. */
+  table(e: Expr, frame: Frame, scope: FormScope): { whole: Expr; items: Expr[]; label: string }[] | null {
+    let cur: Expr = e;
+    for (let i = 0; i < 4 && cur.k === 'name'; i++) {
+      const b = this.binding(cur.name, cur.at.start, scope);
+      if (!b || b.escapes || b.values.length !== 1) return null;
+      cur = b.values[0]!;
+    }
+    if (cur.k !== 'init') return null;
+    return cur.items.map((it) => ({
+      whole: it.value,
+      items: it.value.k === 'init' ? it.value.items.map((x) => x.value) : [it.value],
+      label: it.value.at.text,
+    }));
+  }
+
+  /** A project function called with these arguments: its returns, up to MAX_CALL_DEPTH deep. */
+  call(name: string, args: Expr[], frame: Frame, scope: FormScope): Value {
+    const fn = this.functionNamed(name);
+    if (!fn || fn.returns.length === 0 || frame.size > 64) return TOP;
+    const callDepth = Number(frame.get('\u0000depth')?.k === 'exact' ? (frame.get('\u0000depth') as { v: bigint }).v : 0n);
+    if (callDepth >= MAX_CALL_DEPTH) return TOP;
+    const inner: Frame = new Map([['\u0000depth', exact(callDepth + 1)]]);
+    const savedTypes = this.types;
+    if (fn.typeParams?.length) {
+      this.types = new Map(savedTypes);
+      fn.params.forEach((p, i) => {
+        const a = args[i];
+        if (a && p.type?.k === 'typeParam' && fn.typeParams!.includes(p.type.name)) {
+          const t = this.typeOfExpr(a, scope);
+          if (t) this.types.set(p.type.name, t);
+        }
+      });
+    }
+    try {
+      return this.followed(fn, args, frame, scope, inner);
+    } finally {
+      this.types = savedTypes;
+    }
+  }
+
+  /** Type parameters bound by the calls being followed (core/sites.ts binds them for a caller). */
+  types: TypeFrame = new Map();
+
+  private bound(t: FormType): FormType {
+    return t.k === 'typeParam' ? this.types.get(t.name) ?? t : t;
+  }
+
+  private followed(fn: FormFunction, args: Expr[], frame: Frame, scope: FormScope, inner: Frame): Value {
+    fn.params.forEach((p, i) => {
+      const a = args[i];
+      let v = a ? this.value(a, frame, scope) : TOP;
+      if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
+      else if (p.type?.k === 'int') v = castTo(v, p.type.int);
+      inner.set(p.name, v);
+    });
+    let r: Value | null = null;
+    for (const ret of fn.returns) {
+      const x = this.value(ret, inner, fn.scope);
+      r = r ? join(r, x) : x;
+    }
+    return r && fn.result?.k === 'int' ? castTo(r, fn.result.int) : r ?? TOP;
+  }
+
+  functionNamed(name: string): FormFunction | null {
+    const fs = this.unit.functions.get(name);
+    return fs && fs.length === 1 ? fs[0]! : null;
+  }
+
+  /** The bytes of a byte-valued expression (encode, byte literal, concat, a buffer binding). */
+  bytes(e: Expr, frame: Frame = new Map(), scope?: FormScope): Bytes {
+    const sc = scope ?? this.unit.scopeAt(e.at.start);
+    if (--this.steps < 0) return NO_BYTES;
+    switch (e.k) {
+      case 'byteLit':
+        return { k: 'bytes', alts: [e.bytes] };
+      case 'encode': {
+        const v = this.value(e.value, frame, sc);
+        const vs = valuesOf(v);
+        if (!vs) return NO_BYTES;
+        const order = e.order === 'host' ? this.unit.hostByteOrder : e.order;
+        return { k: 'bytes', alts: vs.map((x) => bytesOf(x, e.size, order)), ...(v.k === 'set' && v.labels ? { labels: [...v.labels] } : {}) };
+      }
+      case 'concat': {
+        let acc: number[][] = [[]];
+        for (const p of e.parts) {
+          const b = this.bytes(p, frame, sc);
+          if (b.k === 'unknown' || acc.length * b.alts.length > MAX_SET) return NO_BYTES;
+          const alts: number[][] = [];
+          for (const x of acc) for (const y of b.alts) alts.push([...x, ...y]);
+          acc = alts;
+        }
+        return { k: 'bytes', alts: acc };
+      }
+      case 'name': {
+        const b = this.binding(e.name, e.at.start, sc);
+        if (!b || b.escapes) return NO_BYTES;
+        if (b.steps?.length) return this.buffer(b, e.at.start, frame);
+        const before = b.values.filter((v) => v.at.start < e.at.start || b.kind === 'const');
+        return before.length === 1 ? this.bytes(before[0]!, frame, sc) : NO_BYTES;
+      }
+      case 'addr':
+        return this.bytes(e.arg, frame, sc);
+      case 'init': {
+        // An array/struct of integers in memory: each element in host order, by its type's size.
+        const t = e.type;
+        const sizes = e.items.map((it, i) => {
+          const ft = t?.k === 'array' ? t.elem : t?.k === 'struct' ? t.fields.find((f) => f.name === it.field)?.type ?? t.fields[i]?.type : null;
+          return ft?.k === 'int' ? ft.int.bits / 8 : null;
+        });
+        if (sizes.includes(null)) return NO_BYTES;
+        const parts: Expr[] = e.items.map((it, i) => ({ k: 'encode', value: it.value, size: sizes[i]!, order: 'host', at: it.value.at }));
+        return this.bytes({ k: 'concat', parts, at: e.at }, frame, sc);
+      }
+      default:
+        return NO_BYTES;
+    }
+  }
+
+  /** A buffer built step by step (make/append/PutUint16/index stores) up to offset `at`. */
+  private buffer(b: Binding, at: number, frame: Frame): Bytes {
+    const init = b.values.length === 1 ? this.bytes(b.values[0]!, frame) : null;
+    if (!init || init.k === 'unknown' || init.alts.length !== 1) return NO_BYTES;
+    const buf = [...init.alts[0]!];
+    for (const s of b.steps!) {
+      if (s.at.start >= at) break;
+      if (s.k === 'append') {
+        const x = this.bytes(s.value, frame);
+        if (x.k === 'unknown' || x.alts.length !== 1) return NO_BYTES;
+        buf.push(...x.alts[0]!);
+      } else {
+        const v = valuesOf(this.value(s.value, frame));
+        if (!v || v.length !== 1) return NO_BYTES;
+        const size = s.k === 'store' ? 1 : s.size;
+        const order = s.k === 'store' || s.order === 'host' ? this.unit.hostByteOrder : s.order;
+        const off = s.k === 'store' ? s.index : s.offset;
+        if (off + size > buf.length) return NO_BYTES; // would panic / write out of bounds
+        buf.splice(off, size, ...bytesOf(v[0]!, size, order));
+      }
+    }
+    return { k: 'bytes', alts: [buf] };
+  }
+
+  private sizeOfExpr(e: Expr, scope: FormScope): number | null {
+    const t = this.typeOfExpr(e, scope);
+    return t ? sizeOf(this.bound(t), this.unit) : null;
+  }
+
+  /** The static type of an expression, as far as names and derefs tell. */
+  typeOfExpr(e: Expr, scope: FormScope): FormType | null {
+    if (e.k === 'name') {
+      const t = this.binding(e.name, e.at.start, scope)?.type ?? null;
+      return t ? this.bound(t) : null;
+    }
+    if (e.k === 'cast') return e.type;
+    if (e.k === 'int' && e.type) return { k: 'int', int: e.type, name: `${e.type.unsigned ? 'u' : 'i'}${e.type.bits}` };
+    if (e.k === 'init') return e.type;
+    if (e.k === 'member') {
+      const path = memberPath(e);
+      const direct = path ? this.binding(path, e.at.start, scope)?.type : null;
+      if (direct) return direct;
+      let t = this.typeOfExpr(e.object, scope);
+      if (t?.k === 'pointer') t = t.to;
+      if (t && t.k !== 'struct') t = this.unit.types.get(t.k === 'typeParam' ? t.name : t.name) ?? t;
+      return t?.k === 'struct' ? t.fields.find((f) => f.name === e.field)?.type ?? null : null;
+    }
+    if (e.k === 'deref' || e.k === 'index') {
+      const t = this.typeOfExpr(e.k === 'deref' ? e.arg : e.object, scope);
+      return t?.k === 'pointer' ? t.to : t?.k === 'array' ? t.elem : null;
+    }
+    if (e.k === 'addr') {
+      const t = this.typeOfExpr(e.arg, scope);
+      return t ? { k: 'pointer', to: t, name: `${t.name}*` } : null;
+    }
+    return null;
+  }
+}
+
+/** `a.b.c` for a member chain of names, else null. */
+export function memberPath(e: Expr): string | null {
+  if (e.k === 'name') return e.name;
+  if (e.k === 'member') {
+    const o = memberPath(e.object);
+    return o === null ? null : `${o}.${e.field}`;
+  }
+  return null;
+}
+
+/** Size in bytes of a form type; null when not known (pointers are 8: LP64). */
+export function sizeOf(t: FormType, unit: FormUnit, depth = 0): number | null {
+  if (depth > 16) return null;
+  switch (t.k) {
+    case 'int':
+      return t.int.bits / 8;
+    case 'bytes':
+      return t.size;
+    case 'pointer':
+      return 8;
+    case 'array': {
+      const e = sizeOf(t.elem, unit, depth + 1);
+      return e === null || t.count === null ? null : e * t.count;
+    }
+    case 'struct': {
+      let size = 0;
+      let align = 1;
+      for (const f of t.fields) {
+        const s = sizeOf(f.type, unit, depth + 1);
+        if (s === null) return null;
+        const a = f.type.k === 'int' ? s : Math.min(8, s) || 1;
+        size = Math.ceil(size / a) * a + s;
+        align = Math.max(align, a);
+      }
+      return Math.ceil(size / align) * align;
+    }
+    default: {
+      const named = unit.types.get(t.name);
+      return named && named !== t ? sizeOf(named, unit, depth + 1) : null;
+    }
+  }
+}
+
+function swap(x: bigint, bits: 16 | 32): bigint {
+  return readInt(bytesOf(x, bits / 8, 'little'), 'big', 'little');
+}
+
+function readInt(bs: readonly number[], order: Endian, host: 'little' | 'big'): bigint {
+  const o = order === 'host' ? host : order;
+  const seq = o === 'little' ? [...bs].reverse() : bs;
+  return seq.reduce((acc, b) => (acc << 8n) | BigInt(b & 0xff), 0n);
+}
+
+export { exact, interval, TOP, wrap };

@@ -1,0 +1,29 @@
+/**
+ * The C++ adapter (tree-sitter-cpp): queries/cpp.scm marks the setsockopt-like calls and
+ * socket operations, lower.ts turns the file into the common form, core/sites.ts judges the
+ * calls (also through template helpers whose sizeof(T) follows the argument, lambdas and
+ * member functions). C files keep the C adapter.
+ */
+import { cap } from '../../core/captures';
+import { MAX_START_DEPTH } from '../../core/matches';
+import { callSitesOf } from '../../core/sites';
+import type { LanguageAdapter } from '../types';
+import { lowerCpp } from './lower';
+
+export const cppAdapter: LanguageAdapter = {
+  language: 'cpp',
+  queryFile: 'cpp.scm',
+  findCallSites(input) {
+    const sockopt = new Set<number>();
+    const sockop = new Set<number>();
+    // maxStartDepth: a 100,000-deep f(f(...)) would otherwise keep a match in progress per level.
+    for (const m of input.query.matches(input.tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
+      const a = cap(m, 'sockopt');
+      if (a) sockopt.add(a.id);
+      const b = cap(m, 'sockop');
+      if (b) sockop.add(b.id);
+    }
+    const { unit, helperCalls } = lowerCpp(input.tree.rootNode, input.hostByteOrder, { sockopt, sockop });
+    return callSitesOf({ unit, helperCalls, file: input.file, language: 'cpp' });
+  },
+};

@@ -1,0 +1,284 @@
+/**
+ * A C++ file → the common form (core/form.ts). Namespaces (`a::b::k` and its last name),
+ * namespace aliases, `using` declarations, typedef/using aliases, #define constants,
+ * (scoped) enums, structs/classes (layout, static constexpr members visible unqualified in
+ * their member functions, also defined out of line as `C::f`), templates (type parameters),
+ * lambdas bound to a name, local variables with straight-line reassignment, range-for loops
+ * over tables, and the setsockopt-like calls and socket operations the query marks.
+ */
+import type { Node } from 'web-tree-sitter';
+import { bind, newScope, newUnit, originOf } from '../../core/build';
+import type { Binding, Expr, FormCall, FormFunction, FormScope, FormType, FormUnit } from '../../core/form';
+import { parseIntLiteral } from '../../core/numeric';
+import { CONSTANTS } from './constants';
+import { lowerExpr, qualified, type CppCx } from './expr';
+import { declared, lowerType } from './types';
+import { relevantFunctions, walkKept } from '../relevance';
+
+export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<number> }
+export interface CppLowered { unit: FormUnit; helperCalls: FormCall[] }
+
+const INT: FormType = { k: 'int', int: { bits: 32, unsigned: false }, name: 'int' };
+const LOOPS = new Set(['for_statement', 'for_range_loop', 'while_statement', 'do_statement']);
+
+/** The namespace path and class name around a node: ['net', 'opts'], 'Connector'. */
+function context(n: Node): { ns: string[]; cls: string | null; templ: string[] } {
+  const ns: string[] = [];
+  let cls: string | null = null;
+  const templ: string[] = [];
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'namespace_definition') ns.unshift(...(p.childForFieldName('name')?.text.split('::') ?? []));
+    if ((p.type === 'class_specifier' || p.type === 'struct_specifier') && !cls) cls = p.childForFieldName('name')?.text ?? null;
+    if (p.type === 'template_declaration') {
+      for (const tp of p.childForFieldName('parameters')?.namedChildren ?? []) {
+        const id = tp?.namedChildren.find((c) => c?.type === 'type_identifier');
+        if (id) templ.push(id.text);
+      }
+    }
+  }
+  return { ns, cls, templ };
+}
+
+export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks): CppLowered {
+  // Functions first (without their bodies), then only the bodies that can matter.
+  const isFn = (n: Node) => n.type === 'function_definition';
+  const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
+  const nameOf = (f: Node) => {
+    let d = f.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+    return d?.childForFieldName('declarator')?.text.split('::').pop() ?? '';
+  };
+  const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: nameOf(f), text: f.text })));
+  const all = walkKept(root, isFn, (n) => keep.has(n.id));
+  const aliases = new Map<string, FormType>();
+  const nsAliases = new Map<string, string>();
+  const cx: CppCx = { aliases, nsAliases, typeParams: new Set(), steps: 400_000 };
+  const globals = newScope(null, originOf(root));
+  const at0 = originOf(root);
+  for (const [name, v] of Object.entries(CONSTANTS)) {
+    bind(globals, { name, kind: 'const', type: INT, values: [{ k: 'int', value: BigInt(v), type: null, at: at0 }], at: { ...at0, text: `<netinet/in.h> ${name}` } });
+  }
+  const classScopes = new Map<string, FormScope>();
+  const classOf = (name: string) => {
+    let s = classScopes.get(name);
+    if (!s) classScopes.set(name, (s = newScope(globals, at0)));
+    return s;
+  };
+  const structs = new Map<string, FormType>();
+  for (const n of all) {
+    if (n.type === 'namespace_alias_definition') {
+      const target = n.namedChildren.find((c) => c?.type === 'nested_namespace_specifier' || (c?.type === 'namespace_identifier' && c.id !== n.childForFieldName('name')?.id));
+      const name = n.childForFieldName('name')?.text;
+      if (name && target) nsAliases.set(name, target.text.replace(/^::/, '').split('::').join('.'));
+    } else if (n.type === 'type_definition') {
+      const t = lowerType(n.childForFieldName('type'), cx);
+      const d = declared(t, n.childForFieldName('declarator'));
+      const name = n.childForFieldName('declarator')?.text;
+      if (name && d.type) aliases.set(name.replace(/[^\w]/g, ''), d.type);
+    } else if (n.type === 'alias_declaration') {
+      const t = lowerType(n.childForFieldName('type'), cx);
+      const name = n.childForFieldName('name')?.text;
+      if (name && t) aliases.set(name, t);
+    }
+  }
+  const bindConst = (scope: FormScope, names: string[], type: FormType | null, value: Expr | null, at: Node, kind: Binding['kind'] = 'const') => {
+    // Class members are visible in the whole class, also above their declaration.
+    const o = scope === globals ? originOf(at) : { ...originOf(at), start: 0 };
+    for (const name of names) bind(scope, { name, kind, type, values: value ? [value] : [], at: o });
+  };
+  for (const n of all) {
+    if (n.type === 'preproc_def') {
+      const name = n.childForFieldName('name')?.text;
+      const v = n.childForFieldName('value')?.text.trim().replace(/^\((.*)\)$/, '$1');
+      const f = v ? parseIntLiteral(v, 'cpp') : null;
+      if (name && f && f.value !== null) bindConst(globals, [name], null, { k: 'int', value: f.value, type: f.type, at: originOf(n.childForFieldName('value')!) }, n);
+    } else if (n.type === 'enumerator') {
+      const en = n.parent?.parent;
+      const ename = en?.childForFieldName('name')?.text;
+      const value = n.childForFieldName('value');
+      const idx = n.parent ? n.parent.namedChildren.filter((c) => c?.type === 'enumerator').findIndex((c) => c?.id === n.id) : 0;
+      const v = value ? lowerExpr(value, cx) : { k: 'int' as const, value: BigInt(idx), type: null, at: originOf(n) };
+      const name = n.childForFieldName('name')?.text ?? '';
+      bindConst(globals, ename ? [`${ename}.${name}`, ...(/\bclass\b/.test(en?.text.slice(0, 20) ?? '') ? [] : [name])] : [name], INT, v, n);
+    } else if (n.type === 'field_declaration_list' && (n.parent?.type === 'class_specifier' || n.parent?.type === 'struct_specifier')) {
+      const cname = n.parent.childForFieldName('name')?.text;
+      if (!cname) continue;
+      const scope = classOf(cname);
+      const fields: { name: string; type: FormType }[] = [];
+      for (const f of n.namedChildren) {
+        if (f?.type !== 'field_declaration') continue;
+        const isStatic = f.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+        const d = declared(lowerType(f.childForFieldName('type'), cx), f.childForFieldName('declarator'));
+        if (!d.name) continue;
+        const dv = f.childForFieldName('default_value');
+        if (isStatic) {
+          const v = dv ? lowerExpr(dv.type === 'initializer_list' ? dv.namedChildren.find((c) => c !== null) ?? dv : dv, cx) : null;
+          bindConst(scope, [d.name], d.type, v, f);
+          bindConst(globals, [`${cname}.${d.name}`], d.type, v, f);
+        } else {
+          fields.push({ name: d.name, type: d.type ?? { k: 'unknown', name: '?' } });
+          bindConst(scope, [d.name], d.type, null, f, 'field');
+        }
+      }
+      structs.set(cname, { k: 'struct', name: cname, fields });
+    } else if (n.type === 'declaration' && !inFunction(n)) {
+      const { ns } = context(n);
+      const base = lowerType(n.childForFieldName('type'), cx);
+      for (const d of n.childrenForFieldName('declarator')) {
+        if (d?.type !== 'init_declarator') continue;
+        const dd = declared(base, d);
+        const value = d.childForFieldName('value');
+        if (!dd.name || !value) continue;
+        const v = typed(lowerExpr(value, cx), dd.type, structs);
+        bindConst(globals, [dd.name, ...(ns.length ? [[...ns, dd.name].join('.')] : [])], dd.type ?? typeOf(v), v, d);
+      }
+    }
+  }
+  const functions: FormFunction[] = [];
+  const inner: FormScope[] = [...classScopes.values()];
+  const defined = new Map<string, number>();
+  for (const n of all) {
+    if (n.type !== 'function_definition' || !keep.has(n.id)) continue;
+    const fn = lowerFunction(n, globals, classScopes, classOf, cx, structs);
+    if (fn) {
+      functions.push(fn);
+      defined.set(fn.name, fn.params.length);
+    }
+  }
+  for (const n of all) {
+    if (n.type !== 'lambda_expression' || n.parent?.type !== 'init_declarator') continue;
+    const name = n.parent.childForFieldName('declarator')?.text;
+    const outer = functions.find((f) => f.at.start <= n.startIndex && n.endIndex <= f.at.end) ?? null;
+    if (!name) continue;
+    const fn = lowerBody(n, name, n.childForFieldName('declarator')?.childForFieldName('parameters') ?? null, outer?.scope ?? globals, cx, structs, []);
+    functions.push(fn);
+    inner.push(fn.scope);
+    defined.set(name, fn.params.length);
+  }
+  const calls: FormCall[] = [];
+  const sockops: FormCall[] = [];
+  const helperCalls: FormCall[] = [];
+  for (const n of all) {
+    if (n.type !== 'call_expression') continue;
+    const isOpt = marks.sockopt.has(n.id);
+    const isOp = marks.sockop.has(n.id);
+    // Cheap test first (a 100,000-deep f(f(...)) has as many calls): only marked or project calls.
+    const f = n.childForFieldName('function');
+    const last = f ? (f.type === 'field_expression' ? f.childForFieldName('field')?.text ?? '' : f.text.replace(/<[^<>]*>/g, '').split('::').pop()!.trim()) : '';
+    if (!isOpt && !isOp && !defined.has(last)) continue;
+    const e = lowerExpr(n, { ...cx, typeParams: new Set(context(n).templ) });
+    if (e.k !== 'call') continue;
+    const params = defined.get(e.call.lastName);
+    // A project function named like setsockopt with its own arity is a helper (libcosmos'
+    // template setsockopt(fd, level, name, const T&)); the 5-argument ::setsockopt is the call.
+    if (params !== undefined && params === e.call.args.length && !(isOpt && e.call.args.length === 5 && /^::/.test(e.call.callee.at.text))) helperCalls.push(e.call);
+    else if (isOpt) calls.push(e.call);
+    else if (isOp) sockops.push(e.call);
+  }
+  const unit = newUnit('cpp', hostByteOrder, globals, functions, inner);
+  for (const [k, v] of structs) unit.types.set(k, v);
+  unit.calls = calls;
+  unit.sockops = sockops;
+  return { unit, helperCalls };
+}
+
+function inFunction(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda_expression') return true;
+  return false;
+}
+
+/** The static type of an `auto` initialiser, as far as its syntax tells. */
+function typeOf(e: Expr, depth = 0): FormType | null {
+  if (depth > 32) return null;
+  switch (e.k) {
+    case 'cast': return e.type;
+    case 'init': return e.type;
+    case 'int': return e.type ? { k: 'int', int: e.type, name: 'int' } : null;
+    case 'decode': return { k: 'int', int: { bits: e.size * 8, unsigned: true }, name: `uint${e.size * 8}_t` };
+    case 'binary': return e.op === '<<' || e.op === '>>' ? typeOf(e.left, depth + 1) : typeOf(e.left, depth + 1) ?? typeOf(e.right, depth + 1);
+    default: return null;
+  }
+}
+
+/** `std::array<std::uint16_t, 2> a{..}`, `Range r = {..}`: the literal gets the declared type. */
+function typed(e: Expr, type: FormType | null, structs: ReadonlyMap<string, FormType>): Expr {
+  if (e.k !== 'init' || e.type) return e;
+  const t = type?.k === 'unknown' ? structs.get(type.name) ?? type : type;
+  return t && (t.k === 'array' || t.k === 'struct' || t.k === 'bytes') ? { ...e, type: t.k === 'bytes' ? { k: 'array', elem: { k: 'int', int: { bits: 8, unsigned: true }, name: 'uint8_t' }, count: t.size, name: t.name } : t } : e;
+}
+
+function lowerFunction(n: Node, globals: FormScope, classScopes: Map<string, FormScope>, classOf: (c: string) => FormScope, cx: CppCx, structs: ReadonlyMap<string, FormType>): FormFunction | null {
+  let d = n.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  const nameNode = d?.childForFieldName('declarator');
+  if (!d || !nameNode) return null;
+  const { cls, templ } = context(n);
+  const q = qualified(nameNode.text, cx.nsAliases).split('.');
+  const owner = q.length > 1 ? q[q.length - 2]! : cls;
+  const parent = owner ? classScopes.get(owner) ?? (cls ? classOf(cls) : globals) : globals;
+  return lowerBody(n, q[q.length - 1]!, d.childForFieldName('parameters'), parent, cx, structs, templ);
+}
+
+/** A function or lambda body: params, locals, assignments, returns, range-for loops. */
+function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormScope, outerCx: CppCx, structs: ReadonlyMap<string, FormType>, templ: string[]): FormFunction {
+  const cx: CppCx = { ...outerCx, typeParams: new Set([...outerCx.typeParams, ...templ]) };
+  const scope = newScope(parent, originOf(n));
+  const fn: FormFunction = { name, params: [], result: lowerType(n.childForFieldName('type'), cx), returns: [], scope, at: originOf(n) };
+  if (templ.length) fn.typeParams = [...templ];
+  for (const p of paramList?.namedChildren ?? []) {
+    if (p?.type !== 'parameter_declaration' && p?.type !== 'optional_parameter_declaration') continue;
+    const dd = declared(lowerType(p.childForFieldName('type'), cx), p.childForFieldName('declarator'));
+    fn.params.push({ name: dd.name ?? '_', type: dd.type });
+    if (dd.name) bind(scope, { name: dd.name, kind: 'param', type: dd.type, values: [], at: originOf(p) });
+  }
+  const body = n.childForFieldName('body');
+  const declBlock = new Map<Binding, number>();
+  const stack: Node[] = body ? [body] : [];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (s !== body && (s.type === 'lambda_expression' || s.type === 'function_definition')) continue;
+    if (s.type === 'declaration') {
+      const base = lowerType(s.childForFieldName('type'), cx);
+      for (const d of s.childrenForFieldName('declarator')) {
+        const dd = declared(base, d);
+        if (!dd.name) continue;
+        const value = d?.type === 'init_declarator' ? d.childForFieldName('value') : null;
+        const v = value ? typed(lowerExpr(value, cx), dd.type, structs) : null;
+        const b = bind(scope, { name: dd.name, kind: 'var', type: dd.type ?? (v ? typeOf(v) : null), values: v ? [v] : [], at: { ...originOf(s), start: s.endIndex } });
+        declBlock.set(b, s.parent?.id ?? -1);
+      }
+    } else if (s.type === 'assignment_expression') {
+      const left = s.childForFieldName('left');
+      const list = left?.type === 'identifier' ? scope.bindings.get(left.text) : undefined;
+      const b = list?.[list.length - 1];
+      if (b && b.kind === 'var') {
+        const op = s.childForFieldName('operator')?.text;
+        const inLoop = (() => { for (let p = s.parent; p && p.id !== declBlock.get(b); p = p.parent) if (LOOPS.has(p.type)) return true; return false; })();
+        if (op !== '=' || inLoop) b.escapes = true;
+        else {
+          const v = typed(lowerExpr(s.childForFieldName('right'), cx), b.type, structs);
+          if (s.parent?.parent?.id === declBlock.get(b)) declBlock.set(bind(scope, { name: b.name, kind: 'var', type: b.type, values: [v], at: originOf(s) }), declBlock.get(b)!);
+          else b.values.push(v);
+        }
+      }
+    } else if (s.type === 'return_statement') {
+      const v = s.namedChildren.find((c) => c !== null);
+      if (v) fn.returns.push(lowerExpr(v, cx));
+    } else if (s.type === 'for_range_loop') {
+      const decl = s.childForFieldName('declarator');
+      const vname = decl ? declared(null, decl).name : null;
+      const over = s.childForFieldName('right');
+      const b = s.childForFieldName('body');
+      const vars = decl?.type === 'structured_binding_declarator' ? decl.namedChildren.map((c) => c?.text ?? '_') : vname ? [vname] : [];
+      if (vars.length && over && b) scope.loops.push({ vars, over: lowerExpr(over, cx), body: originOf(b), at: originOf(s) });
+    }
+    for (let i = s.namedChildCount - 1; i >= 0; i--) {
+      const c = s.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+  // A lambda's expression body or a one-expression function: nothing more to do.
+  return fn;
+}
+
+export { qualified };

@@ -1,0 +1,63 @@
+/**
+ * Which function bodies a lowering needs (Rust, C++): the functions that mention sockopt,
+ * the project functions they call and the functions that call them, up to MAX_CALL_DEPTH
+ * rounds each way (by name, over the function texts). The others are never walked: in a
+ * 10,000-line file most functions cannot affect a call site, and crossing into the tree for
+ * each of their nodes is the bulk of the cost.
+ */
+import type { Node } from 'web-tree-sitter';
+import { MAX_CALL_DEPTH } from '../core/evaluator';
+
+export interface FnItem {
+  id: number;
+  name: string;
+  text: string;
+}
+
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+export function relevantFunctions(fns: readonly FnItem[], rounds = MAX_CALL_DEPTH): Set<number> {
+  const words = new Map<number, Set<string>>();
+  const wordsOf = (f: FnItem) => {
+    let w = words.get(f.id);
+    if (!w) words.set(f.id, (w = new Set(f.text.match(WORD) ?? [])));
+    return w;
+  };
+  const keep = new Set(fns.filter((f) => /sockopt/i.test(f.text)).map((f) => f.id));
+  for (let r = 0; r < rounds; r++) {
+    const inSet = fns.filter((f) => keep.has(f.id));
+    const used = new Set<string>();
+    for (const f of inSet) for (const w of wordsOf(f)) used.add(w);
+    const names = new Set(inSet.map((f) => f.name));
+    let grew = false;
+    for (const f of fns) {
+      if (keep.has(f.id)) continue;
+      // A callee of a kept function, or a caller of one.
+      if (used.has(f.name) || [...names].some((n) => wordsOf(f).has(n))) {
+        keep.add(f.id);
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+  return keep;
+}
+
+/**
+ * Every node of the tree in pre-order, not descending into the function bodies `skip` says
+ * (functions are recognised by `isFunction`).
+ */
+export function walkKept(root: Node, isFunction: (n: Node) => boolean, keep: (n: Node) => boolean, limit = 2_000_000): Node[] {
+  const all: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length && all.length < limit) {
+    const n = stack.pop()!;
+    all.push(n);
+    if (n !== root && isFunction(n) && !keep(n)) continue;
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+  return all;
+}

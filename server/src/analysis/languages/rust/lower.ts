@@ -1,0 +1,317 @@
+/**
+ * A Rust file → the common form (core/form.ts): `const`/`static` items (also inside `mod`
+ * and `impl`, the latter as `Type.NAME`), `type` aliases, `#[repr(C)]` struct layouts,
+ * functions and methods (generic parameters kept as type parameters), closures bound by
+ * `let`, `let` bindings with their straight-line reassignments, loops over tables, and every
+ * setsockopt-like call and socket operation in source order.
+ */
+import type { Node } from 'web-tree-sitter';
+import { bind, newScope, newUnit, originOf } from '../../core/build';
+import type { Binding, Expr, FormCall, FormFunction, FormScope, FormType, FormUnit } from '../../core/form';
+import * as uapi from '../../../../../engine/src/uapi';
+import { lowerExpr, pathOf, type RustCx } from './expr';
+import { lastSegment, lowerType } from './types';
+import { relevantFunctions, walkKept } from '../relevance';
+
+/** libc constants the option classification needs (libc has no IP_LOCAL_PORT_RANGE). */
+const LIBC: Record<string, number> = {
+  SOL_IP: uapi.SOL_IP, IPPROTO_IP: uapi.IPPROTO_IP, SOL_SOCKET: uapi.SOL_SOCKET, IPPROTO_TCP: uapi.IPPROTO_TCP,
+  IPPROTO_UDP: uapi.IPPROTO_UDP, IPPROTO_IPV6: uapi.IPPROTO_IPV6, SOL_IPV6: uapi.IPPROTO_IPV6, IPPROTO_SCTP: uapi.IPPROTO_SCTP,
+  IPPROTO_MPTCP: uapi.IPPROTO_MPTCP, IP_BIND_ADDRESS_NO_PORT: uapi.IP_BIND_ADDRESS_NO_PORT,
+};
+const LOOPS = new Set(['for_expression', 'while_expression', 'loop_expression']);
+
+interface FnState {
+  fn: FormFunction;
+  scope: FormScope;
+  /** Declared types by name, in walk order (for `x.to_ne_bytes()`). */
+  types: Map<string, FormType>;
+  /** The block each binding was declared in (straight-line reassignment vs a branch). */
+  declBlock: Map<Binding, Node>;
+}
+
+export interface RustLowered {
+  unit: FormUnit;
+  /** Calls of the file's own functions and closures (callers of helpers), in source order. */
+  helperCalls: FormCall[];
+}
+
+/** Node ids of the query's `@sockopt` / `@sockop` anchors (queries/rust.scm). */
+export interface CallMarks {
+  sockopt: ReadonlySet<number>;
+  sockop: ReadonlySet<number>;
+}
+
+export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks): RustLowered {
+  const aliases = new Map<string, FormType>();
+  const structs = new Map<string, FormType>();
+  // Functions first (without their bodies), then only the bodies that can matter.
+  const isFn = (n: Node) => n.type === 'function_item';
+  const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
+  const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: f.text })));
+  const all = walkKept(root, isFn, (n) => keep.has(n.id));
+  const cx: RustCx = { aliases, structs, typeParams: new Set(), steps: 400_000 };
+  for (const n of all) {
+    if (n.type === 'type_item') {
+      const name = n.childForFieldName('name')?.text;
+      const t = lowerType(n.childForFieldName('type'), aliases);
+      if (name && t) aliases.set(name, t);
+    }
+  }
+  for (const n of all) if (n.type === 'struct_item') lowerStruct(n, aliases, structs);
+  const globals = newScope(null, originOf(root));
+  for (const [name, v] of Object.entries(LIBC)) {
+    bind(globals, { name, kind: 'const', type: { k: 'int', int: { bits: 32, unsigned: false }, name: 'c_int' }, values: [{ k: 'int', value: BigInt(v), type: null, at: originOf(root) }], at: { ...originOf(root), text: `libc::${name}` } });
+  }
+  const functions: FormFunction[] = [];
+  const inner: FormScope[] = [];
+  const calls: FormCall[] = [];
+  const sockops: FormCall[] = [];
+  const helperCalls: FormCall[] = [];
+  const defined = new Set<string>();
+  const traitMethods = new Set<string>();
+  for (const n of all) {
+    if (n.type !== 'impl_item' || !n.childForFieldName('trait')) continue;
+    const owner = lastSegment(n.childForFieldName('type')?.text ?? '');
+    for (const f of n.childForFieldName('body')?.namedChildren ?? []) if (f?.type === 'function_item') traitMethods.add(`${owner}.${f.childForFieldName('name')?.text}`);
+  }
+  for (const n of all) {
+    if (n.type === 'function_item') defined.add(n.childForFieldName('name')?.text ?? '');
+    if (n.type === 'closure_expression' && n.parent?.type === 'let_declaration') defined.add(n.parent.childForFieldName('pattern')?.text ?? '');
+  }
+  for (const n of all) {
+    if ((n.type === 'const_item' || n.type === 'static_item') && !enclosing(n, 'function_item')) {
+      const impl = enclosing(n, 'impl_item');
+      const owner = impl ? lastSegment(impl.childForFieldName('type')?.text ?? '') : '';
+      for (const name of owner ? [`${owner}.${n.childForFieldName('name')?.text}`, `Self.${n.childForFieldName('name')?.text}`] : [n.childForFieldName('name')?.text ?? '']) {
+        bind(globals, constBinding(n, name, cx));
+      }
+    }
+  }
+  for (const n of all) {
+    if (n.type === 'function_item' && keep.has(n.id)) {
+      const st = lowerFunction(n, globals, cx);
+      // A trait method (`impl SetSockOpt for IpLocalPortRange { fn set(..) }`) is `Type.method`.
+      const impl = n.parent?.parent?.type === 'impl_item' ? n.parent.parent : null;
+      if (impl?.childForFieldName('trait')) st.fn.name = `${lastSegment(impl.childForFieldName('type')?.text ?? '')}.${st.fn.name}`;
+      functions.push(st.fn);
+    } else if (n.type === 'call_expression') {
+      const f = n.childForFieldName('function');
+      const name = f ? lastSegment(f.type === 'field_expression' ? f.childForFieldName('field')?.text ?? '' : pathOf(f).pop() ?? '') : '';
+      const kind = marks.sockopt.has(n.id) ? calls : marks.sockop.has(n.id) ? sockops : defined.has(name) ? helperCalls : null;
+      if (!kind) continue;
+      const e = lowerExpr(n, cxAt(n, cx));
+      if (e.k !== 'call') continue;
+      // nix-style `setsockopt(&sock, IpLocalPortRange, &value)`: a call of the option type's
+      // trait method `set(fd, value)` (a helper like any other).
+      const opt = e.call.args[1];
+      if (kind === calls && e.call.args.length === 3 && opt?.k === 'name' && traitMethods.has(`${opt.name}.${name.startsWith('g') ? 'get' : 'set'}`)) {
+        helperCalls.push({ ...e.call, lastName: `${opt.name}.${name.startsWith('g') ? 'get' : 'set'}`, args: [e.call.args[0]!, e.call.args[2]!] });
+        continue;
+      }
+      kind.push(e.call);
+    }
+  }
+  // Closures bound by let: callable helpers like functions (their scope is the enclosing function's).
+  for (const n of all) {
+    if (n.type !== 'closure_expression' || n.parent?.type !== 'let_declaration') continue;
+    const name = n.parent.childForFieldName('pattern')?.text;
+    if (!name || !/^[A-Za-z_]\w*$/.test(name)) continue;
+    const outer = functions.find((f) => f.at.start <= n.startIndex && n.endIndex <= f.at.end) ?? null;
+    const scope = newScope(outer?.scope ?? globals, originOf(n));
+    const params = (n.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p).map((p) => {
+      const pat = p.type === 'parameter' ? p.childForFieldName('pattern') : p;
+      const type = p.type === 'parameter' ? lowerType(p.childForFieldName('type'), aliases) : null;
+      bind(scope, { name: pat?.text ?? '_', kind: 'param', type, values: [], at: originOf(p) });
+      return { name: pat?.text ?? '_', type };
+    });
+    const body = n.childForFieldName('body');
+    const fn: FormFunction = { name, params, result: null, returns: body ? [lowerExpr(body, cx)] : [], scope, at: originOf(n) };
+    if (body) walkBody(body, { fn, scope, types: new Map(), declBlock: new Map() }, cx);
+    functions.push(fn);
+    inner.push(scope);
+  }
+  const unit = newUnit('rust', hostByteOrder, globals, functions, inner);
+  for (const [k, v] of structs) unit.types.set(k, v);
+  unit.calls = calls;
+  unit.sockops = sockops;
+  return { unit, helperCalls };
+}
+
+/** The generic parameters of the functions around n (`size_of::<T>()` in `fn set_opt<T>`). */
+function typeParamsOf(fn: Node): string[] {
+  const out: string[] = [];
+  for (const tp of fn.childForFieldName('type_parameters')?.namedChildren ?? []) {
+    const id = tp?.type === 'type_identifier' ? tp : tp?.childForFieldName('name') ?? tp?.namedChildren.find((c) => c?.type === 'type_identifier');
+    if (id) out.push(id.text);
+  }
+  return out;
+}
+
+function cxAt(n: Node, cx: RustCx): RustCx {
+  const tps: string[] = [];
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_item' || p.type === 'impl_item') tps.push(...typeParamsOf(p));
+  return tps.length ? { ...cx, typeParams: new Set(tps) } : cx;
+}
+
+function enclosing(n: Node, type: string): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === type) return p;
+  return null;
+}
+
+function lowerStruct(n: Node, aliases: ReadonlyMap<string, FormType>, structs: Map<string, FormType>): void {
+  const name = n.childForFieldName('name')?.text;
+  const body = n.childForFieldName('body');
+  if (!name || !body || body.type !== 'field_declaration_list') return;
+  // #[repr(C)] (or packed/transparent) gives the declared field order in memory.
+  let reprC = false;
+  for (let p = n.previousNamedSibling; p && (p.type === 'attribute_item' || p.type === 'line_comment'); p = p.previousNamedSibling) {
+    if (/repr\s*\(\s*C\b/.test(p.text)) reprC = true;
+  }
+  const fields: { name: string; type: FormType }[] = [];
+  for (const f of body.namedChildren) {
+    if (f?.type !== 'field_declaration') continue;
+    const t = lowerType(f.childForFieldName('type'), aliases);
+    fields.push({ name: f.childForFieldName('name')?.text ?? '', type: t ?? { k: 'unknown', name: '?' } });
+  }
+  structs.set(name, reprC ? { k: 'struct', name, fields } : { k: 'unknown', name });
+}
+
+function constBinding(n: Node, name: string, cx: RustCx): Binding {
+  const type = lowerType(n.childForFieldName('type'), cx.aliases);
+  const value = n.childForFieldName('value');
+  const values = value ? [typed(lowerExpr(value, cx), type)] : [];
+  return { name, kind: 'const', type, values, at: originOf(n) };
+}
+
+/** A literal array/struct given the declared type of its binding (`let a: [u16; 2] = [..]`). */
+function typed(e: Expr, type: FormType | null): Expr {
+  if (e.k === 'init' && e.type === null && type && (type.k === 'array' || type.k === 'struct')) return { ...e, type };
+  if (e.k === 'init' && e.type === null && type?.k === 'bytes') {
+    return { ...e, type: { k: 'array', elem: { k: 'int', int: { bits: 8, unsigned: true }, name: 'u8' }, count: type.size, name: type.name } };
+  }
+  return e;
+}
+
+function lowerFunction(n: Node, globals: FormScope, outerCx: RustCx): FnState {
+  const typeParams = new Set(typeParamsOf(n));
+  const cx: RustCx = { ...outerCx, typeParams: new Set([...outerCx.typeParams, ...typeParams]) };
+  const scope = newScope(globals, originOf(n));
+  const fn: FormFunction = { name: n.childForFieldName('name')?.text ?? '', params: [], result: lowerType(n.childForFieldName('return_type'), cx.aliases, cx.typeParams), returns: [], scope, at: originOf(n) };
+  if (typeParams.size) fn.typeParams = [...typeParams];
+  const st: FnState = { fn, scope, types: new Map(), declBlock: new Map() };
+  for (const p of n.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type === 'self_parameter') fn.receiver = 'self';
+    if (p?.type !== 'parameter') continue;
+    const name = p.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') ?? '_';
+    // `value: &T` stays a pointer to T: a caller's `&x` binds T to x's type (evaluator.within).
+    const type = lowerType(p.childForFieldName('type'), cx.aliases, cx.typeParams);
+    fn.params.push({ name, type });
+    if (type) st.types.set(name, type);
+    bind(scope, { name, kind: 'param', type, values: [], at: originOf(p) });
+  }
+  const body = n.childForFieldName('body');
+  if (body) {
+    walkBody(body, st, { ...cx, nameType: (x) => st.types.get(x) ?? null });
+    const tail = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'line_comment' && c.type !== 'block_comment').pop();
+    if (tail && tail.type !== 'expression_statement' && tail.type !== 'let_declaration' && !tail.type.endsWith('_item')) {
+      fn.returns.push(lowerExpr(tail, { ...cx, nameType: (x) => st.types.get(x) ?? null }));
+    }
+  }
+  return st;
+}
+
+/** Walks a function body in source order: lets, assignments, loops, returns, inner consts. */
+function walkBody(body: Node, st: FnState, cx: RustCx): void {
+  const stack: Node[] = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n !== body && (n.type === 'function_item' || n.type === 'closure_expression')) continue;
+    switch (n.type) {
+      case 'let_declaration': {
+        const pat = n.childForFieldName('pattern');
+        const name = pat?.text.replace(/^mut\s+/, '');
+        let type = lowerType(n.childForFieldName('type'), cx.aliases, cx.typeParams);
+        const value = n.childForFieldName('value');
+        if (name && /^[A-Za-z_]\w*$/.test(name)) {
+          const v = value ? typed(lowerExpr(value, cx), type) : null;
+          // `let b = x.to_ne_bytes()`: b is a [u8; N] (b.len(), size_of_val(&b)).
+          if (!type && v?.k === 'encode') type = { k: 'bytes', size: v.size, name: `[u8; ${v.size}]` };
+          if (!type && v?.k === 'cast') type = v.type;
+          // Visible after the statement: `let payload = &payload as *const T` reads the older payload.
+          const b = bind(st.scope, { name, kind: 'var', type, values: v ? [v] : [], at: { ...originOf(n), start: n.endIndex } });
+          st.declBlock.set(b, n.parent ?? body);
+          if (type) st.types.set(name, type);
+          else st.types.delete(name);
+        }
+        break;
+      }
+      case 'const_item':
+      case 'static_item': {
+        const name = n.childForFieldName('name')?.text;
+        if (name) bind(st.scope, constBinding(n, name, cx));
+        break;
+      }
+      case 'assignment_expression':
+      case 'compound_assignment_expr':
+        assign(n, st, cx);
+        break;
+      case 'return_expression': {
+        const v = n.namedChildren.find((c) => c !== null);
+        if (v) st.fn.returns.push(lowerExpr(v, cx));
+        break;
+      }
+      case 'for_expression': {
+        const pat = n.childForFieldName('pattern');
+        const vars = pat?.type === 'tuple_pattern' ? pat.namedChildren.map((c) => c?.text ?? '_') : [pat?.text ?? '_'];
+        let over = n.childForFieldName('value');
+        for (let i = 0; i < 4 && over; i++) {
+          if (over.type === 'reference_expression') over = over.childForFieldName('value');
+          else if (over.type === 'call_expression' && /^\.?(iter|into_iter)$/.test(over.childForFieldName('function')?.childForFieldName('field')?.text ?? '')) over = over.childForFieldName('function')?.childForFieldName('value') ?? null;
+          else break;
+        }
+        const b = n.childForFieldName('body');
+        // A table of #[repr(C)] structs: the loop variable's fields are the per-entry values
+        // (`t.range_lo`), in the struct's declared order (the literals are sorted that way).
+        const elem = over?.type === 'identifier' ? st.types.get(over.text) : undefined;
+        const st2 = elem?.k === 'array' && elem.elem.k === 'unknown' ? cx.structs.get(elem.elem.name) : elem?.k === 'array' ? elem.elem : undefined;
+        if (vars.length === 1 && st2?.k === 'struct') vars.splice(0, 1, ...st2.fields.map((f) => `${vars[0]}.${f.name}`));
+        if (over && b) st.scope.loops.push({ vars, over: lowerExpr(over, cx), body: originOf(b), at: originOf(n) });
+        break;
+      }
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+}
+
+function assign(n: Node, st: FnState, cx: RustCx): void {
+  const left = n.childForFieldName('left');
+  const name = left?.type === 'identifier' ? left.text : null;
+  if (!name) return;
+  const list = st.scope.bindings.get(name);
+  const b = list?.[list.length - 1];
+  if (!b || b.kind !== 'var') return;
+  const right = n.childForFieldName('right');
+  if (n.type === 'compound_assignment_expr' || !right) {
+    b.escapes = true;
+    return;
+  }
+  const value = typed(lowerExpr(right, cx), b.type);
+  const declBlock = st.declBlock.get(b);
+  // Inside a loop that does not contain the declaration: the value changes per iteration.
+  for (let p = n.parent; p && p !== declBlock; p = p.parent) {
+    if (LOOPS.has(p.type)) {
+      b.escapes = true;
+      return;
+    }
+  }
+  const stmtBlock = n.parent?.type === 'expression_statement' ? n.parent.parent : n.parent;
+  if (stmtBlock && declBlock && stmtBlock.id === declBlock.id) {
+    // Straight-line reassignment: a new binding from here on (the evaluator takes the last one).
+    const nb = bind(st.scope, { name, kind: 'var', type: b.type, values: [value], at: originOf(n) });
+    st.declBlock.set(nb, declBlock);
+  } else b.values.push(value); // a branch arm: joined with the other assignments
+}

@@ -1,0 +1,146 @@
+/**
+ * The work of `check`, without presentation: walk the paths (files/walk.ts), read each file
+ * (files/read.ts), analyse those that can hold a call site, and collect call sites, per-file
+ * notes and I/O errors into one CheckReport. Every bound that was hit (file size, a file the
+ * analyzer could not finish, the analyzer's own limits) becomes a 'limit' note: the report is
+ * then `truncated` and the run fails unless --fail-on never.
+ */
+import { relative } from 'node:path';
+import { createAnalyzer, languageForPath, mayContainCallSite, type Analyzer } from '../analysis/index';
+import type { CallSite, Language, Severity } from '../analysis/callSite';
+import { readSourceFile, MAX_FILE_BYTES } from '../files/read';
+import { walkFilesSync } from '../files/walk';
+import type { CheckOptions } from './checkArgs';
+import { createProgress, progressWanted } from './progress';
+
+export interface FileNote {
+  file: string;
+  /** skipped = not checked by rule (binary, dangling link…); limit = a bound was hit (incomplete);
+   *  info = said by the analyzer, result complete. */
+  kind: 'skipped' | 'limit' | 'info';
+  id: string;
+  message: string;
+}
+
+export interface IoError { file: string; code: string; message: string }
+
+export interface CheckReport {
+  sites: { site: CallSite; display: string }[];
+  /** Source lines of the files with call sites (for SARIF fingerprints). */
+  texts: Map<string, string[]>;
+  /** Files read and analysed or pre-filtered (not skipped). */
+  files: number;
+  notes: FileNote[];
+  errors: IoError[];
+  counts: Record<Severity, number>;
+  byCode: Record<string, number>;
+  /** A limit was hit somewhere: the results may be incomplete. */
+  truncated: boolean;
+  exitCode: 0 | 1 | 2;
+}
+
+/** A note the analyzer attaches to its result (shape agreed in NOTES-core.md). */
+interface AnalysisNote { kind: 'limit' | 'info'; id: string; message: string }
+
+/** "sockopt" in any letter case (the same test as mayContainCallSite), on the bytes. */
+export function bytesMayContainCallSite(buf: Buffer): boolean {
+  // Every call site names a *sockopt* function: find "kopt"/"KOPT"/... cheaply via the
+  // letter 'k' or 'K', then compare the 7 bytes around it case-insensitively.
+  for (const k of [0x6b, 0x4b]) {
+    let i = buf.indexOf(k, 3);
+    while (i >= 0 && i + 3 < buf.length) {
+      if (
+        (buf[i - 3]! | 0x20) === 0x73 && (buf[i - 2]! | 0x20) === 0x6f && (buf[i - 1]! | 0x20) === 0x63 &&
+        (buf[i + 1]! | 0x20) === 0x6f && (buf[i + 2]! | 0x20) === 0x70 && (buf[i + 3]! | 0x20) === 0x74
+      ) return true;
+      i = buf.indexOf(k, i + 1);
+    }
+  }
+  return false;
+}
+
+export class ParserLoadError extends Error {
+  override name = 'ParserLoadError';
+}
+
+export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
+  const cwd = process.cwd();
+  const notes: FileNote[] = [];
+  const errors: IoError[] = [];
+  const files: string[] = [];
+  for (const e of walkFilesSync(opts.paths, { accept: (p) => languageForPath(p) !== null })) {
+    if (e.kind === 'file') files.push(e.path);
+    else if (e.kind === 'note') notes.push({ file: e.path, kind: 'skipped', id: e.id, message: e.message });
+    else errors.push({ file: e.path, code: e.code, message: e.message });
+  }
+  // The parser is loaded only when a file needs it, with only the grammars needed.
+  let analyzer: Analyzer | null = null;
+  const analyzerFor = async (language: Language): Promise<Analyzer> => {
+    try {
+      analyzer ??= await createAnalyzer({ incremental: false, prune: true, grammars: [] });
+      await analyzer.prepare([language]);
+    } catch (e) {
+      throw new ParserLoadError(`cannot load the parser: ${(e as Error).message}`);
+    }
+    return analyzer;
+  };
+  const progress = createProgress(files.length, 'checking', {
+    enabled: opts.progress && progressWanted(opts.format) && files.length >= 200,
+  });
+  const sites: CheckReport['sites'] = [];
+  const texts = new Map<string, string[]>();
+  let checked = 0;
+  try {
+    // Walk order: read each file once, skip those that cannot hold a call site, and
+    // analyse the rest right away (the parser and each grammar load on first use).
+    for (const file of files) {
+      progress.tick();
+      let read;
+      try {
+        read = readSourceFile(file);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        errors.push({ file, code: err.code ?? 'EIO', message: err.code === 'EACCES' ? 'permission denied' : err.message });
+        continue;
+      }
+      if (read.kind === 'too-large') {
+        notes.push({ file, kind: 'limit', id: 'file-too-large', message: `larger than 5 MB (${read.size} bytes, limit ${MAX_FILE_BYTES}): not analysed` });
+        continue;
+      }
+      if (read.kind === 'binary') {
+        notes.push({ file, kind: 'skipped', id: 'binary', message: 'binary file: skipped' });
+        continue;
+      }
+      checked++;
+      // Most files cannot contain a call site: look at the bytes before decoding or parsing.
+      if (!bytesMayContainCallSite(read.bytes)) continue;
+      const text = read.bytes.toString('utf8');
+      if (!mayContainCallSite(text)) continue;
+      const language = languageForPath(file)!;
+      const r = (await analyzerFor(language)).analyze(file, text, language, opts.config);
+      const own = (r as { notes?: AnalysisNote[] }).notes ?? [];
+      for (const n of own) notes.push({ file, kind: n.kind === 'limit' ? 'limit' : 'info', id: n.id, message: n.message });
+      // A file the analyzer could not finish is a limit too (unless it said which one).
+      if (r.error && !own.some((n) => n.kind === 'limit')) notes.push({ file, kind: 'limit', id: 'not-analysed', message: `not analysed: ${r.error}` });
+      if (r.callSites.length) texts.set(file, text.split('\n'));
+      const display = relative(cwd, file) || file;
+      for (const s of r.callSites) sites.push({ site: s, display });
+    }
+  } finally {
+    progress.done();
+    (analyzer as Analyzer | null)?.dispose();
+  }
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  const byCode: Record<string, number> = {};
+  for (const { site } of sites) {
+    for (const d of site.diagnostics) {
+      counts[d.severity]++;
+      byCode[d.code] = (byCode[d.code] ?? 0) + 1;
+    }
+  }
+  const truncated = notes.some((n) => n.kind === 'limit');
+  const failing = opts.failOn === 'never' ? 0
+    : (opts.failOn === 'warning' ? counts.error + counts.warning : counts.error) + (truncated ? 1 : 0);
+  const exitCode = errors.length ? 2 : failing > 0 ? 1 : 0;
+  return { sites, texts, files: checked, notes, errors, counts, byCode, truncated, exitCode };
+}

@@ -1,0 +1,111 @@
+// The corpus fixtures (test/fixtures/<lang>/, format in test/fixtures/README.md): every call
+// site the analyzer reports has an `expect:` comment on its line, and every expectation holds
+// (decoded lo/hi or unknown, optlen, diagnostic codes; `none` = a look-alike left unreported).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAnalyzer, languageForPath, registeredAdapters, type Analyzer } from '../../server/src/analysis/index';
+import type { CallSite } from '../../server/src/analysis/callSite';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
+
+const DIR = join(__dirname, '..', 'fixtures');
+const LANGS = ['rust', 'cpp'].filter((l) => existsSync(join(DIR, l)));
+
+interface Expect {
+  line: number;
+  none?: boolean;
+  unknown?: boolean;
+  lo?: number[];
+  hi?: number[];
+  optlen?: number;
+  codes?: string[] | '*';
+}
+
+export function parseExpectations(text: string): Expect[] {
+  const out: Expect[] = [];
+  text.split('\n').forEach((l, line) => {
+    const m = /\/\/ expect: (.*)$/.exec(l);
+    if (!m) return;
+    const e: Expect = { line };
+    const body = m[1]!.trim();
+    if (body === 'none') return void out.push({ line, none: true });
+    for (const tok of body.split(/\s+/)) {
+      const [k, v] = tok.split('=') as [string, string | undefined];
+      const nums = (s: string) => s.replace(/[{}]/g, '').split(',').map(Number);
+      if (k === 'unknown') e.unknown = true;
+      else if (k === 'lo') e.lo = nums(v!);
+      else if (k === 'hi') e.hi = nums(v!);
+      else if (k === 'optlen') e.optlen = Number(v);
+      else if (k === 'codes') e.codes = v === '*' ? '*' : v === '-' ? [] : v!.split(',').sort();
+      else throw new Error(`line ${line + 1}: unknown expectation ${tok}`);
+    }
+    out.push(e);
+  });
+  return out;
+}
+
+/** Problems of one file's call sites against its expectations (empty = all hold). */
+export function check(sites: CallSite[], expects: Expect[]): string[] {
+  const problems: string[] = [];
+  const byLine = new Map<number, CallSite[]>();
+  for (const s of sites) byLine.set(s.span.line, [...(byLine.get(s.span.line) ?? []), s]);
+  for (const [line, ss] of byLine) {
+    if (!expects.some((e) => e.line === line && !e.none)) {
+      problems.push(`line ${line + 1}: unexpected call site(s): ${ss.map((s) => `lo=${s.value?.lo} hi=${s.value?.hi} [${s.diagnostics.map((d) => d.code)}]`).join('; ')}`);
+    }
+  }
+  for (const e of expects) {
+    const ss = byLine.get(e.line) ?? [];
+    const at = `line ${e.line + 1}`;
+    if (e.none) {
+      if (ss.length) problems.push(`${at}: a look-alike was reported (${ss.length} site(s))`);
+      continue;
+    }
+    if (!ss.length) {
+      problems.push(`${at}: no call site reported`);
+      continue;
+    }
+    if (e.unknown && ss.some((s) => s.value && s.value.lo !== null && s.value.hi !== null)) problems.push(`${at}: expected unknown, got lo=${ss[0]!.value?.lo} hi=${ss[0]!.value?.hi}`);
+    const los = [...new Set(ss.map((s) => s.value?.lo))].sort();
+    const his = [...new Set(ss.map((s) => s.value?.hi))].sort();
+    if (e.lo && JSON.stringify(los) !== JSON.stringify([...e.lo].sort())) problems.push(`${at}: lo ${JSON.stringify(los)} != ${JSON.stringify(e.lo)}`);
+    if (e.hi && JSON.stringify(his) !== JSON.stringify([...e.hi].sort())) problems.push(`${at}: hi ${JSON.stringify(his)} != ${JSON.stringify(e.hi)}`);
+    if (e.optlen !== undefined && ss.some((s) => s.value?.optlen !== e.optlen)) problems.push(`${at}: optlen ${ss.map((s) => s.value?.optlen)} != ${e.optlen}`);
+    if (e.codes && e.codes !== '*') {
+      const got = [...new Set(ss.flatMap((s) => s.diagnostics.map((d) => d.code)))].sort();
+      if (JSON.stringify(got) !== JSON.stringify(e.codes)) problems.push(`${at}: codes [${got}] != [${e.codes}]`);
+    }
+  }
+  return problems;
+}
+
+let analyzer: Promise<Analyzer> | null = null;
+const getAnalyzer = () => (analyzer ??= createAnalyzer({ incremental: false }).then(async (a) => (await a.prepare(['rust', 'cpp']), a)));
+
+for (const lang of LANGS) {
+  for (const f of readdirSync(join(DIR, lang)).sort()) {
+    const pending = !registeredAdapters().has(lang as 'rust' | 'cpp') ? `no ${lang} adapter yet (C++ still runs on the C rules)` : false;
+    test(`corpus ${lang}/${f}: every expectation holds, nothing else is reported`, { skip: pending }, async () => {
+      const path = join(DIR, lang, f);
+      const text = readFileSync(path, 'utf8');
+      const language = languageForPath(path);
+      assert.ok(language, `${f}: a language for the extension`);
+      const expects = parseExpectations(text);
+      assert.ok(expects.length > 0, `${f} states expectations`);
+      assert.match(text.split('\n').slice(0, 3).join('\n'), /Seen in|issue 10|Look-alikes/, `${f} names where the shape comes from`);
+      const r = (await getAnalyzer()).analyze(path, text, language, DEFAULT_CONFIG);
+      assert.equal(r.error, undefined, r.error);
+      assert.deepEqual(check(r.callSites, expects), []);
+    });
+  }
+}
+
+test('the expectation checker fails on a wrong value, a missing site and a reported look-alike', () => {
+  const site = { span: { line: 0 }, value: { lo: 1, hi: 2, optlen: 4 }, diagnostics: [] } as unknown as CallSite;
+  assert.deepEqual(check([site], [{ line: 0, lo: [1], hi: [2], optlen: 4, codes: [] }]), []);
+  assert.equal(check([site], [{ line: 0, lo: [3], hi: [2] }]).length, 1);
+  assert.equal(check([], [{ line: 0, lo: [1] }]).length, 1);
+  assert.equal(check([site], [{ line: 0, none: true }]).length, 2);
+  assert.equal(check([site], []).length, 1);
+});
