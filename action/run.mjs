@@ -80,6 +80,13 @@ try {
 mkdirSync(dirname(sarifPath), { recursive: true });
 writeFileSync(sarifPath, JSON.stringify(sarif, null, 2) + '\n');
 
+// A run that could not start (a usage or I/O error) is still a SARIF log, with a failed invocation: say why.
+for (const inv of sarif.runs?.flatMap((run) => run.invocations ?? []) ?? []) {
+  if (inv.executionSuccessful !== false) continue;
+  const notes = (inv.toolExecutionNotifications ?? []).filter((n) => n.level === 'error').map((n) => n.message?.text).filter(Boolean);
+  if (r.status === 2 || notes.length) console.log(`::error title=port-range-lens::${escData(notes.join('; ') || r.stderr.trim() || `check exited ${r.status}`)}`);
+}
+
 const results = sarif.runs?.flatMap((run) => run.results ?? []) ?? [];
 const counts = { error: 0, warning: 0, note: 0 };
 const rows = [];
