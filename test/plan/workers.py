@@ -11,8 +11,8 @@ import socket
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel"))
-from runner import in_private_netns  # noqa: E402 (the differential tests' own guard)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "server", "src", "kernel"))
+from runner import in_private_netns  # noqa: E402 (the kernel runner's own guard, server/src/kernel)
 
 if not in_private_netns():
     sys.exit("refusing to run outside a private network namespace")
