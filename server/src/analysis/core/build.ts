@@ -4,7 +4,7 @@
  * scope by byte offset.
  */
 import type { Node } from 'web-tree-sitter';
-import type { Binding, FormFunction, FormScope, FormType, FormUnit, Origin } from './form';
+import type { BinaryOp, Binding, CompareOp, Expr, FormFunction, FormScope, FormType, FormUnit, Origin } from './form';
 import type { IntType } from './numeric';
 
 /** The origin of a node (text shortened to 200 characters). */
@@ -64,4 +64,14 @@ export function newUnit(
       return best;
     },
   };
+}
+
+const C_BINARY = new Set<string>(['+', '-', '*', '/', '%', '<<', '>>', '|', '&', '^']);
+const C_COMPARE = new Set<string>(['<', '<=', '>', '>=', '==', '!=']);
+
+/** A binary operator of the C family (C++, Rust) in the common form: arithmetic, comparison, or opaque. */
+export function cFamilyBinary(op: string, left: Expr, right: Expr, at: Origin): Expr {
+  if (C_BINARY.has(op)) return { k: 'binary', op: op as BinaryOp, left, right, at };
+  if (C_COMPARE.has(op)) return { k: 'compare', op: op as CompareOp, left, right, at };
+  return { k: 'opaque', at };
 }

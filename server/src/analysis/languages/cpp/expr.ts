@@ -6,9 +6,9 @@
  * std::bit_cast, htonl/htons, `arr.data()`, initialiser lists, `?:`, calls and method calls.
  */
 import type { Node } from 'web-tree-sitter';
-import { originOf } from '../../core/build';
+import { cFamilyBinary, originOf } from '../../core/build';
 import { parseIntLiteral } from '../../core/numeric';
-import type { BinaryOp, Expr, FormCall, FormType } from '../../core/form';
+import type { Expr, FormCall, FormType } from '../../core/form';
 import { intNamed, lowerType, typeName, type TypeEnv } from './types';
 
 export interface CppCx extends TypeEnv {
@@ -17,8 +17,6 @@ export interface CppCx extends TypeEnv {
   steps: number;
 }
 
-const BINOPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '|', '&', '^']);
-const CMPOPS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 const U8: FormType = { k: 'int', int: { bits: 8, unsigned: true }, name: 'uint8_t' };
 
 /** A qualified name as a member path: `::setsockopt` → setsockopt, `o::kLo` → net.opts.kLo. */
@@ -61,11 +59,7 @@ export function lowerExpr(n: Node | null, cx: CppCx, depth = 0): Expr {
       return sub(kids()[0]);
     case 'binary_expression': {
       const op = n.childForFieldName('operator')?.text ?? '';
-      const left = sub(n.childForFieldName('left'));
-      const right = sub(n.childForFieldName('right'));
-      if (BINOPS.has(op)) return { k: 'binary', op: op as BinaryOp, left, right, at };
-      if (CMPOPS.has(op)) return { k: 'compare', op: op as '<', left, right, at };
-      return { k: 'opaque', at };
+      return cFamilyBinary(op, sub(n.childForFieldName('left')), sub(n.childForFieldName('right')), at);
     }
     case 'unary_expression': {
       const op = n.childForFieldName('operator')?.text;

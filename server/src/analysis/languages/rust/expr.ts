@@ -7,8 +7,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { parseIntLiteral } from '../../core/numeric';
-import type { BinaryOp, Endian, Expr, FormCall, FormType, Origin } from '../../core/form';
-import { originOf } from '../../core/build';
+import type { Endian, Expr, FormCall, FormType, Origin } from '../../core/form';
+import { cFamilyBinary, originOf } from '../../core/build';
 import { intType, lastSegment, lowerType } from './types';
 
 export interface RustCx {
@@ -25,8 +25,6 @@ export interface RustCx {
 
 export const origin = originOf;
 
-const BINOPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '|', '&', '^']);
-const CMPOPS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 const ENDIAN: Record<string, Endian> = { ne: 'host', be: 'big', le: 'little' };
 
 /** `a::b::c` → the path segments. */
@@ -65,11 +63,7 @@ export function lowerExpr(n: Node | null, cx: RustCx, depth = 0): Expr {
       return sub(n.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null);
     case 'binary_expression': {
       const op = n.childForFieldName('operator')?.text ?? '';
-      const left = sub(n.childForFieldName('left'));
-      const right = sub(n.childForFieldName('right'));
-      if (BINOPS.has(op)) return { k: 'binary', op: op as BinaryOp, left, right, at };
-      if (CMPOPS.has(op)) return { k: 'compare', op: op as '<', left, right, at };
-      return { k: 'opaque', at };
+      return cFamilyBinary(op, sub(n.childForFieldName('left')), sub(n.childForFieldName('right')), at);
     }
     case 'unary_expression': {
       const op = n.child(0)?.text;
