@@ -5,6 +5,7 @@
  * language; the extension copies or inserts the snippet it holds, never text from the page.
  */
 import { buildPlanViewModel, isPlanView, type OkPlan, type PlanViewModel } from './viewModel';
+import { el } from '../webview/dom';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -21,16 +22,6 @@ interface PageState {
 
 const vscode = acquireVsCodeApi();
 const SVG = 'http://www.w3.org/2000/svg';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: { cls?: string; text?: string; id?: string; attrs?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (opts.cls) e.className = opts.cls;
-  if (opts.id) e.id = opts.id;
-  if (opts.text !== undefined) e.textContent = opts.text;
-  for (const [k, v] of Object.entries(opts.attrs ?? {})) e.setAttribute(k, v);
-  for (const c of children) e.appendChild(c);
-  return e;
-}
 
 function svgEl(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
   const e = document.createElementNS(SVG, tag) as SVGElement;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import {
-  destinationPressure, exhaustionEstimate, hostPort, slicePressure, type HeldSocket, type PressureProto,
+  destinationPressure, exhaustionEstimate, hostPort, slicePressure, type DestinationPressure, type HeldSocket, type PressureProto,
 } from '../../../engine/src/pressure';
 import { readNetnsFromProc, resolveNetns, type NetnsState } from '../../../engine/src/sysctl';
 import type { NetnsConfig } from '../../../engine/src/scenarioTypes';
@@ -21,15 +21,9 @@ export interface PressureOptions {
   trackRates?: boolean;
 }
 
-export interface PressureDestination {
-  proto: PressureProto;
-  destination: string;
-  inUse: number;
-  timeWait: number;
-  capacity: number;
-  usedFraction: number;
-  secondsToExhaustion: number | null;
-}
+/** One row of the JSON `destinations`: the engine's judgement (DestinationPressure) without its
+ *  internal `sources` count, with the rate estimate of --interval/--watch. */
+export type PressureDestination = Omit<DestinationPressure, 'sources'> & { secondsToExhaustion: number | null };
 
 export interface PressureReport {
   version: 1;
