@@ -1,34 +1,13 @@
 // The built CLI: `node dist/cli.js simulate …` (run after `node scripts/build.mjs`).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT, privateCli, runCli } from '../cliCopy';
 
-const root = join(__dirname, '..', '..');
-const built = join(root, 'dist', 'cli.js');
-// The tests run a private copy of the bundle, so a concurrent rebuild of dist/ (which starts
-// by deleting it) cannot pull the file away mid-test.
-let cli = built;
-
-before(() => {
-  if (!existsSync(built)) {
-    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
-  cli = join(mkdtempSync(join(tmpdir(), 'prl-cli-')), 'cli.js');
-  copyFileSync(built, cli);
-});
-
-after(() => {
-  if (cli !== built) rmSync(dirname(cli), { recursive: true, force: true });
-});
+const cliPath = privateCli('prl-cli-');
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runCli(cliPath(), args);
 }
 
 test('simulate --format json prints exactly one object of the documented shape', () => {

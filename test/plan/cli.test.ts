@@ -1,33 +1,14 @@
 // The built CLI's `plan` and `decode` (node dist/cli.js …): every input form, the JSON
 // documents exactly as documented, and exit 2 with a clear message for every bad input.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, privateCli, runCli } from '../cliCopy';
 
-const root = join(__dirname, '..', '..');
-const built = join(root, 'dist', 'cli.js');
-let cli = built;
-
-before(() => {
-  if (!existsSync(built)) {
-    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
-  // A private copy: a concurrent rebuild of dist/ cannot pull the file away mid-test.
-  cli = join(mkdtempSync(join(tmpdir(), 'prl-plan-cli-')), 'cli.js');
-  copyFileSync(built, cli);
-});
-
-after(() => {
-  if (cli !== built) rmSync(dirname(cli), { recursive: true, force: true });
-});
+const cliPath = privateCli('prl-plan-cli-');
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 60000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runCli(cliPath(), args);
 }
 
 test('plan --format json: exactly one object with the documented keys', () => {

@@ -2,32 +2,17 @@
  * `port-range-lens pressure` against real sockets in a private network namespace
  * (netnsScenario.ts runs inside it), plus bad input and hostile environments.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT, privateCli, runCli } from '../cliCopy';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { kernelUnavailable, unshareCommand } from '../../server/src/kernel/netns';
 
-const root = join(__dirname, '..', '..');
-let cli = '';
-
-before(() => {
-  const built = join(root, 'dist', 'cli.js');
-  if (!existsSync(built)) {
-    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
-  // A private copy: a concurrent rebuild of dist/ cannot pull it away mid-test.
-  cli = join(mkdtempSync(join(tmpdir(), 'prl-pressure-')), 'cli.js');
-  copyFileSync(built, cli);
-});
-after(() => { if (cli) rmSync(dirname(cli), { recursive: true, force: true }); });
+const cliPath = privateCli('prl-pressure-');
 
 function run(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, 'pressure', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runCli(cliPath(), ['pressure', ...args], env);
 }
 
 test('pressure in a private netns: N connections, N-k after k RSTs, TIME-WAIT after active closes, /metrics, SIGTERM', (t) => {
@@ -35,8 +20,8 @@ test('pressure in a private netns: N connections, N-k after k RSTs, TIME-WAIT af
   if (reason) { t.skip(`needs a private network namespace: ${reason}`); return; }
   if (spawnSync('ip', ['-V']).error) { t.skip('ip(8) (iproute2) missing: cannot bring lo up'); return; }
   const { bin, flags } = unshareCommand();
-  const r = spawnSync(bin, [...flags, 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, '--import', 'tsx', join(__dirname, 'netnsScenario.ts'), cli],
-    { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(bin, [...flags, 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, '--import', 'tsx', join(__dirname, 'netnsScenario.ts'), cliPath()],
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const o = JSON.parse(r.stdout);
   const N = 40, K = 10, J = 5;
@@ -92,10 +77,10 @@ test('pressure: without ss it falls back to /proc and says so', { skip: process.
 test('pressure --workspace takes the declared ranges from the analyzer', () => {
   // The analyzer needs its wasm grammars beside the bundle: run dist/cli.js itself here.
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'pressure', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'pressure', ...args], { encoding: 'utf8', timeout: 60_000 });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  const r = run('--workspace', join(root, 'examples', 'c'), '--netns-range', '32768-60999', '--reserved', 'none', '--format', 'json');
+  const r = run('--workspace', join(ROOT, 'examples', 'c'), '--netns-range', '32768-60999', '--reserved', 'none', '--format', 'json');
   assert.equal(r.code, 0, r.err);
   const doc = JSON.parse(r.out);
   assert.ok(doc.ranges.some((x: { lo: number; hi: number }) => x.lo === 40000 && x.hi === 40511), JSON.stringify(doc.ranges));
