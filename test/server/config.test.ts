@@ -87,3 +87,9 @@ test('directive line numbers, also for a file that starts with a newline (regres
   assert.deepEqual(parseDirectives('\n// port-range-lens: kernel 6.8\n\n/* port-range-lens: reserved 40000 */').map((d) => [d.key, d.line]), [['kernel', 1], ['reservedPorts', 3]]);
   assert.deepEqual(parseDirectives('// port-range-lens: kernel 6.8').map((d) => d.line), [0]);
 });
+
+test('every directive counts, however many (no silent cap): the last one of a key wins', async () => {
+  const { fileDirectives } = await import('../../server/src/config/directives');
+  const text = Array.from({ length: 40 }, (_, i) => `// port-range-lens: kernel 6.${i}`).join('\n');
+  assert.equal(fileDirectives(text)?.kernel, '6.39');
+});

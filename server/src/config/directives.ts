@@ -16,8 +16,6 @@ export interface Directive {
 }
 
 const WORD: Record<string, DirectiveKey> = { kernel: 'kernel', 'netns-range': 'netnsRange', reserved: 'reservedPorts' };
-/** A file repeating a directive many times is not worth more work: the first 16 count. */
-const MAX_DIRECTIVES = 16;
 
 export function parseDirectives(text: string): Directive[] {
   if (!text.includes('port-range-lens:')) return [];
@@ -26,7 +24,8 @@ export function parseDirectives(text: string): Directive[] {
   let m: RegExpExecArray | null;
   let line = 0;
   let counted = 0;
-  while ((m = re.exec(text)) && out.length < MAX_DIRECTIVES) {
+  // No cap: one forward pass over the text, so many directives cost linear time and none is silently dropped.
+  while ((m = re.exec(text))) {
     // Lines counted forward once (a backward lastIndexOf walk never ends at offset 0).
     for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) {
       line++;
