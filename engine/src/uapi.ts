@@ -24,6 +24,28 @@ export interface PortRange {
   hi: number;
 }
 
+/** A "LO-HI" text that is not an option value; the message says what was expected. */
+export class RangeTextError extends Error {
+  override name = 'RangeTextError';
+}
+
+/**
+ * The one reader of an IP_LOCAL_PORT_RANGE value typed as "LO-HI" (simulate's --range and
+ * dialogue, the decoder's LO-HI form): two decimal halves, each a u16 (0..65535, 0 = no limit
+ * on that bound). lo > hi is accepted: it is a value the kernel rejects (EINVAL), which the
+ * callers show rather than refuse. Separators: "-", ":" or ",", spaces around them allowed.
+ */
+export function parseRangeText(text: string): PortRange {
+  const m = /^\s*(\d+)\s*[-:,]\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new RangeTextError(`${JSON.stringify(text)} is not a port range (expected LO-HI, e.g. 40000-40511)`);
+  const lo = Number(m[1]);
+  const hi = Number(m[2]);
+  for (const [name, v] of [['lo', m[1]!], ['hi', m[2]!]] as const) {
+    if (v.length > 5 || Number(v) > 0xffff) throw new RangeTextError(`${name} must be a port in 0..65535: each half is a u16 (got ${v})`);
+  }
+  return { lo, hi };
+}
+
 /** value_u32 = (hi << 16) | lo (spec §2.2). Halves must fit 16 bits. */
 export function packRange(lo: number, hi: number): number {
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < 0 || lo > 0xffff || hi > 0xffff) {

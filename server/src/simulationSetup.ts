@@ -8,6 +8,7 @@
 import { defaultDestination, MAX_SOCKETS } from '../../engine/src/simulate';
 import { KERNEL_PROFILES, kernelProfile } from '../../engine/src/kernels';
 import { readNetnsFromProc } from '../../engine/src/sysctl';
+import { parseRangeText } from '../../engine/src/uapi';
 import type { NetnsConfig } from '../../engine/src/scenarioTypes';
 import type { ResolvedConfig } from './config/resolve';
 import type { Environment, InputKind, Proto, SimOp, SimulateAnswers, SimulateParams, SimulationSetup, SocketFacts, ValidateInputResult } from './protocol';
@@ -15,15 +16,8 @@ import type { Environment, InputKind, Proto, SimOp, SimulateAnswers, SimulatePar
 export const OPS: SimOp[] = ['connect', 'bind', 'listen', 'sendto'];
 export const PROTOS: Proto[] = ['tcp', 'udp', 'sctp', 'mptcp'];
 
-/** An IP_LOCAL_PORT_RANGE value typed as "LO-HI" (each half 0..65535; lo > hi is allowed: the simulation shows the EINVAL). */
-export function parseSocketRange(text: string): { lo: number; hi: number } {
-  const m = /^\s*(\d{1,5})\s*[-:,\s]\s*(\d{1,5})\s*$/.exec(text);
-  if (!m) throw new Error(`"${text}" is not a port range (expected LO-HI, e.g. 40000-40511)`);
-  const lo = Number(m[1]);
-  const hi = Number(m[2]);
-  if (lo > 65535 || hi > 65535) throw new Error(`ports must be in 0..65535 (got ${lo}-${hi})`);
-  return { lo, hi };
-}
+/** An IP_LOCAL_PORT_RANGE value typed as "LO-HI": the engine's one reader (lo > hi allowed: the simulation shows the EINVAL). */
+export const parseSocketRange = parseRangeText;
 
 export function parseDestinations(text: string): string[] {
   const list = text.split(/[\s,]+/).filter(Boolean);

@@ -97,3 +97,22 @@ test('help and --version', () => {
   assert.equal(v.code, 0);
   assert.match(v.out, /^\d+\.\d+\.\d+\n$/);
 });
+
+test('one reader per range text: --range takes the option value, --netns-range the kernel sysctl rules', () => {
+  // --range is the option value (engine parseRangeText, ":" separates too); simulate refuses lo > hi with the kernel's errno.
+  const colon = JSON.parse(run('simulate', '--range', '40000:40009', '--count', '1', '--format', 'json').out);
+  assert.deepEqual([colon.effective.lo, colon.effective.hi], [40000, 40009]);
+  const swapped = run('simulate', '--range', '40511-40000');
+  assert.equal(swapped.code, 2);
+  assert.match(swapped.err, /lo > hi, setsockopt\(IP_LOCAL_PORT_RANGE\) would fail with EINVAL/);
+  // --netns-range follows the kernel's ip_local_port_range write rules, like `check` and the settings: hex bounds read...
+  const hex = JSON.parse(run('simulate', '--netns-range', '0x9c40-40009', '--count', '1', '--format', 'json').out);
+  assert.deepEqual([hex.effective.lo, hex.effective.hi], [40000, 40009]);
+  // ...and a range the kernel refuses is a usage error that says why.
+  const bad = run('simulate', '--netns-range', '50000-40000');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--netns-range: .*kernel rejects this range \(hi 40000 < lo 50000\)/);
+  const big = run('simulate', '--range', '40000-70000');
+  assert.equal(big.code, 2);
+  assert.match(big.err, /--range: hi must be a port in 0\.\.65535/);
+});

@@ -5,6 +5,8 @@
  * raw bytes (`40 9c 3f 9e`, `\x40\x9c\x3f\x9e`, Python `b'@\x9c?\x9e'`) and `LO-HI`.
  * Pure: text in, the bytes/halves the kernel would read out (spec §2.2).
  */
+import { parseRangeText } from '../uapi';
+
 export type InputForm = 'u32' | 'hex' | 'signed' | 'strace' | 'bytes' | 'lo-hi';
 
 export interface ParsedValue {
@@ -144,11 +146,14 @@ export function parseValue(input: string, byteOrder: 'little' | 'big' = 'little'
   }
   const r = straceRange(text);
   if (r) return { form: 'strace', packed: ((r.hi << 16) | r.lo) >>> 0, optlen: optlen ?? 4 };
-  const loHi = /^(\d+)\s*-\s*(\d+)$/.exec(text);
-  if (loHi) {
-    const lo = u16(loHi[1], 'lo');
-    const hi = u16(loHi[2], 'hi');
-    return { form: 'lo-hi', packed: ((hi << 16) | lo) >>> 0, optlen: 4 };
+  if (/^\d+\s*-\s*\d+$/.test(text)) {
+    let r;
+    try {
+      r = parseRangeText(text);
+    } catch (e) {
+      throw new DecodeInputError((e as Error).message);
+    }
+    return { form: 'lo-hi', packed: ((r.hi << 16) | r.lo) >>> 0, optlen: 4 };
   }
   const n = number(text);
   if (n) return { form: n.form, packed: n.value, optlen: optlen ?? 4 };

@@ -5,15 +5,28 @@
  */
 import type { NetnsConfig } from '../../../engine/src/scenarioTypes';
 import { readNetnsFromProc, SysctlError } from '../../../engine/src/sysctl';
+import { parseRangeText, RangeTextError } from '../../../engine/src/uapi';
+import { parseNetnsRange, SettingError } from '../config/parsers';
 import { str, UsageError, type ParsedArgs } from './args';
 
+/** A LO-HI flag (--range): the engine's one reader of the option's LO-HI text, as a usage error. */
 export function parsePortPair(text: string, flag: string): { lo: number; hi: number } {
-  const m = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(text);
-  if (!m) throw new UsageError(`--${flag} must be LO-HI, e.g. 40000-40511 (got ${JSON.stringify(text)})`);
-  const lo = Number(m[1]);
-  const hi = Number(m[2]);
-  if (lo > 65535 || hi > 65535) throw new UsageError(`--${flag}: ports must be in [0, 65535] (got ${text})`);
-  return { lo, hi };
+  try {
+    return parseRangeText(text);
+  } catch (e) {
+    if (e instanceof RangeTextError) throw new UsageError(`--${flag}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** --netns-range LO-HI: the one netns-range parser (kernel write rules); lo may be below 1024 (the model then lowers ip_unprivileged_port_start). */
+function parseNetnsFlag(text: string): { lo: number; hi: number } {
+  try {
+    return parseNetnsRange(text, 0);
+  } catch (e) {
+    if (e instanceof SettingError) throw new UsageError(`--netns-range: ${e.message}`);
+    throw e;
+  }
 }
 
 /** --netns-range and --reserved (each may be `auto`); only the flags given are set. */
@@ -36,7 +49,7 @@ export function netnsFromFlags(a: ParsedArgs): NetnsConfig {
     if (resText === 'auto') netns.reservedPorts = live.reservedPorts ?? '';
   }
   if (nsText !== undefined && nsText !== 'auto') {
-    netns.portRange = parsePortPair(nsText, 'netns-range');
+    netns.portRange = parseNetnsFlag(nsText);
     if (netns.portRange.lo < 1024) netns.ipUnprivilegedPortStart = netns.portRange.lo; // allowed once the sysctl is lowered
   }
   if (resText !== undefined && resText !== 'auto') netns.reservedPorts = resText;
