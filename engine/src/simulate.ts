@@ -37,6 +37,8 @@ export interface SimulationReport {
   netnsRange: { lo: number; hi: number };
   /** Canonical ip_local_reserved_ports list ("" = none). */
   reserved: string;
+  /** The same list as sorted, merged runs (what the page draws). */
+  reservedSpans: { lo: number; hi: number }[];
   ops: Op[];
   withOption: ScenarioResult;
   /** The same sockets without IP_LOCAL_PORT_RANGE, for comparison. */
@@ -290,6 +292,7 @@ export function runSimulation(
     effective: { lo: eff.lo, hi: eff.hi, rule },
     netnsRange: { ...ns.portRange },
     reserved: ns.reserved.toString(),
+    reservedSpans: ns.reserved.spans(),
     ops,
     withOption,
     withoutOption,

@@ -180,18 +180,22 @@ export class ReservedPorts {
     for (let i = 0; i < 2048; i++) if (this.bits[i] !== 0) return false;
     return true;
   }
-  /** Canonical /proc list without the trailing newline: sorted, runs merged ("40001-40003,40005"). */
-  toString(): string {
-    const parts: string[] = [];
+  /** The reserved ports as sorted, merged runs [{lo, hi}] (what a chart draws). */
+  spans(): PortRange[] {
+    const out: PortRange[] = [];
     let p = 0;
     while (p < 65536) {
       if (!this.has(p)) { p++; continue; }
       let q = p;
       while (q + 1 < 65536 && this.has(q + 1)) q++;
-      parts.push(q > p ? `${p}-${q}` : `${p}`);
+      out.push({ lo: p, hi: q });
       p = q + 1;
     }
-    return parts.join(',');
+    return out;
+  }
+  /** Canonical /proc list without the trailing newline: sorted, runs merged ("40001-40003,40005"). */
+  toString(): string {
+    return this.spans().map(({ lo, hi }) => (hi > lo ? `${lo}-${hi}` : `${lo}`)).join(',');
   }
 }
 

@@ -57,6 +57,7 @@ export function fixtureReport(over: Partial<SimulateParams> = {}, sockets = 20):
     effective: { lo: 40000, hi: 40015, rule: 'socket' },
     netnsRange: { lo: 32768, hi: 60999 },
     reserved: '40004-40005',
+    reservedSpans: [{ lo: 40004, hi: 40005 }],
     ops: w.ops,
     withOption: w.result,
     withoutOption: wo.result,

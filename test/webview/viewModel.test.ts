@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildViewModel, parseReserved, socketOutcomes, TABLE_ROW_LIMIT } from '../../client/src/webview/viewModel';
+import { buildViewModel, socketOutcomes, TABLE_ROW_LIMIT } from '../../client/src/webview/viewModel';
 import { contentSecurityPolicy, escapeHtml, makeNonce, pageHtml } from '../../client/src/webview/html';
 import { buildParams, parseDestinations, parseSocketRange as parseRange } from '../../server/src/simulationSetup';
 import type { ScenarioResult } from '../../engine/src/scenarioTypes';
 import { fixtureReport } from './fixture';
+import { parseReservedPorts } from '../../engine/src/sysctl';
 import { randomBytes } from 'node:crypto';
 
 const HOSTILE = `</script><img src=x onerror="window.__pwned=1">&amp;<b>`;
@@ -60,8 +61,8 @@ test('view model: code-derived strings pass through as plain text, never as mark
   assert.equal(vm.title, `Simulation: ${HOSTILE}`);
   assert.ok(vm.subtitle.includes(HOSTILE));
   assert.ok(vm.cli.includes(HOSTILE));
-  // ... and junk in the reserved list never becomes a span.
-  assert.deepEqual(vm.portLine.reserved, []);
+  // ... and the reserved text is never parsed by the page: its runs are the engine's numbers.
+  assert.deepEqual(vm.portLine.reserved, r.reservedSpans);
   // Every value is a string or number: nothing for the page to parse.
   const walk = (x: unknown): void => {
     if (x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return;
@@ -119,14 +120,15 @@ test('socketOutcomes: bind() with IP_BIND_ADDRESS_NO_PORT gets no port, the conn
   ]);
 });
 
-test('parseReserved: the /proc list syntax, junk skipped', () => {
-  assert.deepEqual(parseReserved('40000-40004,40007, 50000 - 50001'), [
-    { lo: 40000, hi: 40004 },
-    { lo: 40007, hi: 40007 },
-    { lo: 50000, hi: 50001 },
-  ]);
-  assert.deepEqual(parseReserved(''), []);
-  assert.deepEqual(parseReserved('9-1,70000,abc'), []);
+test('reserved runs come from the engine (ReservedPorts.spans, the same parser as /proc), not a copy in the page', () => {
+  const r = parseReservedPorts('40007,40000-40004,40003-40005\n50001');
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.spans(), [{ lo: 40000, hi: 40005 }, { lo: 40007, hi: 40007 }, { lo: 50001, hi: 50001 }]);
+  assert.equal(r.value.toString(), '40000-40005,40007,50001');
+  const vm = buildViewModel({ ...fixtureReport(), reservedSpans: r.value.spans() });
+  assert.deepEqual(vm.portLine.reserved, [{ lo: 40000, hi: 40005 }, { lo: 40007, hi: 40007 }, { lo: 50001, hi: 50001 }]);
+  const { reservedSpans: _, ...old } = fixtureReport();
+  assert.deepEqual(buildViewModel(old as never).portLine.reserved, [], 'a report restored from an older version draws no runs and does not throw');
 });
 
 test('simulate params: code facts win, answers fill the rest, defaults last', () => {

@@ -98,18 +98,6 @@ const RULE_TEXT: Record<string, string> = {
 };
 
 /** Parses the /proc list syntax ("40000-40004,40007") into spans; junk items are skipped. */
-export function parseReserved(list: string): Span2[] {
-  const out: Span2[] = [];
-  for (const item of list.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(item);
-    if (!m) continue;
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (lo <= hi && hi <= 65535) out.push({ lo, hi });
-  }
-  return out;
-}
-
 const PICKING_OPS = new Set(['bind', 'connect', 'listen', 'sendto']);
 
 /**
@@ -211,7 +199,8 @@ export function buildViewModel(report: SimulationReport, label?: string): ViewMo
   const p = report.params;
   const eff = { lo: report.effective.lo, hi: report.effective.hi };
   const netns = { lo: report.netnsRange.lo, hi: report.netnsRange.hi };
-  const reserved = parseReserved(report.reserved ?? '');
+  // The engine's runs (a report restored from a version without them draws none).
+  const reserved: Span2[] = report.reservedSpans ?? [];
   const withOption = sideView('With IP_LOCAL_PORT_RANGE', eff, report.withOption, p.count, report.errnoNumbers);
   const withoutOption = sideView('Without the option', netns, report.withoutOption, p.count, report.errnoNumbers);
   const option = p.range ? { lo: p.range.lo, hi: p.range.hi } : null;
