@@ -116,3 +116,23 @@ test('one reader per range text: --range takes the option value, --netns-range t
   assert.equal(big.code, 2);
   assert.match(big.err, /--range: hi must be a port in 0\.\.65535/);
 });
+
+test('every subcommand in the one table reports a usage error the same way: stderr, exit 2, one JSON object with --format json', async () => {
+  const { COMMANDS } = await import('../../server/src/cli');
+  const bad: Record<string, string[]> = {
+    simulate: ['--count', 'x'],
+    check: ['--fail-on', 'sometimes'],
+    plan: ['--workers', 'x'],
+    decode: ['--byte-order', 'middle', '1'],
+    pressure: ['--interval', 'x'],
+  };
+  for (const cmd of COMMANDS) {
+    const args = bad[cmd.name];
+    assert.ok(args, `a bad-argument case for ${cmd.name}`);
+    const r = run(cmd.name, ...args, '--format', 'json');
+    assert.equal(r.code, 2, `${cmd.name}: ${r.err}`);
+    assert.match(r.err, new RegExp(`^port-range-lens ${cmd.name}: `));
+    const doc = JSON.parse(r.out);
+    assert.deepEqual([doc.error.kind, doc.error.command, doc.failed, doc.exitCode], ['usage', cmd.name, true, 2]);
+  }
+});

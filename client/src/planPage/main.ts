@@ -5,7 +5,7 @@
  * language; the extension copies or inserts the snippet it holds, never text from the page.
  */
 import { buildPlanViewModel, isPlanView, type OkPlan, type PlanViewModel } from './viewModel';
-import { el } from '../webview/dom';
+import { el, svgEl } from '../webview/dom';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -21,14 +21,6 @@ interface PageState {
 }
 
 const vscode = acquireVsCodeApi();
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svgEl(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
-  const e = document.createElementNS(SVG, tag) as SVGElement;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function chart(vm: PlanViewModel): SVGElement {
   const W = Math.round(Math.max(360, Math.min(1000, document.getElementById('app')?.clientWidth ?? 1000)));

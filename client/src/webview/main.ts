@@ -15,7 +15,7 @@ import {
 } from 'chart.js';
 import { buildViewModel, type PortLineView, type SideView, type Span2, type ViewModel } from './viewModel';
 import type { FromSimulationPage, SimulationReport, ToSimulationPage } from '../../../server/src/protocol';
-import { el } from './dom';
+import { el, svgEl } from './dom';
 import { verifySection, type VerifyState } from './verifyView';
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip, Legend);
@@ -36,15 +36,6 @@ interface PageState {
 }
 
 const vscode = acquireVsCodeApi();
-const SVG = 'http://www.w3.org/2000/svg';
-
-
-function svgEl(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
-  const e = document.createElementNS(SVG, tag) as SVGElement;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function isReport(x: unknown): x is SimulationReport {
   const r = x as SimulationReport | null;

@@ -116,16 +116,3 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   else process.stdout.write(decoded.map((d) => decodeText(d, ns, kernelProfile(kernel).version)).join('\n'));
   return 0;
 }
-
-/** Entry of `decode`; returns the exit code (2 = usage error). */
-export async function runDecode(argv: string[]): Promise<number> {
-  try {
-    return await decodeCommand(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`port-range-lens decode: ${e.message}\n(see port-range-lens decode --help)\n`);
-      return 2;
-    }
-    throw e;
-  }
-}

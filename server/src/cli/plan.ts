@@ -136,16 +136,3 @@ export async function planCommand(argv: string[]): Promise<number> {
   else process.stdout.write(planText(plan, language ?? 'c', worker));
   return 0;
 }
-
-/** Entry of `plan`; returns the exit code (2 = usage error). */
-export async function runPlan(argv: string[]): Promise<number> {
-  try {
-    return await planCommand(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`port-range-lens plan: ${e.message}\n(see port-range-lens plan --help)\n`);
-      return 2;
-    }
-    throw e;
-  }
-}

@@ -106,16 +106,8 @@ const sleep = (ms: number, stop: { stopped: boolean; wake?: () => void }) =>
   });
 
 export async function runPressure(argv: string[]): Promise<number> {
-  let p: Parsed | 'help';
-  try {
-    p = pressureArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`port-range-lens pressure: ${e.message}\n(see port-range-lens pressure --help)\n`);
-      return 2;
-    }
-    throw e;
-  }
+  // A UsageError goes to the one wrapper (cli/command.ts runSubcommand): stderr, exit 2, and one JSON object with --format json.
+  const p: Parsed | 'help' = pressureArgs(argv);
   if (p === 'help') {
     process.stdout.write(PRESSURE_USAGE);
     return 0;
