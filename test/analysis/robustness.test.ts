@@ -77,15 +77,14 @@ test('a 100,000-deep expression neither throws nor overflows the stack', async (
   const chain = Array.from({ length: 20_000 }, () => '1').join(' | ');
   const text = `void f(int fd) { uint32_t v = ${expr}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4);
     uint32_t w = ${chain}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &w, 4); }`;
-  const t0 = Date.now();
   const [res] = await analyzeAll(text, ['c']);
   assert.equal(res!.error, undefined);
   assert.equal(res!.callSites.length, 2);
   assert.equal(res!.callSites[0]!.value!.packed, null, 'too deep: not statically known');
-  assert.ok(Date.now() - t0 < 20_000);
 });
 
-test('100,000-deep f(f(f(...))) and - - - 1 in every language: bounded time, never throws', async (t) => {
+// Their speed is measured by bench/pathological.bench.ts (no timed assertions here).
+test('100,000-deep f(f(f(...))) and - - - 1 in every language: never throws, the call is still found', async () => {
   const a = await getAnalyzer();
   const d = 100_000;
   const calls = `${'f('.repeat(d)}1${')'.repeat(d)}`;
@@ -99,14 +98,9 @@ test('100,000-deep f(f(f(...))) and - - - 1 in every language: bounded time, nev
     cases.push([`Rust ${name}`, 'rust', `fn g(fd: i32) { let v: u32 = ${e}; unsafe { libc::setsockopt(fd, libc::SOL_IP, 51, &v as *const u32 as *const libc::c_void, 4) }; }`]);
   }
   for (const [name, lang, text] of cases) {
-    const t0 = performance.now();
     const res = a.analyze('deep', text, lang, DEFAULT_CONFIG);
-    const ms = performance.now() - t0;
-    t.diagnostic(`${name}: ${ms.toFixed(0)} ms`);
     assert.equal(res.error, undefined, name);
     assert.equal(res.callSites.length, 1, `${name}: the call next to the deep expression is still found`);
-    // before maxStartDepth, the C query alone took 167 s on f(f(...)) (tree-sitter's cursor goes quadratic)
-    assert.ok(ms < 15_000, `${name} took ${ms.toFixed(0)} ms`);
   }
 });
 
@@ -126,7 +120,7 @@ test('huge literals are not statically known, never a crash', async () => {
   assert.equal(res!.callSites[0]!.value!.packed, null);
 });
 
-test('a 10,000-line C file is analysed quickly, and a one-line edit re-parses incrementally', async (t) => {
+test('a 10,000-line C file: every call found, and the same after a one-line edit re-parses incrementally', async () => {
   const { createAnalyzer } = await import('../../server/src/analysis/index');
   const a = await createAnalyzer({ incremental: true });
   const lines: string[] = [];
@@ -136,16 +130,11 @@ test('a 10,000-line C file is analysed quickly, and a one-line edit re-parses in
     lines.push('  return y;', '}');
   }
   const text = lines.join('\n');
-  const t0 = performance.now();
   const r1 = a.analyze('big.c', text, 'c', DEFAULT_CONFIG);
-  const full = performance.now() - t0;
   const edited = text.replace('int y = x * 7 +', 'int y = x * 8 +');
-  const t1 = performance.now();
   const r2 = a.analyze('big.c', edited, 'c', DEFAULT_CONFIG);
-  const incr = performance.now() - t1;
   a.dispose();
   assert.equal(r1.callSites.length, r2.callSites.length);
   assert.equal(r1.callSites.length, 34);
-  t.diagnostic(`10,000 lines: full analyse ${full.toFixed(1)} ms, after a one-line edit ${incr.toFixed(1)} ms`);
-  assert.ok(full < 5000, `full analysis took ${full} ms`);
+  assert.deepEqual(r2.callSites.map((s) => s.value?.lo), r1.callSites.map((s) => s.value?.lo), 'the edit changes no value');
 });
