@@ -58,7 +58,7 @@ test('loops over a constant table: the loop variable is the set of entries, labe
   assert.equal(v.k, 'set');
   if (v.k === 'set') {
     assert.deepEqual(v.vs, [40100n, 49000n]);
-    assert.deepEqual(v.labels, ['{40000, 40100}', '{50000, 49000}']);
+    assert.deepEqual(v.labels, ['RANGES[0] = {40000, 40100}', 'RANGES[1] = {50000, 49000}']);
   }
   // Outside the loop body the name is unknown.
   assert.equal(ev.value({ k: 'name', name: 'hi', at: originAt(7000, 7002) }).k, 'unknown');
@@ -100,4 +100,16 @@ test('byte buffers: PutUint16 per half read back with BigEndian.Uint32', () => {
   // Little-endian halves read back big-endian: each half byte-swapped and the halves exchanged.
   const swapped = ev.value(read('big'));
   assert.equal(show(swapped), String(0x409ca49c));
+});
+
+test('table rows sharing a value stay apart: lo and hi of one row combine, rows never mix', () => {
+  const g = newScope(null, originAt(0, 10_000));
+  const row = (lo: number, hi: number): Expr => ({ k: 'init', type: null, items: [{ value: int(lo) }, { value: int(hi) }], at: at(`{${lo}, ${hi}}`) });
+  bind(g, { name: 'RANGES', kind: 'const', type: null, values: [{ k: 'init', type: null, items: [{ value: row(40000, 40999) }, { value: row(41000, 40999) }], at: at() }], at: at() });
+  g.loops.push({ vars: ['lo', 'hi'], over: name('RANGES'), body: originAt(5000, 6000), at: originAt(4990, 6000) });
+  const ev = new FormEvaluator(newUnit('python', 'little', g));
+  const hi = ev.value({ k: 'name', name: 'hi', at: originAt(5100, 5102, 'hi') });
+  // Both rows have hi 40999: two members, one per row (a single member would lose row 1).
+  assert.equal(hi.k, 'set');
+  if (hi.k === 'set') assert.deepEqual(hi.labels, ['RANGES[0] = {40000, 40999}', 'RANGES[1] = {41000, 40999}']);
 });

@@ -36,7 +36,19 @@ export interface DecodedValue {
   intendedHi?: number | null;
   /** How the value was built (drives checks): e.g. 'int', 'struct.pack', 'to_bytes', 'struct', 'array', 'shift-or'. */
   form?: string;
+  /**
+   * Set when the value is one entry of a constant table the code loops over: the call is
+   * reported once per entry (same span), each naming its entry.
+   */
+  entry?: TableEntry;
   span: Span;
+}
+
+/** One entry of a table a call's value comes from: `RANGES[2] = {41000, 40999}`, entry `index` (0-based) of `count`. */
+export interface TableEntry {
+  label: string;
+  index: number;
+  count: number;
 }
 
 /** What the analyzer learned about the socket the call acts on (same function / closure). */

@@ -12,7 +12,7 @@
  */
 import { inetSkGetLocalPortRange, type EffectiveRange } from '../../../engine/src/range';
 import { meaningAtLevel, validateSetsockopt, type SetsockoptResult, type SocketKind } from '../../../engine/src/uapi';
-import type { CallSite, Diagnostic, DiagnosticCode, Severity, SocketEvent, Span } from './callSite';
+import type { CallSite, Diagnostic, DiagnosticCode, Severity, SocketEvent, Span, TableEntry } from './callSite';
 import { DEFAULT_SEVERITY } from '../diagnostics/codes';
 import { applySuppressionAndSeverity } from '../diagnostics/suppression';
 import type { RawCallSite } from './languages/types';
@@ -90,6 +90,12 @@ function errnoText(r: SetsockoptResult): string {
   return r.ok ? 'succeeds' : `fails with ${r.errno} (${r.reason})`;
 }
 
+/** A table's entry (one site each): the value diagnostics say which entry fails. */
+function nameEntry(out: Diagnostic[], from: number, entry: TableEntry | undefined): void {
+  if (!entry) return;
+  for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, message: `entry ${entry.label}: ${out[i]!.message}` };
+}
+
 export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: string[]): CallSite {
   const out: Diagnostic[] = [];
   const k = config.kernel;
@@ -156,6 +162,7 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
   let effective: EffectiveRange | null = null;
   let result: SetsockoptResult | null = null;
   const applies = raw.op === 'set' && atSolIp && optIs51 && v !== null;
+  const valueFrom = out.length;
   if (applies && v) {
     const vspan = v.span;
     const lo = v.lo;
@@ -261,6 +268,8 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
       }
     }
   }
+
+  nameEntry(out, valueFrom, v?.entry);
 
   // --- C: signed shift ----------------------------------------------------------------------
   const ss = raw.facts.signedShift;

@@ -12,6 +12,7 @@ function rangeText(lo: number, hi: number): string {
 function decodedSuffix(c: CallSite): string {
   const v = c.value;
   const parts: string[] = [];
+  if (v?.entry) parts.push(`entry ${v.entry.label}`);
   if (v && v.lo !== null && v.hi !== null) parts.push(`lo=${v.lo} hi=${v.hi}`);
   else if (c.op === 'set') parts.push('value not statically known');
   if (c.effective) parts.push(`effective ${rangeText(c.effective.lo, c.effective.hi)} (${c.effective.rule})`);
@@ -28,7 +29,7 @@ function okText(c: CallSite): string {
   if (c.op === 'get') return `${head}reads the raw stored value`;
   const v = c.value;
   if (!v || v.lo === null || v.hi === null) return `${head}value not statically known`;
-  let text = `lo=${v.lo} hi=${v.hi}`;
+  let text = `${v.entry ? `entry ${v.entry.label}: ` : ''}lo=${v.lo} hi=${v.hi}`;
   if (v.lo > 0 && v.hi > 0 && v.lo <= v.hi) text += ` · ${portsText(v.hi - v.lo + 1)}`;
   if (c.effective) text += `, effective ${rangeText(c.effective.lo, c.effective.hi)} (${c.effective.rule})`;
   return head + text;
@@ -46,7 +47,7 @@ function jsonCallSite(c: CallSite, display: string) {
     level: { text: c.level.text, value: c.level.value },
     optname: { text: c.optname.text, value: c.optname.value },
     value: c.value
-      ? { lo: c.value.lo, hi: c.value.hi, packed: c.value.packed, byteOrder: c.value.byteOrder, optlen: c.value.optlen }
+      ? { lo: c.value.lo, hi: c.value.hi, packed: c.value.packed, byteOrder: c.value.byteOrder, optlen: c.value.optlen, ...(c.value.entry ? { entry: c.value.entry } : {}) }
       : null,
     effective: c.effective ? { lo: c.effective.lo, hi: c.effective.hi, rule: c.effective.rule } : null,
     diagnostics: c.diagnostics.map((d) => ({

@@ -9,6 +9,8 @@ import type { CallSite } from '../analysis/callSite';
 import type { FeatureEnv } from './env';
 import { callSiteContaining, hex32, spanContains, toRange } from './spans';
 import { portsText, ruleText, summarize, type CallSummary } from './summary';
+import { entrySites, listed } from './entries';
+import { inlayLabel } from './inlayHints';
 
 /** Escapes text for CommonMark so it renders literally (no links, HTML, emphasis or code). */
 export function escapeMarkdown(s: string): string {
@@ -39,7 +41,16 @@ export function hoverAt(sites: readonly CallSite[], position: Position, env: Fea
     part = 'value';
     range = toRange(site.value.span);
   }
-  return { contents: hoverMarkdown(site, env, part), range };
+  return { contents: hoverMarkdown(site, env, part, entrySites(sites, site)), range };
+}
+
+/** The values of every entry of the table at this call (one site each). */
+function entryLines(entries: readonly CallSite[], env: FeatureEnv): string[] {
+  if (entries.length < 2) return [];
+  const { shown, more } = listed(entries);
+  const rows = shown.map((e) => `- ${code(e.value!.entry!.label, 80)}: ${escapeMarkdown(inlayLabel(e, env) ?? 'not statically known')}${e.diagnostics.length ? ` · ${escapeMarkdown(e.diagnostics.map((d) => d.code).join(', '))}` : ''}`);
+  if (more) rows.push(`- … ${more} more`);
+  return [`**Table entries at this call (${entries.length}):**\n${rows.join('\n')}`];
 }
 
 function netnsText(env: FeatureEnv): string {
@@ -66,11 +77,13 @@ function capacityLines(site: CallSite, s: CallSummary, env: FeatureEnv): string[
   return lines;
 }
 
-export function hoverMarkdown(site: CallSite, env: FeatureEnv, part: HoverPart = 'call'): MarkupContent {
+export function hoverMarkdown(site: CallSite, env: FeatureEnv, part: HoverPart = 'call', entries: readonly CallSite[] = []): MarkupContent {
   const s = summarize(site, env);
   const out: string[] = [];
   const fn = site.op === 'set' ? 'setsockopt' : 'getsockopt';
   out.push(`**IP\\_LOCAL\\_PORT\\_RANGE** · ${fn}${site.callee !== fn ? ` via ${code(site.callee, 60)}` : ''}`);
+  out.push(...entryLines(entries, env));
+  if (site.value?.entry) out.push(`Entry ${code(site.value.entry.label, 80)} (${site.value.entry.index + 1} of ${site.value.entry.count}):`);
   if (part === 'option') {
     out.push(`Option ${code(site.optname.text)} = ${site.optname.value ?? 'not statically known'} at level ${code(site.level.text)} = ${site.level.value ?? 'not statically known'}`);
   } else if (part === 'value' && site.value) {

@@ -6,6 +6,7 @@ import type { InlayHint, Range } from 'vscode-languageserver-types';
 import type { CallSite } from '../analysis/callSite';
 import type { FeatureEnv } from './env';
 import { portsText, summarize } from './summary';
+import { entryName, entrySites, listed } from './entries';
 
 function half(n: number): string {
   return n === 0 ? 'unset' : String(n);
@@ -31,15 +32,25 @@ export function inlayLabel(site: CallSite, env: FeatureEnv): string | null {
   return label;
 }
 
+/** One hint for a call over a table: each entry's value, `RANGES[0] lo=… hi=… · 1000 ports | RANGES[1] …`. */
+export function entriesLabel(entries: readonly CallSite[], env: FeatureEnv): string | null {
+  const { shown, more } = listed(entries);
+  const parts = shown.map((s) => `${entryName(s)} ${inlayLabel(s, env) ?? 'not statically known'}`);
+  return parts.length ? parts.join(' | ') + (more ? ` | +${more} more` : '') : null;
+}
+
 export function inlayHints(sites: readonly CallSite[], env: FeatureEnv, range?: Range): InlayHint[] {
   if (!env.resolved.inlayHints) return [];
   const out: InlayHint[] = [];
+  const done = new Set<CallSite>();
   for (const site of sites) {
     const v = site.value;
-    if (!v) continue;
+    if (!v || done.has(site)) continue;
     const pos = { line: v.span.endLine, character: v.span.endColumn };
     if (range && (pos.line < range.start.line || pos.line > range.end.line)) continue;
-    const label = inlayLabel(site, env);
+    const entries = entrySites(sites, site);
+    entries.forEach((e) => done.add(e));
+    const label = entries.length > 1 ? entriesLabel(entries, env) : inlayLabel(site, env);
     if (label === null) continue;
     out.push({ position: pos, label, paddingLeft: true });
   }

@@ -163,16 +163,17 @@ export class FormEvaluator {
   /** The rows of a constant table: an initialiser, or a name bound once to one. */
   table(e: Expr, frame: Frame, scope: FormScope): { whole: Expr; items: Expr[]; label: string }[] | null {
     let cur: Expr = e;
+    const tableName = e.k === 'name' ? e.name : null;
     for (let i = 0; i < 4 && cur.k === 'name'; i++) {
       const b = this.binding(cur.name, cur.at.start, scope);
       if (!b || b.escapes || b.values.length !== 1) return null;
       cur = b.values[0]!;
     }
     if (cur.k !== 'init') return null;
-    return cur.items.map((it) => ({
+    return cur.items.map((it, i) => ({
       whole: it.value,
       items: it.value.k === 'init' ? it.value.items.map((x) => x.value) : [it.value],
-      label: it.value.at.text,
+      label: entryLabel(tableName, i, it.value.at.text),
     }));
   }
 
@@ -245,14 +246,23 @@ export class FormEvaluator {
       }
       case 'concat': {
         let acc: number[][] = [[]];
+        let labels: string[] = [''];
+        let labelled = false;
         for (const p of e.parts) {
           const b = this.bytes(p, frame, sc);
           if (b.k === 'unknown' || acc.length * b.alts.length > MAX_SET) return NO_BYTES;
           const alts: number[][] = [];
-          for (const x of acc) for (const y of b.alts) alts.push([...x, ...y]);
+          const ls: string[] = [];
+          acc.forEach((x, i) => b.alts.forEach((y, j) => {
+            alts.push([...x, ...y]);
+            ls.push([labels[i], b.labels?.[j]].filter(Boolean).join(', '));
+          }));
+          labelled ||= !!b.labels;
           acc = alts;
+          labels = ls;
         }
-        return { k: 'bytes', alts: acc };
+        // Labels as for binary values: "A, A" when both parts come from one table row.
+        return labelled ? { k: 'bytes', alts: acc, labels } : { k: 'bytes', alts: acc };
       }
       case 'name': {
         const b = this.binding(e.name, e.at.start, sc);
@@ -336,6 +346,16 @@ export class FormEvaluator {
     }
     return null;
   }
+}
+
+/**
+ * The label of a table entry, carried by set values (value.ts `labels`) down to the call site
+ * (DecodedValue.entry): `RANGES[2] = {41000, 40999}` for a named table, else the entry's text.
+ */
+export function entryLabel(table: string | null, index: number, text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  const short = t.length > 60 ? t.slice(0, 59) + '…' : t;
+  return table ? `${table}[${index}] = ${short}` : short;
 }
 
 /** `a.b.c` for a member chain of names, else null. */

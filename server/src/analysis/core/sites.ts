@@ -9,7 +9,7 @@
  * meant come from the packing expression (shift-or, struct, array, byte swaps).
  * Used by the Rust and C++ lowerings (the C/Python/Go adapters keep their own stage for now).
  */
-import type { ByteOrder, Language, Operand, SocketEvent } from '../callSite';
+import type { ByteOrder, Language, Operand, SocketEvent, TableEntry } from '../callSite';
 import type { RawCallSite } from '../languages/types';
 import { decoded, intendedFromShiftOr, orderLabel, type Intended } from './halves';
 import { toNum } from './numeric';
@@ -235,11 +235,13 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
   }
   for (const d of decodeValue(ev, a[shape.val]!, frame, scope, unit)) {
     const vspan = (valOuter ?? outerE).at.span;
-    out.push({ ...base, value: decoded(d.packed, d.order, optlen, d.form, d.intended, vspan), facts: { ...facts, ...d.facts } });
+    const value = decoded(d.packed, d.order, optlen, d.form, d.intended, vspan);
+    if (d.entry) value.entry = d.entry;
+    out.push({ ...base, value, facts: { ...facts, ...d.facts } });
   }
 }
 
-interface Decoded { packed: number | null; order: ByteOrder; form: string; intended: Intended | null; facts?: RawCallSite['facts'] }
+interface Decoded { packed: number | null; order: ByteOrder; form: string; intended: Intended | null; facts?: RawCallSite['facts']; entry?: TableEntry }
 
 /** The u32 the kernel reads through optval, once per value alternative (a table gives several). */
 function decodeValue(ev: FormEvaluator, val: Expr, frame: Frame, scope: FormScope, unit: FormUnit): Decoded[] {
@@ -250,38 +252,54 @@ function decodeValue(ev: FormEvaluator, val: Expr, frame: Frame, scope: FormScop
   const form = formOf(ev, def, scope);
   const b = ev.bytes(val, frame, scope);
   let packs: (number | null)[];
-  if (b.k === 'bytes') packs = b.alts.map((bs) => readU32([...bs, 0, 0, 0, 0].slice(0, 4), host));
-  else {
+  let labels: readonly string[] | undefined;
+  if (b.k === 'bytes') {
+    const rows = sameRow(b.alts, b.labels);
+    packs = rows.vs.map((bs) => readU32([...bs, 0, 0, 0, 0].slice(0, 4), host));
+    labels = rows.labels;
+  } else {
     const v = ev.value(val.k === 'addr' ? val.arg : val, frame, scope);
-    let vs = valuesOf(v);
-    // Values built from two fields of the same table row (lo and hi of one entry) combine as a
-    // cross product in the lattice; keep the combinations whose parts come from one row.
-    if (vs && v.k === 'set' && v.labels) {
-      const atoms = new Set(v.labels.map(repeated).filter((x): x is string => x !== null));
-      vs = vs.filter((_, i) => !mixedRows(v.labels![i] ?? '', atoms));
-    }
-    packs = vs ? vs.map((x) => Number(BigInt.asUintN(32, x))) : [null];
+    const vs = valuesOf(v);
+    const rows = vs ? sameRow(vs, v.k === 'set' ? v.labels : undefined) : null;
+    packs = rows ? rows.vs.map((x) => Number(BigInt.asUintN(32, x))) : [null];
+    labels = rows?.labels;
   }
-  return packs.slice(0, 64).map((packed) => {
-    let intended: Intended | null = packed === null ? null : { lo: BigInt(packed & 0xffff), hi: BigInt(packed >>> 16) };
-    let f = form.name;
-    if (swap && packed !== null) {
-      const orig = swap.k === 'bswap' || swap.k === 'encode' ? valuesOf(ev.value(swap.k === 'bswap' ? swap.arg : swap.value, frame, scope)) : null;
-      if (orig?.length === 1) intended = { lo: orig[0]! & 0xffffn, hi: (orig[0]! >> 16n) & 0xffffn };
-    } else if (form.shift && packed !== null) {
-      const up = valuesOf(ev.value(form.shift.upper, frame, scope));
-      const lo = valuesOf(ev.value(form.shift.lower, frame, scope));
-      if (up?.length === 1 && lo?.length === 1) {
-        intended = intendedFromShiftOr(form.shift.upper.at.text, up[0]!, form.shift.lower.at.text, lo[0]!);
-        if (intended.lo === up[0] && intended.lo !== intended.hi) f = 'shift-or-swapped';
-      }
-    } else if (form.name === 'array' && packed !== null) {
-      const lo = packed & 0xffff;
-      const hi = packed >>> 16;
-      if (lo > hi && hi !== 0) (f = 'array-swapped'), (intended = { lo: BigInt(hi), hi: BigInt(lo) });
-    } else if (form.name === 'struct-swapped' && packed !== null) intended = { lo: BigInt(packed >>> 16), hi: BigInt(packed & 0xffff) };
-    return { packed, order, form: f, intended, ...(form.signedShift ? { facts: { signedShift: form.signedShift } } : {}) };
-  });
+  // One site per table entry, each naming its entry (DecodedValue.entry).
+  const entries = labels && labels.some(Boolean) && packs.length > 1 ? labels : null;
+  return packs.slice(0, 64).map((packed, i) => ({ ...decodeOne(ev, packed, order, form, swap, frame, scope), ...(entries ? { entry: { label: entries[i] || `entry ${i + 1}`, index: i, count: Math.min(packs.length, 64) } } : {}) }));
+}
+
+/**
+ * Values built from two fields of the same table row (lo and hi of one entry) combine as a
+ * cross product in the lattice; keep the combinations whose parts come from one row, each
+ * with its row's label.
+ */
+function sameRow<T>(vs: readonly T[], labels: readonly string[] | undefined): { vs: T[]; labels?: string[] } {
+  if (!labels) return { vs: [...vs] };
+  const atoms = new Set(labels.map(repeated).filter((x): x is string => x !== null));
+  const keep = vs.map((_, i) => !mixedRows(labels[i] ?? '', atoms));
+  return { vs: vs.filter((_, i) => keep[i]), labels: labels.filter((_, i) => keep[i]).map((l) => repeated(l) ?? l) };
+}
+
+function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, form: FormInfo, swap: Expr | undefined, frame: Frame, scope: FormScope): Decoded {
+  let intended: Intended | null = packed === null ? null : { lo: BigInt(packed & 0xffff), hi: BigInt(packed >>> 16) };
+  let f = form.name;
+  if (swap && packed !== null) {
+    const orig = swap.k === 'bswap' || swap.k === 'encode' ? valuesOf(ev.value(swap.k === 'bswap' ? swap.arg : swap.value, frame, scope)) : null;
+    if (orig?.length === 1) intended = { lo: orig[0]! & 0xffffn, hi: (orig[0]! >> 16n) & 0xffffn };
+  } else if (form.shift && packed !== null) {
+    const up = valuesOf(ev.value(form.shift.upper, frame, scope));
+    const lo = valuesOf(ev.value(form.shift.lower, frame, scope));
+    if (up?.length === 1 && lo?.length === 1) {
+      intended = intendedFromShiftOr(form.shift.upper.at.text, up[0]!, form.shift.lower.at.text, lo[0]!);
+      if (intended.lo === up[0] && intended.lo !== intended.hi) f = 'shift-or-swapped';
+    }
+  } else if (form.name === 'array' && packed !== null) {
+    const lo = packed & 0xffff;
+    const hi = packed >>> 16;
+    if (lo > hi && hi !== 0) (f = 'array-swapped'), (intended = { lo: BigInt(hi), hi: BigInt(lo) });
+  } else if (form.name === 'struct-swapped' && packed !== null) intended = { lo: BigInt(packed >>> 16), hi: BigInt(packed & 0xffff) };
+  return { packed, order, form: f, intended, ...(form.signedShift ? { facts: { signedShift: form.signedShift } } : {}) };
 }
 
 /** "X, X" (or more parts), every part the same row: X; else null. */

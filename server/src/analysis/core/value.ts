@@ -31,14 +31,17 @@ export const exact = (v: bigint | number, type: IntType | null = null): Value =>
 export function setOf(vs: readonly bigint[], type: IntType | null = null, labels?: readonly string[]): Value {
   const uniq: bigint[] = [];
   const ls: string[] = [];
+  // Labelled members stay apart when their labels differ (two table rows with the same hi):
+  // each row keeps its own member, so combining lo and hi of one row stays possible.
   vs.forEach((v, i) => {
-    if (!uniq.includes(v)) {
+    const l = labels?.[i] ?? '';
+    if (!uniq.some((u, j) => u === v && (!labels || ls[j] === l || !l))) {
       uniq.push(v);
-      if (labels) ls.push(labels[i] ?? '');
+      if (labels) ls.push(l);
     }
   });
   if (uniq.length === 0) return TOP;
-  if (uniq.length === 1) return { k: 'exact', v: uniq[0]!, type };
+  if (new Set(uniq).size === 1 && (!labels || uniq.length === 1)) return { k: 'exact', v: uniq[0]!, type };
   if (uniq.length > MAX_SET) return interval(min(uniq), max(uniq), type);
   return labels ? { k: 'set', vs: uniq, type, labels: ls } : { k: 'set', vs: uniq, type };
 }
