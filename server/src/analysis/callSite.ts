@@ -41,7 +41,50 @@ export interface DecodedValue {
    * reported once per entry (same span), each naming its entry.
    */
   entry?: TableEntry;
+  /**
+   * Set when the value is not constant but only bounded by the types of free inputs
+   * (parameters no caller fixes) and the arithmetic on them: what concrete inputs make the
+   * kernel read (core/bounded.ts). lo/hi/packed stay null: nothing is guessed.
+   */
+  bounded?: BoundedValue;
   span: Span;
+}
+
+/** Input values, by name (`port`, `count`). */
+export type InputValues = ReadonlyArray<readonly [name: string, value: number]>;
+
+/** A half as the author computed it, over every searched input: its expression and bounds. */
+export interface HalfBounds {
+  text: string;
+  lo: number;
+  hi: number;
+  /** Inputs at which lo / hi is reached. */
+  atLo: InputValues;
+  atHi: InputValues;
+}
+
+/** One concrete choice of inputs and the u32 the kernel then reads. */
+export interface BoundedWitness {
+  inputs: InputValues;
+  packed: number;
+  /** The halves as computed before packing (may exceed 16 bits), when the packing shows them. */
+  intendedLo: number | null;
+  intendedHi: number | null;
+}
+
+export interface BoundedValue {
+  /** The free inputs searched, each over its type's range clipped to 0..65535 (a port or a count). */
+  inputs: ReadonlyArray<{ name: string; type: string; lo: number; hi: number }>;
+  /** The halves as written (shift-or operands, struct/array items), when the packing shows them. */
+  lo?: HalfBounds;
+  hi?: HalfBounds;
+  /** The inputs each half (as the kernel reads it) depends on. */
+  loInputs: string[];
+  hiInputs: string[];
+  /** Witnesses to judge with the engine: half overflows first, then lo > hi as read, then the rest (at most 32). */
+  witnesses: BoundedWitness[];
+  /** A check before the call that involves the inputs (`if lo > hi { return }`, `assert(..)`): its text. */
+  guard?: string;
 }
 
 /** One entry of a table a call's value comes from: `RANGES[2] = {41000, 40999}`, entry `index` (0-based) of `count`. */

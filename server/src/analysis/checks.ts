@@ -16,6 +16,7 @@ import type { CallSite, Diagnostic, DiagnosticCode, Severity, SocketEvent, Span,
 import { DEFAULT_SEVERITY } from '../diagnostics/codes';
 import { applySuppressionAndSeverity } from '../diagnostics/suppression';
 import type { RawCallSite } from './languages/types';
+import { boundedDiagnostics } from './boundedChecks';
 import { countReserved, type ResolvedConfig } from '../config/resolve';
 
 
@@ -181,6 +182,7 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
           raw.facts.optlenExpr?.span ?? vspan, fixData(fix));
       }
     }
+    boundedDiagnostics(v, vspan, { config, family, kind, via, add: (code, message, span, extra, severity) => add(code, message, span, extra, severity) });
     const iLo = v.intendedLo ?? null;
     const iHi = v.intendedHi ?? null;
     // half-overflow: a half written wider than 16 bits, or a value wider than 32.

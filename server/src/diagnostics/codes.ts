@@ -53,6 +53,17 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, Severity> = {
   'exclusive-bind': 'warning',
 };
 
+/**
+ * Default severity of a code's bounded variant (issue 10): the value is not constant, and only
+ * some inputs the types allow make the call fail (`hi = port + count - 1` for port 65000 and
+ * count 1000). A warning, not the error of a constant value that always fails. A severity
+ * override in the configuration applies to both variants of its code.
+ */
+export const BOUNDED_SEVERITY: Partial<Record<DiagnosticCode, Severity>> = {
+  'half-overflow': 'warning',
+  'empty-range': 'warning',
+};
+
 /** One-line titles (SARIF rule names, docs headings). */
 export const CODE_TITLES: Record<DiagnosticCode, string> = {
   'empty-range': 'lo > hi: setsockopt fails with EINVAL',

@@ -4,7 +4,7 @@
  * scope by byte offset.
  */
 import type { Node } from 'web-tree-sitter';
-import type { BinaryOp, Binding, CompareOp, Expr, FormFunction, FormScope, FormType, FormUnit, Origin } from './form';
+import type { BinaryOp, Binding, CompareOp, Expr, FormFunction, FormGuard, FormScope, FormType, FormUnit, Origin } from './form';
 import type { IntType } from './numeric';
 
 /** The origin of a node (text shortened to 200 characters). */
@@ -74,4 +74,17 @@ export function cFamilyBinary(op: string, left: Expr, right: Expr, at: Origin): 
   if (C_BINARY.has(op)) return { k: 'binary', op: op as BinaryOp, left, right, at };
   if (C_COMPARE.has(op)) return { k: 'compare', op: op as CompareOp, left, right, at };
   return { k: 'opaque', at };
+}
+
+/**
+ * The guards of a file (form.ts FormGuard): the condition of each node `conditionOf` accepts
+ * (an `if`/`while` test, an `assert`-like call's arguments), with the identifiers it reads.
+ */
+export function guardsOf(nodes: readonly Node[], conditionOf: (n: Node) => Node | null): FormGuard[] {
+  const out: FormGuard[] = [];
+  for (const n of nodes) {
+    const c = conditionOf(n);
+    if (c) out.push({ names: [...new Set(c.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])], at: originOf(c) });
+  }
+  return out;
 }

@@ -125,7 +125,7 @@ export class FormEvaluator {
   private bindingValue(b: Binding, at: number, frame: Frame): Value {
     if (b.escapes) return TOP;
     const t = b.type?.k === 'int' ? b.type.int : null;
-    if (b.kind === 'param') return t ? ofType(t, b.name) : TOP;
+    if (b.kind === 'param') return t ? this.input(t, b.name) : TOP;
     const before = b.values.filter((v) => v.at.start < at || b.kind === 'const' || b.kind === 'field');
     if (before.length === 0) return TOP;
     // Several assignments reach the use only when they are branch arms; the adapter marks
@@ -199,6 +199,32 @@ export class FormEvaluator {
       return this.followed(fn, args, frame, scope, inner);
     } finally {
       this.types = savedTypes;
+    }
+  }
+
+  /**
+   * Free inputs met so far: integer parameters read where no caller gives their value (name →
+   * type). Their value is the type's interval, named, so bounds carry witnesses; core/bounded.ts
+   * searches concrete inputs by forcing values on them.
+   */
+  readonly inputs = new Map<string, IntType>();
+  /** Values forced on free inputs by name (core/bounded.ts); null: each input is its type's interval. */
+  forced: ReadonlyMap<string, Value> | null = null;
+
+  private input(t: IntType, name: string): Value {
+    this.inputs.set(name, t);
+    const f = this.forced?.get(name);
+    return f ? castTo(f, t) : ofType(t, name);
+  }
+
+  /** Runs `fn` with its own step budget, leaving the file's budget as it was. */
+  withBudget<R>(steps: number, fn: () => R): R {
+    const saved = [this.steps, this.exhausted] as const;
+    this.steps = steps;
+    try {
+      return fn();
+    } finally {
+      [this.steps, this.exhausted] = saved;
     }
   }
 

@@ -170,4 +170,16 @@ export interface FormUnit {
   calls?: FormCall[];
   /** Socket operations (socket/bind/connect/listen/sendto...) for the socket context, in source order. */
   sockops?: FormCall[];
+  /**
+   * Conditions that check values before a call: `if`/`while` tests, `assert`-like calls, each
+   * with the identifiers it reads. A guard before a call that reads one of the inputs of a
+   * bounded value suppresses the bounded warnings (core/bounded.ts). Absent: none recorded.
+   */
+  guards?: FormGuard[];
+}
+
+export interface FormGuard {
+  /** Identifiers (and member paths) the condition reads. */
+  names: string[];
+  at: Origin;
 }

@@ -7,7 +7,7 @@
  * over tables, and the setsockopt-like calls and socket operations the query marks.
  */
 import type { Node } from 'web-tree-sitter';
-import { bind, newScope, newUnit, originOf } from '../../core/build';
+import { bind, guardsOf, newScope, newUnit, originOf } from '../../core/build';
 import type { Binding, Expr, FormCall, FormFunction, FormScope, FormType, FormUnit } from '../../core/form';
 import { parseIntLiteral } from '../../core/numeric';
 import { CONSTANTS } from './constants';
@@ -179,7 +179,17 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
+  unit.guards = guardsOf(all, cppCondition);
   return { unit, helperCalls };
+}
+
+const ASSERTS = /^(assert|static_assert|BOOST_ASSERT|D?CHECK\w*|ASSERT\w*|EXPECT\w*)$/;
+
+/** `if (c)`, `while (c)`, `assert(c)`-like calls: the condition (core/bounded.ts guards). */
+function cppCondition(n: Node): Node | null {
+  if (n.type === 'if_statement' || n.type === 'while_statement') return n.childForFieldName('condition');
+  if (n.type === 'call_expression' && ASSERTS.test(n.childForFieldName('function')?.text ?? '')) return n.childForFieldName('arguments');
+  return null;
 }
 
 function inFunction(n: Node): boolean {

@@ -6,7 +6,7 @@
  * setsockopt-like call and socket operation in source order.
  */
 import type { Node } from 'web-tree-sitter';
-import { bind, newScope, newUnit, originOf } from '../../core/build';
+import { bind, guardsOf, newScope, newUnit, originOf } from '../../core/build';
 import type { Binding, Expr, FormCall, FormFunction, FormScope, FormType, FormUnit } from '../../core/form';
 import * as uapi from '../../../../../engine/src/uapi';
 import { lowerExpr, pathOf, type RustCx } from './expr';
@@ -135,7 +135,15 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marks: Ca
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
+  unit.guards = guardsOf(all, rustCondition);
   return { unit, helperCalls };
+}
+
+/** `if c`, `while c`, `assert!(c)`-like macros, `ensure!(..)`: the condition (core/bounded.ts guards). */
+function rustCondition(n: Node): Node | null {
+  if (n.type === 'if_expression' || n.type === 'while_expression') return n.childForFieldName('condition');
+  if (n.type === 'macro_invocation' && /^(debug_)?assert(_eq|_ne)?$|^ensure$/.test(lastSegment(n.childForFieldName('macro')?.text ?? ''))) return n.namedChildren.find((c) => c?.type === 'token_tree') ?? null;
+  return null;
 }
 
 /** The generic parameters of the functions around n (`size_of::<T>()` in `fn set_opt<T>`). */
