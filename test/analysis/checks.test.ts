@@ -146,3 +146,12 @@ test('selftest-style code (TEST_F bodies, a packing helper): the §6.1 invalid_o
   assert.deepEqual(sets[3]!.effective, { lo: 32768, hi: 54321, rule: 'socket-hi' });
   assert.equal(sites.filter((s) => s.op === 'get').length, 1);
 });
+
+test('docs/diagnostics.md states the default severity of every bounded variant', async () => {
+  const { BOUNDED_SEVERITY } = await import('../../server/src/diagnostics/codes');
+  const doc = readFileSync('docs/diagnostics.md', 'utf8');
+  for (const [code, sev] of Object.entries(BOUNDED_SEVERITY)) {
+    const section = doc.split(/^## /m).find((s) => s.startsWith(code)) ?? '';
+    assert.match(section, new RegExp(`\\*\\*Bounded variant: ${sev}\\.\\*\\*`), `${code}: bounded variant documented as ${sev}`);
+  }
+});

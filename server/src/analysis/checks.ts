@@ -127,7 +127,9 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
   if (mc) {
     const what = raw.language === 'python'
       ? `Python's socket module has no IP_LOCAL_PORT_RANGE: this raises AttributeError before setsockopt runs`
-      : `Go's syscall package has no IP_LOCAL_PORT_RANGE: this does not compile; use golang.org/x/sys/unix (v0.21.0+)`;
+      : raw.language === 'rust'
+        ? `the libc crate has no IP_LOCAL_PORT_RANGE: this does not compile; define it (const IP_LOCAL_PORT_RANGE: libc::c_int = 51) or use linux_raw_sys::net::IP_LOCAL_PORT_RANGE`
+        : `Go's syscall package has no IP_LOCAL_PORT_RANGE: this does not compile; use golang.org/x/sys/unix (v0.21.0+)`;
     add('missing-constant', what, mc.span, fixData({ title: `Use ${optnameReplacement(raw)}`, span: mc.span, newText: optnameReplacement(raw) }));
   }
   const magic = raw.facts.magicNumber;

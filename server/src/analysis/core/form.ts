@@ -108,6 +108,11 @@ export interface Binding {
   escapes?: boolean;
   /** Byte-buffer building steps on this name, in source order (Go append/PutUint16, C memcpy...). */
   steps?: BufferStep[];
+  /**
+   * The name does not exist in the library the code names (Rust `libc::IP_LOCAL_PORT_RANGE`):
+   * its value is what the author meant, and a call naming it gets `missing-constant`.
+   */
+  missing?: boolean;
   at: Origin;
 }
 

@@ -204,7 +204,8 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
   const defName = optOuter.k === 'name' && /IP_LOCAL_PORT_RANGE$/.test(optOuter.name) ? optOuter : named ? optE : null;
   if (defName?.k === 'name') {
     const b = ev.binding(defName.name, defName.at.start, unit.scopeAt(defName.at.start));
-    if (b && b.kind === 'const' && b.values.length === 1 && !/^(libc::|<)/.test(b.at.text)) {
+    if (b?.missing) facts.missingConstant = operandOf(defName, OPTION);
+    else if (b && b.kind === 'const' && b.values.length === 1 && !/^(libc::|<)/.test(b.at.text)) {
       facts.fallbackDefine = operandOf(b.values[0]!, num(ev.value(b.values[0]!, new Map(), unit.scopeAt(b.values[0]!.at.start))));
     }
   }

@@ -230,6 +230,22 @@ function lowerFunction(n: Node, globals: FormScope, classScopes: Map<string, For
 }
 
 /** A function or lambda body: params, locals, assignments, returns, range-for loops. */
+/**
+ * The element type of a range-for variable (`for (std::uint32_t v : VALUES)`, `for (const auto& r : RANGES)`),
+ * bound in the loop's scope for `sizeof v`; struct elements are resolved through `structs`.
+ */
+function loopElement(name: string, loop: Node, over: Node, declType: FormType | null, scope: FormScope, structs: ReadonlyMap<string, FormType>): FormType | null {
+  let t: FormType | null = declType && declType.k !== 'unknown' ? declType : null;
+  if (!t && over.type === 'identifier') {
+    let table: FormType | null = null;
+    for (let sc: FormScope | null = scope; sc && !table; sc = sc.parent) table = sc.bindings.get(over.text)?.[0]?.type ?? null;
+    t = table?.k === 'array' ? table.elem : null;
+  }
+  if (t && t.k !== 'struct') t = structs.get(t.name) ?? t;
+  if (t) bind(scope, { name, kind: 'loop', type: t, values: [], at: originOf(loop) });
+  return t;
+}
+
 function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormScope, outerCx: CppCx, structs: ReadonlyMap<string, FormType>, templ: string[]): FormFunction {
   const cx: CppCx = { ...outerCx, typeParams: new Set([...outerCx.typeParams, ...templ]) };
   const scope = newScope(parent, originOf(n));
@@ -280,6 +296,9 @@ function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormSc
       const over = s.childForFieldName('right');
       const b = s.childForFieldName('body');
       const vars = decl?.type === 'structured_binding_declarator' ? decl.namedChildren.map((c) => c?.text ?? '_') : vname ? [vname] : [];
+      const elem = vname && over && b ? loopElement(vname, s, over, lowerType(s.childForFieldName('type'), cx), scope, structs) : null;
+      // A table of structs: the loop variable's fields are the per-entry values (`r.lo`), in declared order.
+      if (elem?.k === 'struct' && vars.length === 1) vars.splice(0, 1, ...elem.fields.map((f) => `${vname}.${f.name}`));
       if (vars.length && over && b) scope.loops.push({ vars, over: lowerExpr(over, cx), body: originOf(b), at: originOf(s) });
     }
     for (let i = s.namedChildCount - 1; i >= 0; i--) {

@@ -51,6 +51,8 @@ export function lowerExpr(n: Node | null, cx: RustCx, depth = 0): Expr {
       const segs = pathOf(n);
       // libc::SOL_IP, nix::libc::X → X (the constant itself); Type::CONST → member path "Type.CONST".
       const last = segs[segs.length - 1] ?? n.text;
+      // The libc crate has no IP_LOCAL_PORT_RANGE: kept apart from a local const of that name (lower.ts binds it as missing).
+      if (last === 'IP_LOCAL_PORT_RANGE' && segs.includes('libc')) return { k: 'name', name: 'libc.IP_LOCAL_PORT_RANGE', at };
       if (segs.length >= 2 && /^(libc|nix|std|core|mem|self|crate|super)$/.test(segs[segs.length - 2]!)) return { k: 'name', name: last, at };
       if (segs.length >= 2 && segs[0] === 'libc') return { k: 'name', name: last, at };
       return { k: 'name', name: segs.join('.'), at };
