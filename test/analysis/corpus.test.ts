@@ -21,6 +21,10 @@ interface Expect {
   hi?: number[];
   optlen?: number;
   codes?: string[] | '*';
+  /** Per table entry (DecodedValue.entry, by its name before " = "): the codes of that entry's site. */
+  entries?: Map<string, string[]>;
+  /** Codes that must be reported with this severity (`warnings=`, `errors=`). */
+  severities?: { severity: string; codes: string[] }[];
 }
 
 export function parseExpectations(text: string): Expect[] {
@@ -39,6 +43,10 @@ export function parseExpectations(text: string): Expect[] {
       else if (k === 'hi') e.hi = nums(v!);
       else if (k === 'optlen') e.optlen = Number(v);
       else if (k === 'codes') e.codes = v === '*' ? '*' : v === '-' ? [] : v!.split(',').sort();
+      else if (k === 'entry') {
+        const at = v!.lastIndexOf(':');
+        (e.entries ??= new Map()).set(v!.slice(0, at), v!.slice(at + 1) === '-' ? [] : v!.slice(at + 1).split(',').sort());
+      } else if (k === 'warnings' || k === 'errors') (e.severities ??= []).push({ severity: k.slice(0, -1), codes: v!.split(',') });
       else throw new Error(`line ${line + 1}: unknown expectation ${tok}`);
     }
     out.push(e);
@@ -77,6 +85,21 @@ export function check(sites: CallSite[], expects: Expect[]): string[] {
       const got = [...new Set(ss.flatMap((s) => s.diagnostics.map((d) => d.code)))].sort();
       if (JSON.stringify(got) !== JSON.stringify(e.codes)) problems.push(`${at}: codes [${got}] != [${e.codes}]`);
     }
+    for (const [name, codes] of e.entries ?? []) {
+      const site = ss.find((s) => (s.value?.entry?.label ?? '').split(' = ')[0] === name);
+      if (!site) problems.push(`${at}: no site for entry ${name} (entries: ${ss.map((s) => s.value?.entry?.label ?? '-').join('; ')})`);
+      else {
+        const got = [...new Set(site.diagnostics.map((d) => d.code))].sort();
+        if (JSON.stringify(got) !== JSON.stringify(codes)) problems.push(`${at}: entry ${name}: codes [${got}] != [${codes}]`);
+        for (const d of site.diagnostics) if (!d.message.startsWith(`entry ${site.value!.entry!.label}: `)) problems.push(`${at}: entry ${name}: "${d.message}" does not name the entry`);
+      }
+    }
+    for (const { severity, codes } of e.severities ?? []) {
+      for (const code of codes) {
+        const ds = ss.flatMap((s) => s.diagnostics).filter((d) => d.code === code);
+        if (!ds.length || ds.some((d) => d.severity !== severity)) problems.push(`${at}: ${code} is not reported as ${severity} (${ds.map((d) => d.severity)})`);
+      }
+    }
   }
   return problems;
 }
@@ -109,4 +132,9 @@ test('the expectation checker fails on a wrong value, a missing site and a repor
   assert.equal(check([], [{ line: 0, lo: [1] }]).length, 1);
   assert.equal(check([site], [{ line: 0, none: true }]).length, 2);
   assert.equal(check([site], []).length, 1);
+  const entry = (label: string, codes: string[]) => ({ span: { line: 0 }, value: { lo: 1, hi: 2, optlen: 4, entry: { label, index: 0, count: 2 } }, diagnostics: codes.map((code) => ({ code, severity: 'warning', message: `entry ${label}: x` })) }) as unknown as CallSite;
+  const two = [entry('T[0] = {1, 2}', []), entry('T[1] = {2, 1}', ['empty-range'])];
+  assert.deepEqual(check(two, parseExpectations('f(); // expect: entry=T[0]:- entry=T[1]:empty-range warnings=empty-range')), []);
+  assert.equal(check(two, parseExpectations('f(); // expect: entry=T[1]:- errors=empty-range')).length, 2);
+  assert.equal(check(two, parseExpectations('f(); // expect: entry=T[2]:-')).length, 1);
 });
