@@ -31,14 +31,14 @@ export function inputsText(inputs: InputValues): string {
 }
 
 /** "the kernel reads lo=65000 hi=463 and fails with EINVAL" for one witness, from the engine. */
-function kernelText(w: BoundedWitness, cx: BoundedContext): { text: string; fails: boolean } {
+function kernelText(w: BoundedWitness, cx: BoundedContext): { text: string; errno: string | null } {
   const { lo, hi } = unpackRange(w.packed);
   // optlen is judged on its own (bad-optlen): the value is judged as passed with 4 bytes.
   const r = validateSetsockopt(cx.config.kernel, { level: 0, optname: 51, optlen: 4, value: w.packed, family: cx.family, kind: cx.kind });
-  if (!r.ok) return { text: `the kernel reads lo=${lo} hi=${hi} and fails with ${r.errno}`, fails: true };
+  if (!r.ok) return { text: `the kernel reads lo=${lo} hi=${hi} and fails with ${r.errno}`, errno: r.errno };
   const e = inetSkGetLocalPortRange(cx.config.kernel, cx.config.netns, w.packed);
   const uses = e.rule === 'ignored' ? `ignores it (outside the netns range ${range(cx.config.netns.lo, cx.config.netns.hi)})` : `uses ${range(e.lo, e.hi)}`;
-  return { text: `the kernel reads lo=${lo} hi=${hi}, accepts it and ${uses}`, fails: false };
+  return { text: `the kernel reads lo=${lo} hi=${hi}, accepts it and ${uses}`, errno: null };
 }
 
 /**
@@ -71,9 +71,9 @@ export function boundedDiagnostics(v: DecodedValue, span: Span, cx: BoundedConte
   for (const w of b.witnesses) {
     if (wide(w.intendedLo) || wide(w.intendedHi)) continue;
     const k = kernelText(w, cx);
-    if (!k.fails) continue;
     const { lo, hi } = unpackRange(w.packed);
-    if (lo === 0 || hi === 0 || lo <= hi) continue; // another errno (e.g. ENOPROTOOPT): not this code's
+    // Only the kernel's lo > hi refusal (another errno, e.g. ENOPROTOOPT on an old kernel, is not this code's).
+    if (k.errno !== 'EINVAL' || lo <= hi) continue;
     cx.add('empty-range', `lo > hi for some inputs and the code does not check it before the call: for ${inputsText(w.inputs)} ${k.text}${cx.via}`, span, {}, BOUNDED_SEVERITY['empty-range']!);
     return;
   }
