@@ -155,3 +155,24 @@ test('suppression comment: language syntax, extends an existing marker, respects
   assert.deepEqual(cont.range.start, { line: 0, character: 0 });
   assert.equal(suppressEdit([], 3, 'x', 'c'), null);
 });
+
+test('a call over a table (one site per entry): one inlay hint and one lens for the call, the hover lists every entry', () => {
+  const withEntry = (lo: number, hi: number, index: number) => {
+    const s = cSite(lo, hi);
+    s.value = { ...s.value!, entry: { label: `T[${index}] = {${lo}, ${hi}}`, index, count: 3 } };
+    return s;
+  };
+  const sites = [withEntry(40000, 40999, 0), withEntry(41000, 40999, 1), withEntry(42000, 42999, 2), cSite(50000, 50999, {}, 9)];
+  const hints = inlayHints(sites, env());
+  assert.deepEqual(hints.map((h) => h.label), [
+    'T[0] lo=40000 hi=40999 · 1000 ports | T[1] lo=41000 hi=40999 · EINVAL (lo > hi) | T[2] lo=42000 hi=42999 · 1000 ports',
+    'lo=50000 hi=50999 · 1000 ports',
+  ]);
+  assert.equal(codeLenses('file:///w/a.c', sites, env()).length, 2);
+  assert.match(String(codeLenses('file:///w/a.c', sites, env())[0]!.command?.title), /\(T\[0\], 1 of 3 entries\)$/);
+  const h = hoverAt(sites, { line: 4, character: 12 }, env());
+  const md = (h?.contents as { value: string }).value.replace(/\\(.)/g, '$1');
+  assert.match(md, /Table entries at this call \(3\):\*\*\n- T\[0\] = \{40000, 40999\}: lo=40000 hi=40999 · 1000 ports\n- T\[1\] = \{41000, 40999\}: lo=41000 hi=40999 · EINVAL \(lo > hi\)\n- T\[2\]/);
+  // A call that is not over a table has no listing.
+  assert.doesNotMatch(hoverMarkdown(sites[3]!, env()).value, /Table entries/);
+});

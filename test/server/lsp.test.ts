@@ -109,6 +109,42 @@ describe('LSP over stdio', () => {
     assert.equal(lenses.length, 1);
   });
 
+  test('a call over a table: one inlay hint and one hover list every entry; bounded halves warn', async () => {
+    const cpp = [
+      'struct PortRange { std::uint16_t lo; std::uint16_t hi; };',
+      'static constexpr PortRange RANGES[] = {{40000, 40999}, {41000, 40999}};',
+      'void f(int fd) {',
+      '  for (const auto& r : RANGES) {',
+      '    const std::uint32_t v = (static_cast<std::uint32_t>(r.hi) << 16) | r.lo;',
+      '    ::setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v);',
+      '  }',
+      '}',
+      'int g(int fd, unsigned short port, unsigned short count) {',
+      '  std::uint32_t v = (static_cast<std::uint32_t>(port + count - 1) << 16) | port;',
+      '  return ::setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v);',
+      '}',
+      '',
+    ].join('\n');
+    const u = uri('table.cpp');
+    await c.open(u, 'cpp', cpp);
+    await c.waitFor(() => codes(c, u).includes('half-overflow'), 20_000, 'table and bounded diagnostics');
+    const diags = c.diagnostics.get(u) ?? [];
+    const entry = diags.find((d) => d.code === 'empty-range' && d.range.start.line === 5);
+    assert.match(String(entry?.message ?? ''), /^entry RANGES\[1\] = \{41000, 40999\}: lo 41000 > hi 40999/);
+    assert.equal(entry?.severity, 1, 'a constant entry that always fails: error');
+    const over = diags.find((d) => d.code === 'half-overflow');
+    assert.equal(over?.severity, 2, 'the bounded variant: warning');
+    assert.match(String(over?.message ?? ''), /can reach 131069 .*for port 65000 and count 1000 the kernel reads lo=65000 hi=463 and fails with EINVAL/);
+    const hints = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: u }, range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } } });
+    assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[5, 'RANGES[0] lo=40000 hi=40999 · 1000 ports | RANGES[1] lo=41000 hi=40999 · EINVAL (lo > hi)']]);
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: u }, position: { line: 5, character: 8 } });
+    // The markdown with its escapes removed: what the reader sees.
+    const md = ((h?.contents ?? { value: '' }) as { value: string }).value.replace(/\\(.)/g, '$1');
+    assert.match(md, /Table entries at this call \(2\):\*\*\n- RANGES\[0\] = \{40000, 40999\}: lo=40000 hi=40999 · 1000 ports\n- RANGES\[1\] = \{41000, 40999\}: lo=41000 hi=40999 · EINVAL \(lo > hi\) · empty-range/);
+    const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: u } });
+    assert.deepEqual(lenses.map((l) => l.range.start.line), [5, 10], 'one lens per call');
+  });
+
   test('inlay hints and code lens', async () => {
     await c.open(uri('hints.c'), 'c', C_GOOD);
     const hints = await c.request<InlayHint[]>('textDocument/inlayHint', {
