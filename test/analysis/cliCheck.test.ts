@@ -162,3 +162,24 @@ test('--format sarif is SARIF 2.1.0 with rules, helpUri anchors and fingerprints
     assert.match(res.partialFingerprints.primaryLocationLineHash, /^[0-9a-f]{32}:\d+$/);
   }
 });
+
+test('a call over a table: text and JSON name each entry', () => {
+  const d = mkdtempSync(join(tmpdir(), 'prl-check-'));
+  writeFileSync(join(d, 'table.rs'), `const IP_LOCAL_PORT_RANGE: libc::c_int = 51;
+const RANGES: [(u16, u16); 2] = [(40000, 40999), (41000, 40999)];
+fn apply(fd: i32) {
+    for (lo, hi) in RANGES.iter() {
+        let v: u32 = ((*hi as u32) << 16) | *lo as u32;
+        unsafe { libc::setsockopt(fd, libc::SOL_IP, IP_LOCAL_PORT_RANGE, &v as *const u32 as *const libc::c_void, 4) };
+    }
+}
+`);
+  const text = check(['--list', '.'], d);
+  assert.match(text.out, /^table\.rs:6:\d+: error empty-range: entry RANGES\[1\] = \(41000, 40999\): lo 41000 > hi 40999: setsockopt fails with EINVAL \[entry RANGES\[1\] = \(41000, 40999\), lo=41000 hi=40999\]$/m);
+  assert.match(text.out, /^table\.rs:6:\d+: ok setsockopt IP_LOCAL_PORT_RANGE: entry RANGES\[0\] = \(40000, 40999\): lo=40000 hi=40999 · 1000 ports/m);
+  const j = JSON.parse(check(['--format', 'json', '.'], d).out);
+  assert.deepEqual(j.callSites.map((c: { value: { entry?: unknown } }) => c.value.entry), [
+    { label: 'RANGES[0] = (40000, 40999)', index: 0, count: 2 },
+    { label: 'RANGES[1] = (41000, 40999)', index: 1, count: 2 },
+  ]);
+});
