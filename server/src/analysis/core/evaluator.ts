@@ -8,7 +8,8 @@
  */
 import type { Binding, Endian, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
 import { bytesOf, wrap, type EvalLanguage, type IntType } from './numeric';
-import { binary, castTo, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, MAX_SET, type Value } from './value';
+import { sizeOf } from './sizes';
+import { binary, castTo, entryLabel, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, MAX_SET, type Value } from './value';
 
 export const MAX_CALL_DEPTH = 3;
 
@@ -374,16 +375,6 @@ export class FormEvaluator {
   }
 }
 
-/**
- * The label of a table entry, carried by set values (value.ts `labels`) down to the call site
- * (DecodedValue.entry): `RANGES[2] = {41000, 40999}` for a named table, else the entry's text.
- */
-export function entryLabel(table: string | null, index: number, text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  const short = t.length > 60 ? t.slice(0, 59) + '…' : t;
-  return table ? `${table}[${index}] = ${short}` : short;
-}
-
 /** `a.b.c` for a member chain of names, else null. */
 export function memberPath(e: Expr): string | null {
   if (e.k === 'name') return e.name;
@@ -392,39 +383,6 @@ export function memberPath(e: Expr): string | null {
     return o === null ? null : `${o}.${e.field}`;
   }
   return null;
-}
-
-/** Size in bytes of a form type; null when not known (pointers are 8: LP64). */
-export function sizeOf(t: FormType, unit: FormUnit, depth = 0): number | null {
-  if (depth > 16) return null;
-  switch (t.k) {
-    case 'int':
-      return t.int.bits / 8;
-    case 'bytes':
-      return t.size;
-    case 'pointer':
-      return 8;
-    case 'array': {
-      const e = sizeOf(t.elem, unit, depth + 1);
-      return e === null || t.count === null ? null : e * t.count;
-    }
-    case 'struct': {
-      let size = 0;
-      let align = 1;
-      for (const f of t.fields) {
-        const s = sizeOf(f.type, unit, depth + 1);
-        if (s === null) return null;
-        const a = f.type.k === 'int' ? s : Math.min(8, s) || 1;
-        size = Math.ceil(size / a) * a + s;
-        align = Math.max(align, a);
-      }
-      return Math.ceil(size / align) * align;
-    }
-    default: {
-      const named = unit.types.get(t.name);
-      return named && named !== t ? sizeOf(named, unit, depth + 1) : null;
-    }
-  }
 }
 
 function swap(x: bigint, bits: 16 | 32): bigint {
@@ -437,4 +395,4 @@ function readInt(bs: readonly number[], order: Endian, host: 'little' | 'big'): 
   return seq.reduce((acc, b) => (acc << 8n) | BigInt(b & 0xff), 0n);
 }
 
-export { exact, interval, TOP, wrap };
+export { exact, interval, TOP, wrap, sizeOf };

@@ -214,3 +214,13 @@ export function show(v: Value): string {
   if (v.k === 'interval') return `${v.lo}..${v.hi}`;
   return 'unknown';
 }
+
+/**
+ * The label of a table entry, carried by set values (value.ts `labels`) down to the call site
+ * (DecodedValue.entry): `RANGES[2] = {41000, 40999}` for a named table, else the entry's text.
+ */
+export function entryLabel(table: string | null, index: number, text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  const short = t.length > 60 ? t.slice(0, 59) + '…' : t;
+  return table ? `${table}[${index}] = ${short}` : short;
+}
