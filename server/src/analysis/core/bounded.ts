@@ -59,7 +59,9 @@ export function boundedValue(s: BoundedSearch): BoundedValue | null {
 }
 
 function search(s: BoundedSearch): BoundedValue | null {
-  const all = [...s.inputs].map(([n, t]) => domainOf(n, t)).filter((d) => d.lo <= d.hi);
+  // Candidates per input: the grid stays under about 64 runs whatever the number of inputs.
+  const per = (n: number) => (n <= 1 ? 8 : n === 2 ? 6 : 4);
+  const all = [...s.inputs].map(([n, t]) => domainOf(n, t)).filter((d) => d.lo <= d.hi).map((d, _, xs) => ({ ...d, candidates: d.candidates.slice(0, per(xs.length)) }));
   const one = (v: Value): bigint | null => {
     const vs = valuesOf(v);
     return vs && new Set(vs).size === 1 ? vs[0]! : null;
@@ -86,8 +88,7 @@ function search(s: BoundedSearch): BoundedValue | null {
     if (loInputs.has(d.name) || hiInputs.has(d.name)) relevant.push(d);
   }
   if (relevant.length === 0 || relevant.length > MAX_INPUTS) return null;
-  const per = relevant.length === 3 ? 5 : 8;
-  const doms = relevant.map((d) => ({ ...d, candidates: d.candidates.slice(0, per) }));
+  const doms = relevant.map((d) => ({ ...d, candidates: d.candidates.slice(0, per(relevant.length)) }));
   const witnesses: { w: BoundedWitness; rank: number }[] = [];
   for (const idx of tuples(doms.map((d) => d.candidates.length)).slice(0, MAX_SCENARIOS)) {
     const choice = new Map(base);
