@@ -51,6 +51,15 @@ export function newUnit(
   const fns = new Map<string, FormFunction[]>();
   for (const f of functions) fns.set(f.name, [...(fns.get(f.name) ?? []), f]);
   const scopes = [...functions.map((f) => f.scope), ...inner];
+  // By start: the innermost scope holding an offset is the one with the greatest start that
+  // still holds it (nested scopes start inside their parents); a short walk back finds it.
+  let sorted: FormScope[] | null = null;
+  const linear = (offset: number) => {
+    let best = globals;
+    for (const s of scopes)
+      if (s.at.start <= offset && offset <= s.at.end && s.at.end - s.at.start <= best.at.end - best.at.start) best = s;
+    return best;
+  };
   return {
     language,
     hostByteOrder,
@@ -58,10 +67,25 @@ export function newUnit(
     functions: fns,
     types: new Map(),
     scopeAt(offset) {
-      let best = globals;
-      for (const s of scopes)
-        if (s.at.start <= offset && offset <= s.at.end && s.at.end - s.at.start <= best.at.end - best.at.start) best = s;
-      return best;
+      if (scopes.length < 16) return linear(offset);
+      sorted ??= [...scopes].sort((a, b) => a.at.start - b.at.start || b.at.end - a.at.end);
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.at.start <= offset) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo - 1, n = 0; i >= 0 && n < 64; i--, n++) {
+        const s = sorted[i]!;
+        if (offset <= s.at.end) {
+          // Scopes of the same start (a function and a block): the smallest holding it.
+          let best = s;
+          for (let j = i - 1; j >= 0 && sorted[j]!.at.start === s.at.start; j--) if (offset <= sorted[j]!.at.end && sorted[j]!.at.end < best.at.end) best = sorted[j]!;
+          return best;
+        }
+      }
+      return lo === 0 ? globals : linear(offset);
     },
   };
 }

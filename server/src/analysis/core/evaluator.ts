@@ -8,7 +8,7 @@
  */
 import type { Binding, Endian, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
 import { bytesOf, wrap, type EvalLanguage, type IntType } from './numeric';
-import { sizeOf } from './sizes';
+import { readInt, sizeOf, swap } from './sizes';
 import { binary, castTo, entryLabel, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, MAX_SET, type Value } from './value';
 
 export const MAX_CALL_DEPTH = 3;
@@ -123,8 +123,16 @@ export class FormEvaluator {
     return null;
   }
 
+  /** Bindings being evaluated: a cycle (`#define SELF (SELF + 1)`, `a = b; b = a`) is unknown. */
+  private readonly active = new Set<Binding>();
+
   private bindingValue(b: Binding, at: number, frame: Frame): Value {
-    if (b.escapes) return TOP;
+    if (b.escapes || this.active.has(b)) return TOP;
+    this.active.add(b);
+    try { return this.bindingValueOf(b, at, frame); } finally { this.active.delete(b); }
+  }
+
+  private bindingValueOf(b: Binding, at: number, frame: Frame): Value {
     const t = b.type?.k === 'int' ? b.type.int : null;
     if (b.kind === 'param') return t ? this.input(t, b.name) : TOP;
     const before = b.values.filter((v) => v.at.start < at || b.kind === 'const' || b.kind === 'field');
@@ -383,16 +391,6 @@ export function memberPath(e: Expr): string | null {
     return o === null ? null : `${o}.${e.field}`;
   }
   return null;
-}
-
-function swap(x: bigint, bits: 16 | 32): bigint {
-  return readInt(bytesOf(x, bits / 8, 'little'), 'big', 'little');
-}
-
-function readInt(bs: readonly number[], order: Endian, host: 'little' | 'big'): bigint {
-  const o = order === 'host' ? host : order;
-  const seq = o === 'little' ? [...bs].reverse() : bs;
-  return seq.reduce((acc, b) => (acc << 8n) | BigInt(b & 0xff), 0n);
 }
 
 export { exact, interval, TOP, wrap, sizeOf };

@@ -87,6 +87,8 @@ export interface FormCall {
   args: Expr[];
   /** Keyword arguments (Python). */
   keywords?: Record<string, Expr>;
+  /** The variable the call's result initialises or is assigned to (`int s = socket(...)`), when the lowering says. */
+  assign?: string;
   at: Origin;
 }
 

@@ -11,6 +11,7 @@ import type { Expr, FormScope, FormUnit } from './form';
 import { memberPath, type FormEvaluator } from './evaluator';
 import { valuesOf, type Value } from './value';
 import { boundedValue, type Rerun } from './bounded';
+import { nameText, throughHelpers, type Followed } from './follow';
 
 type Frame = Map<string, Value>;
 
@@ -63,10 +64,11 @@ export interface Decoded { packed: number | null; order: ByteOrder; form: string
 /** The u32 the kernel reads through optval, once per value alternative (a table gives several). */
 export function decodeValue(ev: FormEvaluator, val: Expr, frame: Frame, scope: FormScope, unit: FormUnit): Decoded[] {
   const host = unit.hostByteOrder;
-  const def = definition(ev, val.k === 'addr' ? val.arg : val, scope);
+  const fol = throughHelpers(ev, definition(ev, val.k === 'addr' ? val.arg : val, scope), frame, scope, (e, s) => definition(ev, e, s));
+  const def = fol.def;
   const swap = [...subExprs(def)].find((s) => (s.k === 'bswap' && (!s.hostOnly || host === 'little')) || (s.k === 'encode' && s.order !== 'host' && s.order !== host));
   const order = swap ? orderLabel('big', host) : 'host';
-  const form = formOf(ev, def, scope);
+  const form = formOf(ev, def, fol.scope, fol, val);
   const b = ev.bytes(val, frame, scope);
   let packs: (number | null)[];
   let labels: readonly string[] | undefined;
@@ -83,7 +85,7 @@ export function decodeValue(ev: FormEvaluator, val: Expr, frame: Frame, scope: F
   }
   // One site per table entry, each naming its entry (DecodedValue.entry).
   const entries = labels && labels.some(Boolean) && packs.length > 1 ? labels : null;
-  return packs.slice(0, 64).map((packed, i) => ({ ...decodeOne(ev, packed, order, form, swap, frame, scope), ...(entries ? { entry: { label: entries[i] || `entry ${i + 1}`, index: i, count: Math.min(packs.length, 64) } } : {}) }));
+  return packs.slice(0, 64).map((packed, i) => ({ ...decodeOne(ev, packed, order, form, swap, fol), ...(entries ? { entry: { label: entries[i] || `entry ${i + 1}`, index: i, count: Math.min(packs.length, 64) } } : {}) }));
 }
 
 /**
@@ -98,7 +100,8 @@ function sameRow<T>(vs: readonly T[], labels: readonly string[] | undefined): { 
   return { vs: vs.filter((_, i) => keep[i]), labels: labels.filter((_, i) => keep[i]).map((l) => repeated(l) ?? l) };
 }
 
-function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, form: FormInfo, swap: Expr | undefined, frame: Frame, scope: FormScope): Decoded {
+function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, form: FormInfo, swap: Expr | undefined, fol: Followed): Decoded {
+  const { frame, scope } = fol;
   let intended: Intended | null = packed === null ? null : { lo: BigInt(packed & 0xffff), hi: BigInt(packed >>> 16) };
   let f = form.name;
   if (swap && packed !== null) {
@@ -108,7 +111,7 @@ function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, f
     const up = valuesOf(ev.value(form.shift.upper, frame, scope));
     const lo = valuesOf(ev.value(form.shift.lower, frame, scope));
     if (up?.length === 1 && lo?.length === 1) {
-      intended = intendedFromShiftOr(form.shift.upper.at.text, up[0]!, form.shift.lower.at.text, lo[0]!);
+      intended = intendedFromShiftOr(nameText(form.shift.upper, fol.names), up[0]!, nameText(form.shift.lower, fol.names), lo[0]!);
       if (intended.lo === up[0] && intended.lo !== intended.hi) f = 'shift-or-swapped';
     }
   } else if (form.name === 'array' && packed !== null) {
@@ -164,7 +167,7 @@ function strip(e: Expr): Expr {
 }
 
 /** How the value was built: `(hi << 16) | lo`, a struct of two u16, an array, an integer. */
-function formOf(ev: FormEvaluator, def: Expr, scope: FormScope): FormInfo {
+function formOf(ev: FormEvaluator, def: Expr, scope: FormScope, fol?: Followed, val?: Expr): FormInfo {
   for (const s of subExprs(def)) {
     if (s.k !== 'binary' || (s.op !== '|' && s.op !== '+' && s.op !== '^')) continue;
     for (const [u, l] of [[s.left, s.right], [s.right, s.left]] as const) {
@@ -172,11 +175,16 @@ function formOf(ev: FormEvaluator, def: Expr, scope: FormScope): FormInfo {
       if (su.k === 'binary' && su.op === '<<' && su.right.k === 'int' && su.right.value === 16n) {
         const upper = su.left;
         const t = ev.typeOfExpr(strip(upper) === upper ? upper : upper, scope);
-        const signed = upper.k === 'int' ? upper.type === null || upper.type === undefined || !upper.type.unsigned : t?.k === 'int' && !t.int.unsigned && t.int.bits <= 32;
-        const v = valuesOf(ev.value(upper, new Map(), scope));
+        const uv = ev.value(upper, fol?.frame ?? new Map(), scope);
+        const v = valuesOf(uv);
+        const c = ev.unit.language === 'c';
+        // C: integer promotion makes a 16-bit operand an int (signed) before the shift.
+        const it = c ? (t?.k === 'int' ? t.int : uv.k !== 'unknown' ? uv.type : null) : null;
+        const signed = c && it ? !it.unsigned || it.bits < 32 : upper.k === 'int' ? upper.type === null || upper.type === undefined || !upper.type.unsigned : t?.k === 'int' && !t.int.unsigned && t.int.bits <= 32;
         const info: FormInfo = { name: 'shift-or', shift: { upper, lower: l } };
-        if (signed && upper.k !== 'cast' && v?.some((x) => x >= 32768n) && (ev.unit.language === 'c' || ev.unit.language === 'cpp')) {
-          info.signedShift = { text: su.at.text, value: null, span: su.at.span };
+        if (signed && upper.k !== 'cast' && v?.some((x) => x >= 32768n) && (c || ev.unit.language === 'cpp')) {
+          const value = c && v.length === 1 ? Number(v[0]!) : null;
+          info.signedShift = fol?.helper && val ? { text: `${su.at.text} in ${fol.helper}()`, value, span: val.at.span } : { text: su.at.text, value, span: su.at.span };
         }
         return info;
       }

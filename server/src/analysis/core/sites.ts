@@ -7,12 +7,12 @@
  * its inner `libc::setsockopt(sock, opt, val, ...)` names no option. Values come from the one
  * evaluator (exact, a set of table entries: one site each, or unknown); the halves the author
  * meant come from the packing expression (shift-or, struct, array, byte swaps).
- * Used by the Rust and C++ lowerings (the C/Python/Go adapters keep their own stage for now).
+ * Used by the C, C++ and Rust lowerings (the Python/Go adapters keep their own stage for now).
  */
 import type { Language, Operand, SocketEvent } from '../callSite';
 import type { Rerun } from './bounded';
 import { boundedOf, decodeValue, subExprs } from './siteValue';
-import type { RawCallSite } from '../languages/types';
+import { addNote, type AnalysisNote, type RawCallSite } from '../languages/types';
 import { decoded } from './halves';
 import { toNum } from './numeric';
 import type { Expr, FormCall, FormFunction, FormScope, FormUnit } from './form';
@@ -22,7 +22,8 @@ import { socketContext } from './socketContext';
 
 type Frame = Map<string, Value>;
 const OPTION = 51;
-const MAX_SITES = 512;
+/** Sites through helper chains per file (each direct call is always a site of its own). */
+const MAX_SITES = 100_000;
 
 export interface SiteInput {
   unit: FormUnit;
@@ -30,6 +31,9 @@ export interface SiteInput {
   helperCalls: readonly FormCall[];
   file: string;
   language: Language;
+  /** Where the limits hit are said (AdapterInput.notes), and the step budget per call site. */
+  notes?: AnalysisNote[];
+  maxSteps?: number;
 }
 
 interface Shape { fd: number; level: number; opt: number; val: number; len: number }
@@ -54,9 +58,9 @@ export function callSitesOf(input: SiteInput): RawCallSite[] {
   const out: RawCallSite[] = [];
   for (const call of unit.calls ?? []) {
     const shape = shapeOf(call);
-    if (!shape || out.length >= MAX_SITES) continue;
+    if (!shape) continue;
     const inner = fnAt(call.at.start);
-    judge(input, ev, call, shape, [], inner, out);
+    ev.withBudget(input.maxSteps ?? 100_000, () => (judge(input, ev, call, shape, [], inner, out), spent(input, ev, call)));
     if (!inner) continue;
     const params = new Set(inner.params.map((p) => p.name));
     // Does an argument depend on a parameter, directly or through the locals it reads?
@@ -80,7 +84,7 @@ export function callSitesOf(input: SiteInput): RawCallSite[] {
       for (const hc of callersOf(callee)) {
         if (chain.includes(hc)) continue;
         const next = [...chain, hc];
-        judge(input, ev, call, shape, next, inner, out);
+        ev.withBudget(input.maxSteps ?? 100_000, () => (judge(input, ev, call, shape, next, inner, out), spent(input, ev, hc)));
         const holder = fnAt(hc.at.start);
         if (holder && holder !== callee) grow(next, holder);
       }
@@ -88,6 +92,12 @@ export function callSitesOf(input: SiteInput): RawCallSite[] {
     grow([], inner);
   }
   return out;
+}
+
+/** The evaluation budget of one call site ran out: its values are unknown for that reason alone. */
+function spent(input: SiteInput, ev: FormEvaluator, at: FormCall): void {
+  if (!ev.exhausted) return;
+  addNote(input, { kind: 'limit', id: 'budget', message: `evaluation budget spent at line ${at.at.span.line + 1}: values there are reported as not statically known` });
 }
 
 /** Evaluates the call under the chain's frames (outermost first) and emits its sites. */
@@ -172,6 +182,14 @@ function traced(e: Expr, chain: FormCall[], unit: FormUnit, call: FormCall): Exp
   return cur;
 }
 
+/** Option names whose number can also be 51 (IPV6_RECVHOPLIMIT, SO_ATTACH_REUSEPORT_CBPF...). */
+const OTHER_OPTION = /^(IPV6_|SO_|TCP_|UDP_|SCTP_|MPTCP_|IP_(?!LOCAL_PORT_RANGE))/;
+
+/** A 51 reached through a name that says it is another option: never the port range. */
+function namesOtherOption(...es: (Expr | null)[]): boolean {
+  return es.some((e) => e !== null && [...subExprs(e)].some((s) => s.k === 'name' && OTHER_OPTION.test(s.name.split('.').pop()!)));
+}
+
 function num(v: Value): number | null {
   return v.k === 'exact' ? toNum(v.v) : null;
 }
@@ -190,8 +208,9 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
   const reached = chain.length ? traced(optE, chain, unit, call) : optE;
   const namedOuter = reached?.k === 'name' && /(^|\.)IP_LOCAL_PORT_RANGE$/.test(reached.name);
   if (num(optV) !== OPTION && !named && !namedOuter) return;
+  if (!named && !namedOuter && namesOtherOption(optE, reached)) return;
   const outer = chain.length ? chain[chain.length - 1]! : call;
-  const op = /getsockopt$/.test(call.lastName) ? 'get' : 'set';
+  const op = /get_?sock_?opt$/i.test(call.lastName) ? 'get' : 'set';
   const tr = (i: number) => (chain.length ? traced(a[i]!, chain, unit, call) : a[i]!);
   const outerE: Expr = { k: 'call', call: outer, at: outer.at };
   const levelE = tr(shape.level) ?? outerE;
@@ -222,7 +241,7 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
     callee: outer.callee.at.text || outer.lastName,
     level: operandOf(levelE, levelV),
     optname: operandOf(optOuter, num(optV)),
-    socket: socketContext(unit, outer, a[shape.fd]!, chain),
+    socket: socketContext(unit, outer, tr(shape.fd) ?? a[shape.fd]!, chain, ev),
     facts,
     ...(fnName ? { via: { helper: fnName, span: call.at.span } } : {}),
   } as const;

@@ -1,8 +1,10 @@
 /**
- * Sizes of the common form's types (sizeof, size_of::<T>(), optlen from a type): integers,
- * byte arrays, arrays, C struct layout with natural alignment, named types through the unit.
+ * Sizes and byte layout of the common form's types (sizeof, size_of::<T>(), optlen from a
+ * type): integers, byte arrays, arrays, C struct layout with natural alignment, named types
+ * through the unit; byte swaps and integers read back from bytes.
  */
-import type { FormType, FormUnit } from './form';
+import type { Endian, FormType, FormUnit } from './form';
+import { bytesOf } from './numeric';
 
 /** Size in bytes of a form type; null when not known (pointers are 8: LP64). */
 export function sizeOf(t: FormType, unit: FormUnit, depth = 0): number | null {
@@ -35,4 +37,14 @@ export function sizeOf(t: FormType, unit: FormUnit, depth = 0): number | null {
       return named && named !== t ? sizeOf(named, unit, depth + 1) : null;
     }
   }
+}
+
+export function swap(x: bigint, bits: 16 | 32): bigint {
+  return readInt(bytesOf(x, bits / 8, 'little'), 'big', 'little');
+}
+
+export function readInt(bs: readonly number[], order: Endian, host: 'little' | 'big'): bigint {
+  const o = order === 'host' ? host : order;
+  const seq = o === 'little' ? [...bs].reverse() : bs;
+  return seq.reduce((acc, b) => (acc << 8n) | BigInt(b & 0xff), 0n);
 }

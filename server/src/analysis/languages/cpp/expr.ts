@@ -15,7 +15,13 @@ export interface CppCx extends TypeEnv {
   /** Namespace aliases: o → net.opts. */
   nsAliases: ReadonlyMap<string, string>;
   steps: number;
+  /** The grammar: C files lower through the same rules (tree-sitter-c's nodes are nearly a subset). */
+  lang?: 'c' | 'cpp';
 }
+
+/** Byte-swapping calls of the C family (libc, glibc, the kernel's and BSD spellings). */
+export const BYTE_SWAP16 = /^(htons|ntohs|__builtin_bswap16|bswap_16|__bswap_16|cpu_to_be16|be16_to_cpu|htobe16|be16toh|sys_cpu_to_be16)$/;
+export const BYTE_SWAP32 = /^(htonl|ntohl|__builtin_bswap32|bswap_32|__bswap_32|cpu_to_be32|be32_to_cpu|htobe32|be32toh|sys_cpu_to_be32)$/;
 
 const U8: FormType = { k: 'int', int: { bits: 8, unsigned: true }, name: 'uint8_t' };
 
@@ -35,9 +41,15 @@ export function lowerExpr(n: Node | null, cx: CppCx, depth = 0): Expr {
   const kids = () => n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   switch (n.type) {
     case 'number_literal': {
-      const f = parseIntLiteral(n.text, 'cpp');
+      const f = parseIntLiteral(n.text, cx.lang ?? 'cpp');
       return f && f.value !== null ? { k: 'int', value: f.value, type: f.type, at } : { k: 'opaque', at };
     }
+    case 'char_literal': {
+      const m = /^'([^\\'])'$/.exec(n.text);
+      return m ? { k: 'int', value: BigInt(m[1]!.charCodeAt(0)), type: { bits: 32, unsigned: false }, at } : { k: 'opaque', at };
+    }
+    case 'comma_expression':
+      return sub(n.childForFieldName('right'));
     case 'true':
     case 'false':
       return { k: 'int', value: n.type === 'true' ? 1n : 0n, type: { bits: 8, unsigned: true }, at };
@@ -57,6 +69,10 @@ export function lowerExpr(n: Node | null, cx: CppCx, depth = 0): Expr {
     }
     case 'parenthesized_expression':
       return sub(kids()[0]);
+    case 'subscript_expression': {
+      const idx = n.childForFieldName('index') ?? n.childForFieldName('indices')?.namedChildren.find((c) => c !== null) ?? null;
+      return { k: 'index', object: sub(n.childForFieldName('argument')), index: sub(idx), at };
+    }
     case 'binary_expression': {
       const op = n.childForFieldName('operator')?.text ?? '';
       return cFamilyBinary(op, sub(n.childForFieldName('left')), sub(n.childForFieldName('right')), at);
@@ -82,10 +98,10 @@ export function lowerExpr(n: Node | null, cx: CppCx, depth = 0): Expr {
       const items = kids().find((c) => c.type === 'initializer_list')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
       if (t?.k === 'int' && items.length === 1) return { k: 'cast', type: t, arg: sub(items[0]), at };
       if (items.length === 1 && t?.k === 'unknown') return sub(items[0]); // an enum class value
-      return { k: 'init', type: t, items: items.map((c) => ({ value: sub(c) })), at };
+      return { k: 'init', type: t, items: items.map((c) => initItem(c, sub)), at };
     }
     case 'initializer_list':
-      return { k: 'init', type: null, items: kids().map((c) => ({ value: sub(c) })), at };
+      return { k: 'init', type: null, items: kids().map((c) => initItem(c, sub)), at };
     case 'sizeof_expression': {
       const t = n.childForFieldName('type');
       if (t) {
@@ -133,8 +149,8 @@ function lowerCall(n: Node, cx: CppCx, depth: number, at: ReturnType<typeof orig
   // Functional cast: std::uint32_t(x), unsigned(x).
   const asType = path && !cx.aliases.has(last) ? intNamed(typeName(fn.text)) : null;
   if (asType && args.length === 1) return { k: 'cast', type: asType, arg: sub(args[0]), at };
-  if ((last === 'htonl' || last === 'htons') && args.length === 1) {
-    const bits = last === 'htonl' ? 32 : 16;
+  if ((BYTE_SWAP16.test(last) || BYTE_SWAP32.test(last)) && args.length === 1) {
+    const bits = BYTE_SWAP32.test(last) ? 32 : 16;
     return { k: 'bswap', bits, arg: { k: 'cast', type: { k: 'int', int: { bits, unsigned: true }, name: `uint${bits}_t` }, arg: sub(args[0]), at }, hostOnly: true, at };
   }
   if (fn.type === 'field_expression') {
@@ -146,6 +162,14 @@ function lowerCall(n: Node, cx: CppCx, depth: number, at: ReturnType<typeof orig
   }
   const call: FormCall = { callee: sub(fn), lastName: last, args: args.map(sub), at };
   return { k: 'call', call, at };
+}
+
+/** An initialiser item: `x`, or C's designated `.lo = x` (the field's name kept). */
+function initItem(c: Node, sub: (c: Node | null) => Expr): { field?: string; value: Expr } {
+  if (c.type !== 'initializer_pair') return { value: sub(c) };
+  const d = c.childForFieldName('designator');
+  const value = sub(c.childForFieldName('value'));
+  return d?.type === 'field_designator' ? { field: d.text.replace(/^\./, ''), value } : { value };
 }
 
 export { U8 };

@@ -14,12 +14,21 @@ import { CONSTANTS } from './constants';
 import { lowerExpr, qualified, type CppCx } from './expr';
 import { declared, lowerType } from './types';
 import { relevantFunctions, walkKept } from '../relevance';
+import { Writes } from './writes';
 
 export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<number> }
+
+/** What a C file adds to the C-family lowering (languages/c/): its macros and global writes. */
+export interface CFamilyOptions {
+  lang: 'c' | 'cpp';
+  /** #define and function-like macros (C): bound in `globals`, function-like ones as functions. */
+  macros?(n: Node, globals: FormScope, functions: FormFunction[], cx: CppCx): boolean;
+  /** After lowering: globals written in functions (also the ones never walked). */
+  finish?(unit: FormUnit, globalVars: readonly Binding[], cx: CppCx): void;
+}
 export interface CppLowered { unit: FormUnit; helperCalls: FormCall[] }
 
 const INT: FormType = { k: 'int', int: { bits: 32, unsigned: false }, name: 'int' };
-const LOOPS = new Set(['for_statement', 'for_range_loop', 'while_statement', 'do_statement']);
 
 /** The namespace path and class name around a node: ['net', 'opts'], 'Connector'. */
 function context(n: Node): { ns: string[]; cls: string | null; templ: string[] } {
@@ -39,20 +48,41 @@ function context(n: Node): { ns: string[]; cls: string | null; templ: string[] }
   return { ns, cls, templ };
 }
 
-export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks): CppLowered {
+/** What the file-level passes read inside kept function bodies. */
+const INNER = ['call_expression', 'lambda_expression', 'preproc_def', 'preproc_function_def', 'type_definition', 'alias_declaration', 'enumerator', 'field_declaration_list', 'if_statement', 'while_statement'];
+/** What a body's lowering reads (nested lambdas and functions are lowered on their own). */
+const BODY = ['declaration', 'assignment_expression', 'update_expression', 'return_statement', 'for_range_loop', 'pointer_expression', 'lambda_expression', 'function_definition'];
+
+/** A top-level `{ ... }`: the body of a function defined through an unknown macro (TEST(x) { }). */
+export function isTopBody(n: Node): boolean {
+  if (n.type !== 'compound_statement') return false;
+  const t = n.parent?.type;
+  return t === 'translation_unit' || (!!t && t.startsWith('preproc_') && !inFunction(n));
+}
+
+export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks, opts: CFamilyOptions = { lang: 'cpp' }): CppLowered {
+  const c = opts.lang === 'c';
   // Functions first (without their bodies), then only the bodies that can matter.
-  const isFn = (n: Node) => n.type === 'function_definition';
-  const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
+  const isFn = c ? (n: Node) => n.type === 'function_definition' || isTopBody(n) : (n: Node) => n.type === 'function_definition';
+  const top = walkKept(root, isFn, () => false);
+  const fnNodes = top.filter(isFn);
   const nameOf = (f: Node) => {
     let d = f.childForFieldName('declarator');
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
     return d?.childForFieldName('declarator')?.text.split('::').pop() ?? '';
   };
   const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: nameOf(f), text: f.text })));
-  const all = walkKept(root, isFn, (n) => keep.has(n.id));
+  // The nodes outside function bodies, and inside the kept bodies only the kinds the passes
+  // below read (one native scan per body instead of a node-by-node walk), in document order.
+  const all: Node[] = [];
+  for (const n of top) {
+    all.push(n);
+    if (keep.has(n.id) && isFn(n)) for (const d of n.descendantsOfType(INNER)) if (d) all.push(d);
+  }
   const aliases = new Map<string, FormType>();
   const nsAliases = new Map<string, string>();
-  const cx: CppCx = { aliases, nsAliases, typeParams: new Set(), steps: 400_000 };
+  const cx: CppCx = { aliases, nsAliases, typeParams: new Set(), steps: 400_000, lang: opts.lang };
+  const globalVars: Binding[] = [];
   const globals = newScope(null, originOf(root));
   const at0 = originOf(root);
   for (const [name, v] of Object.entries(CONSTANTS)) {
@@ -65,6 +95,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     return s;
   };
   const structs = new Map<string, FormType>();
+  const macroFns: FormFunction[] = [];
   for (const n of all) {
     if (n.type === 'namespace_alias_definition') {
       const target = n.namedChildren.find((c) => c?.type === 'nested_namespace_specifier' || (c?.type === 'namespace_identifier' && c.id !== n.childForFieldName('name')?.id));
@@ -87,6 +118,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     for (const name of names) bind(scope, { name, kind, type, values: value ? [value] : [], at: o });
   };
   for (const n of all) {
+    if (opts.macros && (n.type === 'preproc_def' || n.type === 'preproc_function_def') && opts.macros(n, globals, macroFns, cx)) continue;
     if (n.type === 'preproc_def') {
       const name = n.childForFieldName('name')?.text;
       const v = n.childForFieldName('value')?.text.trim().replace(/^\((.*)\)$/, '$1');
@@ -103,21 +135,25 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     } else if (n.type === 'field_declaration_list' && (n.parent?.type === 'class_specifier' || n.parent?.type === 'struct_specifier')) {
       const cname = n.parent.childForFieldName('name')?.text;
       if (!cname) continue;
-      const scope = classOf(cname);
+      // C structs have no member scope (no member functions): their field names must not hide globals.
+      const scope = c ? null : classOf(cname);
       const fields: { name: string; type: FormType }[] = [];
       for (const f of n.namedChildren) {
         if (f?.type !== 'field_declaration') continue;
         const isStatic = f.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
-        const d = declared(lowerType(f.childForFieldName('type'), cx), f.childForFieldName('declarator'));
-        if (!d.name) continue;
-        const dv = f.childForFieldName('default_value');
-        if (isStatic) {
-          const v = dv ? lowerExpr(dv.type === 'initializer_list' ? dv.namedChildren.find((c) => c !== null) ?? dv : dv, cx) : null;
-          bindConst(scope, [d.name], d.type, v, f);
-          bindConst(globals, [`${cname}.${d.name}`], d.type, v, f);
-        } else {
-          fields.push({ name: d.name, type: d.type ?? { k: 'unknown', name: '?' } });
-          bindConst(scope, [d.name], d.type, null, f, 'field');
+        const base = lowerType(f.childForFieldName('type'), cx);
+        for (const decl of f.childrenForFieldName('declarator')) {
+          const d = declared(base, decl);
+          if (!d.name) continue;
+          const dv = f.childForFieldName('default_value');
+          if (isStatic) {
+            const v = dv ? lowerExpr(dv.type === 'initializer_list' ? dv.namedChildren.find((c) => c !== null) ?? dv : dv, cx) : null;
+            if (scope) bindConst(scope, [d.name], d.type, v, f);
+            bindConst(globals, [`${cname}.${d.name}`], d.type, v, f);
+          } else {
+            fields.push({ name: d.name, type: d.type ?? { k: 'unknown', name: '?' } });
+            if (scope) bindConst(scope, [d.name], d.type, null, f, 'field');
+          }
         }
       }
       structs.set(cname, { k: 'struct', name: cname, fields });
@@ -131,14 +167,22 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
         if (!dd.name || !value) continue;
         const v = typed(lowerExpr(value, cx), dd.type, structs);
         bindConst(globals, [dd.name, ...(ns.length ? [[...ns, dd.name].join('.')] : [])], dd.type ?? typeOf(v), v, d);
+        globalVars.push(globals.bindings.get(dd.name)!.at(-1)!);
+      }
+      if (c) {
+        for (const d of n.childrenForFieldName('declarator')) {
+          if (d?.type === 'init_declarator' || d?.type === 'function_declarator') continue;
+          const dd = declared(base, d);
+          if (dd.name) globalVars.push(bind(globals, { name: dd.name, kind: 'const', type: dd.type, values: [], at: originOf(d!) }));
+        }
       }
     }
   }
-  const functions: FormFunction[] = [];
+  const functions: FormFunction[] = [...macroFns];
   const inner: FormScope[] = [...classScopes.values()];
-  const defined = new Map<string, number>();
+  const defined = new Map<string, number>(macroFns.map((f) => [f.name, f.params.length]));
   for (const n of all) {
-    if (n.type !== 'function_definition' || !keep.has(n.id)) continue;
+    if (!isFn(n) || !keep.has(n.id)) continue;
     const fn = lowerFunction(n, globals, classScopes, classOf, cx, structs);
     if (fn) {
       functions.push(fn);
@@ -173,13 +217,14 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     // template setsockopt(fd, level, name, const T&)); the 5-argument ::setsockopt is the call.
     if (params !== undefined && params === e.call.args.length && !(isOpt && e.call.args.length === 5 && /^::/.test(e.call.callee.at.text))) helperCalls.push(e.call);
     else if (isOpt) calls.push(e.call);
-    else if (isOp) sockops.push(e.call);
+    else if (isOp) sockops.push(assigned(n, e.call));
   }
-  const unit = newUnit('cpp', hostByteOrder, globals, functions, inner);
+  const unit = newUnit(opts.lang, hostByteOrder, globals, functions, inner);
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
   unit.guards = guardsOf(all, cppCondition);
+  opts.finish?.(unit, globalVars, cx);
   return { unit, helperCalls };
 }
 
@@ -192,8 +237,15 @@ function cppCondition(n: Node): Node | null {
   return null;
 }
 
+/** `int s = socket(...)`, `s = socket(...)`: the call with the name it is assigned to. */
+function assigned(n: Node, call: FormCall): FormCall {
+  const p = n.parent;
+  const target = p?.type === 'init_declarator' ? declared(null, p).name : p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id ? p.childForFieldName('left')?.text : null;
+  return target ? { ...call, assign: target } : call;
+}
+
 function inFunction(n: Node): boolean {
-  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda_expression') return true;
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda_expression' || p.type === 'compound_statement') return true;
   return false;
 }
 
@@ -210,10 +262,24 @@ function typeOf(e: Expr, depth = 0): FormType | null {
   }
 }
 
-/** `std::array<std::uint16_t, 2> a{..}`, `Range r = {..}`: the literal gets the declared type. */
-function typed(e: Expr, type: FormType | null, structs: ReadonlyMap<string, FormType>): Expr {
-  if (e.k !== 'init' || e.type) return e;
-  const t = type?.k === 'unknown' ? structs.get(type.name) ?? type : type;
+/**
+ * `std::array<std::uint16_t, 2> a{..}`, `Range r = {..}`, C's `{ .hi = b, .lo = a }`: the
+ * literal gets the declared type, a struct's items in field order (missing fields are zero).
+ */
+export function typed(e: Expr, type: FormType | null, structs: ReadonlyMap<string, FormType>): Expr {
+  if (e.k !== 'init') return e;
+  let t = e.type ?? (type?.k === 'unknown' ? structs.get(type.name) ?? type : type);
+  if (t?.k === 'unknown') t = structs.get(t.name) ?? t;
+  if (t?.k === 'struct' && t.fields.length && e.items.length <= t.fields.length) {
+    const designated = e.items.some((it) => it.field !== undefined);
+    if (designated && !e.items.every((it) => it.field !== undefined)) return { ...e, type: t };
+    const items = t.fields.map((f, i) => {
+      const it = designated ? e.items.find((x) => x.field === f.name) : e.items[i];
+      return { field: f.name, value: it?.value ?? ({ k: 'int', value: 0n, type: null, at: e.at } as Expr) };
+    });
+    return { ...e, type: t, items };
+  }
+  if (e.type) return e;
   return t && (t.k === 'array' || t.k === 'struct' || t.k === 'bytes') ? { ...e, type: t.k === 'bytes' ? { k: 'array', elem: { k: 'int', int: { bits: 8, unsigned: true }, name: 'uint8_t' }, count: t.size, name: t.name } : t } : e;
 }
 
@@ -221,6 +287,9 @@ function lowerFunction(n: Node, globals: FormScope, classScopes: Map<string, For
   let d = n.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const nameNode = d?.childForFieldName('declarator');
+  // C: a body inside an unknown macro invocation (TEST(name) { }, FIXTURE_SETUP(x) { }) is
+  // analysed like a function body without parameters.
+  if ((!d || !nameNode) && cx.lang === 'c' && (isTopBody(n) || n.childForFieldName('body'))) return lowerBody(n, '', null, globals, cx, structs, []);
   if (!d || !nameNode) return null;
   const { cls, templ } = context(n);
   const q = qualified(nameNode.text, cx.nsAliases).split('.');
@@ -257,36 +326,31 @@ function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormSc
     fn.params.push({ name: dd.name ?? '_', type: dd.type });
     if (dd.name) bind(scope, { name: dd.name, kind: 'param', type: dd.type, values: [], at: originOf(p) });
   }
-  const body = n.childForFieldName('body');
+  const body = n.type === 'compound_statement' ? n : n.childForFieldName('body');
   const declBlock = new Map<Binding, number>();
-  const stack: Node[] = body ? [body] : [];
-  while (stack.length) {
-    const s = stack.pop()!;
-    if (s !== body && (s.type === 'lambda_expression' || s.type === 'function_definition')) continue;
+  const writes = new Writes(scope, declBlock, cx, (e, t) => typed(e, t, structs));
+  let skipTo = -1;
+  for (const s of body ? body.descendantsOfType(BODY) : []) {
+    if (!s || s.startIndex < skipTo) continue;
+    if (s.type === 'lambda_expression' || s.type === 'function_definition') {
+      skipTo = s.endIndex;
+      continue;
+    }
     if (s.type === 'declaration') {
       const base = lowerType(s.childForFieldName('type'), cx);
       for (const d of s.childrenForFieldName('declarator')) {
         const dd = declared(base, d);
         if (!dd.name) continue;
         const value = d?.type === 'init_declarator' ? d.childForFieldName('value') : null;
-        const v = value ? typed(lowerExpr(value, cx), dd.type, structs) : null;
+        // C: what a pointer variable points to is not followed (writes through aliases are not tracked).
+        const v = value ? (cx.lang === 'c' && dd.type?.k === 'pointer' ? { k: 'opaque' as const, at: originOf(value) } : typed(lowerExpr(value, cx), dd.type, structs)) : null;
         const b = bind(scope, { name: dd.name, kind: 'var', type: dd.type ?? (v ? typeOf(v) : null), values: v ? [v] : [], at: { ...originOf(s), start: s.endIndex } });
         declBlock.set(b, s.parent?.id ?? -1);
       }
-    } else if (s.type === 'assignment_expression') {
-      const left = s.childForFieldName('left');
-      const list = left?.type === 'identifier' ? scope.bindings.get(left.text) : undefined;
-      const b = list?.[list.length - 1];
-      if (b && b.kind === 'var') {
-        const op = s.childForFieldName('operator')?.text;
-        const inLoop = (() => { for (let p = s.parent; p && p.id !== declBlock.get(b); p = p.parent) if (LOOPS.has(p.type)) return true; return false; })();
-        if (op !== '=' || inLoop) b.escapes = true;
-        else {
-          const v = typed(lowerExpr(s.childForFieldName('right'), cx), b.type, structs);
-          if (s.parent?.parent?.id === declBlock.get(b)) declBlock.set(bind(scope, { name: b.name, kind: 'var', type: b.type, values: [v], at: originOf(s) }), declBlock.get(b)!);
-          else b.values.push(v);
-        }
-      }
+    } else if (s.type === 'assignment_expression' || s.type === 'update_expression') {
+      writes.assignment(s);
+    } else if (cx.lang === 'c' && s.type === 'pointer_expression') {
+      writes.addressTaken(s);
     } else if (s.type === 'return_statement') {
       const v = s.namedChildren.find((c) => c !== null);
       if (v) fn.returns.push(lowerExpr(v, cx));
@@ -301,11 +365,8 @@ function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormSc
       if (elem?.k === 'struct' && vars.length === 1) vars.splice(0, 1, ...elem.fields.map((f) => `${vname}.${f.name}`));
       if (vars.length && over && b) scope.loops.push({ vars, over: lowerExpr(over, cx), body: originOf(b), at: originOf(s) });
     }
-    for (let i = s.namedChildCount - 1; i >= 0; i--) {
-      const c = s.namedChild(i);
-      if (c) stack.push(c);
-    }
   }
+  writes.finish();
   // A lambda's expression body or a one-expression function: nothing more to do.
   return fn;
 }

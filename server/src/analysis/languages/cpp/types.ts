@@ -17,11 +17,17 @@ const INTS: Record<string, [number, boolean]> = {
   int64_t: [64, false], uint64_t: [64, true], size_t: [64, true], ssize_t: [64, false], socklen_t: [32, true], in_port_t: [16, true],
   __u8: [8, true], __u16: [16, true], __u32: [32, true], __u64: [64, true], __be16: [16, true], __be32: [32, true],
   u_int16_t: [16, true], u_int32_t: [32, true], u_short: [16, true], u_int: [32, true],
+  // C: _Bool, the kernel's u16/s32/be16 family, BSD ushort/ulong, pointer-sized integers.
+  _Bool: [8, true], 'signed short': [16, false], 'signed long': [64, false], 'signed long long': [64, false],
+  u8: [8, true], u16: [16, true], u32: [32, true], u64: [64, true], s8: [8, false], s16: [16, false], s32: [32, false], s64: [64, false],
+  __s16: [16, false], __s32: [32, false], __s64: [64, false], __le16: [16, true], __le32: [32, true], be16: [16, true], be32: [32, true],
+  u_long: [64, true], ushort: [16, true], uint: [32, true], ulong: [64, true], in_addr_t: [32, true], uintptr_t: [64, true], intptr_t: [64, false],
 };
 
 /** `std::uint32_t` → uint32_t, `unsigned  int` → "unsigned int". */
 export function typeName(text: string): string {
-  return text.replace(/\b(const|volatile|constexpr|static|struct|class|typename)\b/g, '').replace(/^\s*(::)?(std::)?/, '').replace(/\s+/g, ' ').trim();
+  return text.replace(/\b(const|volatile|constexpr|static|register|extern|restrict|struct|class|typename)\b/g, '').replace(/^\s*(::)?(std::)?/, '').replace(/\s+/g, ' ').trim()
+    .replace(/^(unsigned |signed )?(short|long long|long) int$/, (_m, s: string | undefined, k: string) => `${s ?? ''}${k}`);
 }
 
 export function intNamed(name: string): FormType | null {
@@ -48,6 +54,10 @@ export function lowerType(n: Node | null, env: TypeEnv, depth = 0): FormType | n
         const decl = n.childForFieldName('declarator');
         const base = lowerType(inner, env, depth + 1);
         if (decl && base && /^abstract_(pointer|reference)_declarator$/.test(decl.type)) return decl.type.includes('pointer') ? { k: 'pointer', to: base, name: n.text } : base;
+        if (decl && base && decl.type === 'abstract_array_declarator') {
+          const size = decl.childForFieldName('size')?.text ?? '';
+          return { k: 'array', elem: base, count: /^\d+$/.test(size) ? Number(size) : null, name: n.text };
+        }
         return base;
       }
       const tmpl = n.type === 'qualified_identifier' ? n.childForFieldName('name') : null;
@@ -67,11 +77,36 @@ export function lowerType(n: Node | null, env: TypeEnv, depth = 0): FormType | n
       }
       return { k: 'unknown', name: n.text };
     }
+    case 'struct_specifier':
+    case 'union_specifier': {
+      // A named struct is its layout in the unit's `types`; an inline body (C's `typedef
+      // struct { uint16_t lo, hi; } range_t`) is lowered here.
+      const name = n.childForFieldName('name')?.text ?? '';
+      const body = n.childForFieldName('body');
+      if (!body || n.type === 'union_specifier') return { k: 'unknown', name: name || n.type };
+      return { k: 'struct', name, fields: fieldsOf(body, env, depth + 1) };
+    }
+    case 'enum_specifier':
+      return { k: 'int', int: { bits: 32, unsigned: false }, name: 'int' };
     case 'placeholder_type_specifier':
       return null; // auto: the initialiser's type
     default:
       return null;
   }
+}
+
+/** The fields of a struct body, in declaration order. */
+export function fieldsOf(body: Node, env: TypeEnv, depth = 0): { name: string; type: FormType }[] {
+  const fields: { name: string; type: FormType }[] = [];
+  for (const f of body.namedChildren) {
+    if (f?.type !== 'field_declaration') continue;
+    const base = lowerType(f.childForFieldName('type'), env, depth);
+    for (const d of f.childrenForFieldName('declarator')) {
+      const dd = declared(base, d);
+      if (dd.name) fields.push({ name: dd.name, type: dd.type ?? { k: 'unknown', name: '?' } });
+    }
+  }
+  return fields;
 }
 
 /** Applies a declarator to its base type: `v[2]`, `*p`, `&r` (C++ references are the object). */
@@ -81,6 +116,7 @@ export function declared(base: FormType | null, decl: Node | null): { name: stri
   for (let i = 0; i < 8 && cur; i++) {
     if (cur.type === 'identifier' || cur.type === 'field_identifier') return { name: cur.text, type: t };
     if (cur.type === 'init_declarator') cur = cur.childForFieldName('declarator');
+    else if (cur.type === 'parenthesized_declarator') cur = cur.namedChildren.find((c) => c !== null) ?? null;
     else if (cur.type === 'reference_declarator') cur = cur.namedChildren.find((c) => c !== null) ?? null;
     else if (cur.type === 'pointer_declarator') {
       t = t ? { k: 'pointer', to: t, name: `${t.name}*` } : null;
