@@ -143,6 +143,9 @@ describe('LSP over stdio', () => {
     assert.match(md, /Table entries at this call \(2\):\*\*\n- RANGES\[0\] = \{40000, 40999\}: lo=40000 hi=40999 · 1000 ports\n- RANGES\[1\] = \{41000, 40999\}: lo=41000 hi=40999 · EINVAL \(lo > hi\) · empty-range/);
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: u } });
     assert.deepEqual(lenses.map((l) => l.range.start.line), [5, 10], 'one lens per call');
+    const hb = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: u }, position: { line: 10, character: 12 } });
+    const mb = ((hb?.contents ?? { value: '' }) as { value: string }).value.replace(/\\(.)/g, '$1');
+    assert.match(mb, /Value not statically known\.  \nIt depends on port \(u16, searched 0–65535\), count \(u16, searched 0–65535\); lo = port: 0\.\.65535, hi = port \+ count - 1: -1\.\.131069\./);
   });
 
   test('inlay hints and code lens', async () => {

@@ -42,9 +42,10 @@ export interface DecodedValue {
    */
   entry?: TableEntry;
   /**
-   * Set when the value is not constant but only bounded by the types of free inputs
-   * (parameters no caller fixes) and the arithmetic on them: what concrete inputs make the
-   * kernel read (core/bounded.ts). lo/hi/packed stay null: nothing is guessed.
+   * Set when the value is not constant but only bounded by the types of free inputs (the
+   * integer parameters of the function making the call; each caller in the file is judged on
+   * its own) and the arithmetic on them: what concrete inputs make the kernel read
+   * (core/bounded.ts). lo/hi/packed stay null: nothing is guessed.
    */
   bounded?: BoundedValue;
   span: Span;

@@ -44,6 +44,15 @@ export function hoverAt(sites: readonly CallSite[], position: Position, env: Fea
   return { contents: hoverMarkdown(site, env, part, entrySites(sites, site)), range };
 }
 
+/** A value bounded by its inputs (DecodedValue.bounded): the inputs and each half's range as written. */
+function boundedText(site: CallSite): string {
+  const b = site.value?.bounded;
+  if (!b) return '';
+  const inputs = b.inputs.map((i) => `${code(i.name, 30)} (${i.type}, searched ${i.lo}–${i.hi})`).join(', ');
+  const halves = (['lo', 'hi'] as const).flatMap((k) => (b[k] ? [`${k} = ${code(b[k]!.text, 60)}: ${b[k]!.lo}..${b[k]!.hi}`] : []));
+  return `  \nIt depends on ${inputs}${halves.length ? `; ${halves.join(', ')}` : ''}${b.guard ? `; checked before the call by ${code(b.guard, 60)}` : ''}.`;
+}
+
 /** The values of every entry of the table at this call (one site each). */
 function entryLines(entries: readonly CallSite[], env: FeatureEnv): string[] {
   if (entries.length < 2) return [];
@@ -110,7 +119,7 @@ export function hoverMarkdown(site: CallSite, env: FeatureEnv, part: HoverPart =
       if (extra.length) out.push(extra.join(' · '));
     }
   } else if (site.op === 'set') {
-    out.push('Value not statically known.');
+    out.push('Value not statically known.' + boundedText(site));
   }
 
   if (site.op === 'set') {

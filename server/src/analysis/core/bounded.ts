@@ -1,6 +1,6 @@
 /**
  * Halves only bounded by types and arithmetic (issue 10): a call whose value depends on free
- * inputs (integer parameters that no caller in the file fixes, FormEvaluator.inputs) is not
+ * inputs (the integer parameters of the function making the call, FormEvaluator.inputs) is not
  * constant, but the evaluator can run it on concrete inputs. This stage searches a small grid
  * of inputs, each over its type's range clipped to 0..65535 (inputs are ports or counts; a
  * wider type adds no port a caller could mean), and records what each choice makes the kernel

@@ -85,7 +85,7 @@ export function decodeValue(ev: FormEvaluator, val: Expr, frame: Frame, scope: F
   }
   // One site per table entry, each naming its entry (DecodedValue.entry).
   const entries = labels && labels.some(Boolean) && packs.length > 1 ? labels : null;
-  return packs.slice(0, 64).map((packed, i) => ({ ...decodeOne(ev, packed, order, form, swap, fol), ...(entries ? { entry: { label: entries[i] || `entry ${i + 1}`, index: i, count: Math.min(packs.length, 64) } } : {}) }));
+  return packs.slice(0, 64).map((packed, i) => ({ ...decodeOne(ev, packed, order, form, swap, fol, entries?.[i]), ...(entries ? { entry: { label: entries[i] || `entry ${i + 1}`, index: i, count: Math.min(packs.length, 64) } } : {}) }));
 }
 
 /**
@@ -100,7 +100,15 @@ function sameRow<T>(vs: readonly T[], labels: readonly string[] | undefined): { 
   return { vs: vs.filter((_, i) => keep[i]), labels: labels.filter((_, i) => keep[i]).map((l) => repeated(l) ?? l) };
 }
 
-function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, form: FormInfo, swap: Expr | undefined, fol: Followed): Decoded {
+/** The members of v that come from table row `row` (all of v when it is not a labelled set). */
+function ofRow(v: Value, row: string | undefined): readonly bigint[] | null {
+  const vs = valuesOf(v);
+  if (!vs || !row || v.k !== 'set' || !v.labels) return vs;
+  const picked = [...new Set(vs.filter((_, i) => v.labels![i] === row))];
+  return picked.length ? picked : vs;
+}
+
+function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, form: FormInfo, swap: Expr | undefined, fol: Followed, row?: string): Decoded {
   const { frame, scope } = fol;
   let intended: Intended | null = packed === null ? null : { lo: BigInt(packed & 0xffff), hi: BigInt(packed >>> 16) };
   let f = form.name;
@@ -108,8 +116,9 @@ function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, f
     const orig = swap.k === 'bswap' || swap.k === 'encode' ? valuesOf(ev.value(swap.k === 'bswap' ? swap.arg : swap.value, frame, scope)) : null;
     if (orig?.length === 1) intended = { lo: orig[0]! & 0xffffn, hi: (orig[0]! >> 16n) & 0xffffn };
   } else if (form.shift && packed !== null) {
-    const up = valuesOf(ev.value(form.shift.upper, frame, scope));
-    const lo = valuesOf(ev.value(form.shift.lower, frame, scope));
+    // Per table entry: the halves of that entry's row (its own swapped or too wide half).
+    const up = ofRow(ev.value(form.shift.upper, frame, scope), row);
+    const lo = ofRow(ev.value(form.shift.lower, frame, scope), row);
     if (up?.length === 1 && lo?.length === 1) {
       intended = intendedFromShiftOr(nameText(form.shift.upper, fol.names), up[0]!, nameText(form.shift.lower, fol.names), lo[0]!);
       if (intended.lo === up[0] && intended.lo !== intended.hi) f = 'shift-or-swapped';
