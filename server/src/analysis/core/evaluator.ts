@@ -8,7 +8,7 @@
  */
 import type { Binding, Endian, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
 import { bytesOf, wrap, type EvalLanguage, type IntType } from './numeric';
-import { readInt, sizeOf, swap } from './sizes';
+import { lengthOf, readInt, sizeOf, swap } from './sizes';
 import { binary, castTo, entryLabel, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, MAX_SET, type Value } from './value';
 
 export const MAX_CALL_DEPTH = 3;
@@ -89,6 +89,8 @@ export class FormEvaluator {
         const vs = b.alts.map((bs) => (bs.length < e.size ? null : readInt(bs.slice(0, e.size), e.order, this.unit.hostByteOrder)));
         return vs.includes(null) ? TOP : setOf(vs as bigint[], t, b.labels);
       }
+      case 'len':
+        return lengthOf(this.bytes(e.of, frame, scope));
       case 'call':
         return this.call(e.call.lastName, e.call.args, frame, scope);
       case 'addr':
@@ -268,7 +270,7 @@ export class FormEvaluator {
   /** The bytes of a byte-valued expression (encode, byte literal, concat, a buffer binding). */
   bytes(e: Expr, frame: Frame = new Map(), scope?: FormScope): Bytes {
     const sc = scope ?? this.unit.scopeAt(e.at.start);
-    if (--this.steps < 0) return NO_BYTES;
+    if (--this.steps < 0) return ((this.exhausted = true), NO_BYTES);
     switch (e.k) {
       case 'byteLit':
         return { k: 'bytes', alts: [e.bytes] };

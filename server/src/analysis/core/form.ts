@@ -76,6 +76,8 @@ export type Expr =
   | { k: 'concat'; parts: Expr[]; at: Origin }
   /** Byte swap of a 16- or 32-bit value (htons, htonl, u32::to_be on a little-endian host...). */
   | { k: 'bswap'; bits: 16 | 32; arg: Expr; hostOnly: boolean; at: Origin }
+  /** len(b): the number of bytes of a byte value (Go len of a []byte or string; every alternative the same length). */
+  | { k: 'len'; of: Expr; at: Origin }
   | { k: 'opaque'; at: Origin };
 
 /** A call in the common form. `lastName` is the last identifier of the callee (`ops->setsockopt` → setsockopt). */

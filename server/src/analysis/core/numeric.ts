@@ -139,6 +139,7 @@ function finish(v: bigint | null, type: IntType | null): Folded {
 
 /** Binary operator semantics; `language` decides division and modulo rounding. */
 export function binaryOp(op: string, a: Folded, b: Folded, language: EvalLanguage): Folded {
+  if (language === 'go') return goBinaryOp(op, a, b);
   const shift = op === '<<' || op === '>>';
   // Shifts take the (promoted) type of the left operand only.
   const type = shift ? (a.type ? promote(a.type) : null) : commonType(a.type, b.type);
@@ -183,6 +184,10 @@ export function binaryOp(op: string, a: Folded, b: Folded, language: EvalLanguag
 }
 
 export function unaryOp(op: string, a: Folded, language: EvalLanguage): Folded {
+  if (language === 'go' && a.type && a.value !== null && (op === '-' || op === '+' || op === '^')) {
+    // Go: no promotion; the result wraps to the operand's own type (^x on a uint16 is 16 bits).
+    return { value: wrap(op === '-' ? -a.value : op === '^' ? ~a.value : a.value, a.type), type: a.type };
+  }
   const type = a.type ? promote(a.type) : null;
   if (a.value === null) return { value: null, type };
   switch (op) {
@@ -198,6 +203,18 @@ export function unaryOp(op: string, a: Folded, language: EvalLanguage): Folded {
     default:
       return { value: null, type };
   }
+}
+
+/**
+ * Go's integer arithmetic (The Go Programming Language Specification, "Arithmetic operators",
+ * "Integer overflow"): no integer promotion; the result has the typed operand's type (a
+ * shift the left operand's) and wraps to it, signed or not: a uint16 shifted by 16 is 0.
+ * Untyped constants stay exact.
+ */
+function goBinaryOp(op: string, a: Folded, b: Folded): Folded {
+  const type = op === '<<' || op === '>>' ? a.type : a.type ?? b.type;
+  const r = binaryOp(op, { value: a.value, type: null }, { value: b.value, type: null }, 'c');
+  return { value: r.value === null || !type ? r.value : wrap(r.value, type), type };
 }
 
 /** Byte-swaps the low 16 bits (htons/ntohs on a little-endian host). */

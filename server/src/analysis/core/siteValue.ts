@@ -31,6 +31,7 @@ export function* subExprs(e: Expr, depth = 0): Generator<Expr> {
     case 'init': kids.push(...e.items.map((i) => i.value)); break;
     case 'encode': kids.push(e.value); break;
     case 'decode': kids.push(e.bytes); break;
+    case 'len': kids.push(e.of); break;
     case 'concat': kids.push(...e.parts); break;
   }
   for (const k of kids) yield* subExprs(k, depth + 1);

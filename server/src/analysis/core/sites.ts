@@ -13,6 +13,7 @@ import type { Language, Operand, SocketEvent } from '../callSite';
 import type { Rerun } from './bounded';
 import { boundedOf, decodeValue, subExprs } from './siteValue';
 import { addNote, type AnalysisNote, type RawCallSite } from '../languages/types';
+import type { SiteHooks } from './siteHooks';
 import { decoded } from './halves';
 import { toNum } from './numeric';
 import type { Expr, FormCall, FormFunction, FormScope, FormUnit } from './form';
@@ -25,7 +26,7 @@ const OPTION = 51;
 /** Sites through helper chains per file (each direct call is always a site of its own). */
 const MAX_SITES = 100_000;
 
-export interface SiteInput {
+export interface SiteInput extends SiteHooks {
   unit: FormUnit;
   /** Calls of the unit's own functions (candidate callers of a helper), in source order. */
   helperCalls: readonly FormCall[];
@@ -168,7 +169,7 @@ function within<T>(ev: FormEvaluator, fn: FormFunction, args: Expr[], scope: For
 }
 
 /** An argument of the innermost call traced out to the outermost call of the chain. */
-function traced(e: Expr, chain: FormCall[], unit: FormUnit, call: FormCall): Expr | null {
+export function traced(e: Expr, chain: FormCall[], unit: FormUnit, call: FormCall): Expr | null {
   let cur = e;
   let holder: FormCall = call;
   for (const hc of chain) {
@@ -245,10 +246,11 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
     facts,
     ...(fnName ? { via: { helper: fnName, span: call.at.span } } : {}),
   } as const;
-  if (op === 'get') {
-    out.push({ ...base, value: decoded(null, 'host', optlen, 'buffer', null, a[shape.val]!.at.span) });
-    return;
-  }
+  const push = (site: RawCallSite) => {
+    const kept = input.refine ? input.refine(site, { call, chain, frame, ev }) : site;
+    if (kept) out.push(kept);
+  };
+  if (op === 'get') return push({ ...base, value: decoded(null, 'host', optlen, 'buffer', null, a[shape.val]!.at.span) });
   const ds = decodeValue(ev, a[shape.val]!, frame, scope, unit);
   for (const d of ds) {
     const vspan = (valOuter ?? outerE).at.span;
@@ -258,7 +260,7 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
       const b = boundedOf(ev, a[shape.val]!, scope, unit, search);
       if (b) value.bounded = b;
     }
-    out.push({ ...base, value, facts: { ...facts, ...d.facts } });
+    push({ ...base, value, facts: { ...facts, ...d.facts } });
   }
 }
 

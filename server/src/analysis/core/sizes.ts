@@ -5,6 +5,7 @@
  */
 import type { Endian, FormType, FormUnit } from './form';
 import { bytesOf } from './numeric';
+import { exact, TOP, type Value } from './value';
 
 /** Size in bytes of a form type; null when not known (pointers are 8: LP64). */
 export function sizeOf(t: FormType, unit: FormUnit, depth = 0): number | null {
@@ -47,4 +48,9 @@ export function readInt(bs: readonly number[], order: Endian, host: 'little' | '
   const o = order === 'host' ? host : order;
   const seq = o === 'little' ? [...bs].reverse() : bs;
   return seq.reduce((acc, b) => (acc << 8n) | BigInt(b & 0xff), 0n);
+}
+
+/** Go len(b): the byte count when every alternative of a byte value has the same one. */
+export function lengthOf(b: { k: 'bytes'; alts: number[][] } | { k: 'unknown' }): Value {
+  return b.k === 'bytes' && b.alts.every((x) => x.length === b.alts[0]!.length) ? exact(b.alts[0]!.length, { bits: 64, unsigned: false }) : TOP;
 }
