@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language as TSLanguage, Parser, Query } from 'web-tree-sitter';
 import { createAnalyzer, type Analyzer } from '../../server/src/analysis/index';
-import type { LanguageAdapter, RawCallSite } from '../../server/src/analysis/languages/types';
+import type { AdapterInput, LanguageAdapter, RawCallSite } from '../../server/src/analysis/languages/types';
 import type { CallSite, Language } from '../../server/src/analysis/callSite';
 import { DEFAULT_CONFIG, type Config } from '../../server/src/config/schema';
 
@@ -60,11 +60,12 @@ export function adapterHarness(grammar: 'python' | 'go', adapter: LanguageAdapte
     return loaded;
   };
   const file = grammar === 'python' ? 't.py' : 't.go';
-  async function sites(text: string, host: 'little' | 'big' = 'little'): Promise<RawCallSite[]> {
+  /** `extra`: where the adapter records its notes, and its per-site step budget. */
+  async function sites(text: string, host: 'little' | 'big' = 'little', extra: Pick<AdapterInput, 'notes' | 'maxSteps'> = {}): Promise<RawCallSite[]> {
     const { parser, query } = await load();
     const tree = parser.parse(text)!;
     try {
-      return adapter.findCallSites({ file, text, language: grammar, tree, query, hostByteOrder: host });
+      return adapter.findCallSites({ file, text, language: grammar, tree, query, hostByteOrder: host, ...extra });
     } finally {
       tree.delete();
     }

@@ -6,38 +6,23 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { SocketContext, SocketEvent, Span } from '../../callSite';
 import { cap, role } from '../../core/captures';
 import { portOfAddress } from '../../core/events';
-import { args, spanOf, operand } from '../../core/tree';
-import { ev, evInt } from './evaluate';
-import { lookup, paramsOf } from './scope';
-import { Matches, assignedName, keyedValue, networkProto } from './socket';
-import { Ctx, Scope, enclosingFunc, scopeOf } from './values';
-
-function definitionOf(ctx: Ctx, n: Node, scope: Scope, unwrap: (cur: Node) => Node | null): Node | null {
-  let cur = n;
-  for (let i = 0; i < 8; i++) {
-    const inner = unwrap(cur);
-    if (inner) { cur = inner; continue; }
-    if (cur.type !== 'identifier') break;
-    const b = lookup(ctx, cur.text, scope);
-    if (b?.kind !== 'expr') return null;
-    cur = b.node;
-  }
-  return cur;
-}
+import { args, spanOf } from '../../core/tree';
+import { definitionOf, followed, intOf, strOf, type GoEval } from './nodes';
+import { Matches, assignedName, enclosingFunc, keyedValue, networkProto } from './socket';
 
 /** Port of &unix.SockaddrInet4{Port: N} (inline or a variable assigned once); absent Port = 0. */
-export function sockaddrPort(ctx: Ctx, n: Node | null, scope: Scope): number | null {
+export function sockaddrPort(ctx: GoEval, n: Node | null): number | null {
   if (!n) return null;
-  const cur = definitionOf(ctx, n, scope, (c) => (c.type === 'unary_expression' ? c.childForFieldName('operand') : null));
+  const cur = followed(ctx, n, (c) => (c.type === 'unary_expression' ? c.childForFieldName('operand') : null));
   if (cur?.type !== 'composite_literal') return null;
   const port = keyedValue(cur.childForFieldName('body'), 'Port');
   if (!port) return 0;
-  const v = evInt(ctx, port, scope);
-  return v ? Number(v.v) : null;
+  const v = intOf(ctx, port);
+  return v !== null ? Number(v) : null;
 }
 
 /** Find the net.Dialer / net.ListenConfig (or RawConn source) that runs this Control function. */
-export function controlOwner(ctx: Ctx, ms: Matches, control: { ctl: Node; inner: Node }, sc: SocketContext,
+export function controlOwner(ctx: GoEval, ms: Matches, control: { ctl: Node; inner: Node }, sc: SocketContext,
   before: { start: number; e: SocketEvent }[], after: SocketEvent[]): void {
   const { ctl } = control;
   // RawConn of an existing connection: conn.SyscallConn() then rc.Control(...) — the socket already has its port.
@@ -45,11 +30,10 @@ export function controlOwner(ctx: Ctx, ms: Matches, control: { ctl: Node; inner:
   const rcNode = ctrlCall?.childForFieldName('function')?.childForFieldName('operand');
   if (ctl.type !== 'func_literal' || !isControlSignature(ctl)) {
     if (rcNode?.type === 'identifier') {
-      const b = lookup(ctx, rcNode.text, scopeOf(ctx, ctrlCall!));
-      const src = b?.kind === 'expr' ? b.node : null;
+      const src = definitionOf(ctx, rcNode);
       if (src?.type === 'call_expression' && src.childForFieldName('function')?.childForFieldName('field')?.text === 'SyscallConn') {
         const connNode = src.childForFieldName('function')?.childForFieldName('operand');
-        const origin = connNode ? connOrigin(ctx, connNode, scopeOf(ctx, src)) : null;
+        const origin = connNode ? connOrigin(ctx, connNode) : null;
         if (origin) {
           const p = networkProto(origin.network);
           sc.proto = p.proto;
@@ -91,29 +75,29 @@ export function controlOwner(ctx: Ctx, ms: Matches, control: { ctl: Node; inner:
 }
 
 function isControlSignature(fn: Node): boolean {
-  const ps = paramsOf(fn);
-  return ps.length === 3 && /RawConn$/.test(ps[2].node.childForFieldName('type')?.text ?? '');
+  const ps = args(fn.childForFieldName('parameters')).filter((p) => p.type === 'parameter_declaration');
+  const names = ps.reduce((k, p) => k + Math.max(1, p.childrenForFieldName('name').filter((c) => c?.isNamed).length), 0);
+  return names === 3 && /RawConn$/.test(ps[ps.length - 1]?.childForFieldName('type')?.text ?? '');
 }
 
 /** The socket behind a net.Conn / Listener value: how it got its port. */
-function connOrigin(ctx: Ctx, n: Node, scope: Scope): { network: string | null; events: SocketEvent[] } | null {
-  const cur = definitionOf(ctx, n, scope, (c) =>
+function connOrigin(ctx: GoEval, n: Node): { network: string | null; events: SocketEvent[] } | null {
+  const cur = followed(ctx, n, (c) =>
     c.type === 'type_assertion_expression' ? c.childForFieldName('operand') : c.type === 'parenthesized_expression' ? args(c)[0] ?? null : null);
   if (cur?.type !== 'call_expression') return null;
   const f = cur.childForFieldName('function');
   const name = f?.type === 'selector_expression' ? f.childForFieldName('field')?.text : null;
   const a = args(cur.childForFieldName('arguments'));
-  const net = a[0] ? ev(ctx, a[0], scope) : null;
-  const network = net?.k === 'str' ? net.v : null;
+  const network = strOf(ctx, a[0] ?? null);
   const span = spanOf(cur);
   if (name === 'Dial' || name === 'DialTCP' || name === 'DialUDP' || name === 'DialTimeout') return { network, events: [{ kind: 'connect', span }] };
   if (name === 'Listen' || name === 'ListenTCP') {
-    const addr = a[1] ? ev(ctx, a[1], scope) : null;
-    return { network, events: [{ kind: 'bind', port: addr?.k === 'str' ? portOfAddress(addr.v) : null, span }, { kind: 'listen', span }] };
+    const addr = strOf(ctx, a[1] ?? null);
+    return { network, events: [{ kind: 'bind', port: addr !== null ? portOfAddress(addr) : null, span }, { kind: 'listen', span }] };
   }
   if (name === 'ListenPacket' || name === 'ListenUDP') {
-    const addr = a[1] ? ev(ctx, a[1], scope) : null;
-    return { network, events: [{ kind: 'bind', port: addr?.k === 'str' ? portOfAddress(addr.v) : null, span }] };
+    const addr = strOf(ctx, a[1] ?? null);
+    return { network, events: [{ kind: 'bind', port: addr !== null ? portOfAddress(addr) : null, span }] };
   }
   return null;
 }
@@ -123,11 +107,10 @@ function connOrigin(ctx: Ctx, n: Node, scope: Scope): { network: string | null; 
  * Control after socket() and before bind()/connect()/listen(), whatever the source order):
  * Dialer: bind(LocalAddr) if set, then connect. ListenConfig: bind(address), then listen.
  */
-function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, after: SocketEvent[], control: Node): void {
+function fromConfig(ctx: GoEval, ms: Matches, m: QueryMatch, sc: SocketContext, after: SocketEvent[], control: Node): void {
   const lit = cap(m, 'config')!;
   const type = role(m, 'type')?.text;
   const body = role(m, 'body');
-  const scope = scopeOf(ctx, lit);
   const varName = assignedName(lit);
   // uses: d.Dial("tcp", ...), (&net.Dialer{...}).DialContext(ctx, "tcp4", ...), lc.Listen(ctx, "tcp", ":8080")
   const uses: { method: string; args: Node[]; node: Node }[] = [];
@@ -141,7 +124,7 @@ function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, aft
     // the same variable: declared in this function, or a package-level Dialer used anywhere (not shadowed)
     const litFn = enclosingFunc(lit);
     const matchesVar = varName !== null && r.type === 'identifier' && r.text === varName &&
-      (litFn ? enclosingFunc(recv)?.id === litFn.id : lookup(ctx, varName, scopeOf(ctx, recv)) === ctx.pkg.names.get(varName));
+      (litFn ? enclosingFunc(recv)?.id === litFn.id : ctx.ev.binding(varName, recv.startIndex, ctx.unit.scopeAt(recv.startIndex)) === ctx.ev.binding(varName, 0, ctx.unit.globals));
     if (matchesVar || r.id === lit.id) uses.push({ method, args: args(role(u, 'args')), node: cap(u, 'sockuse')! });
   }
   const networks = new Set<string | null>();
@@ -151,10 +134,8 @@ function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, aft
     const netNode = u.args[withCtx ? 1 : 0];
     const addrNode = u.args[withCtx ? 2 : 1];
     if (!['Dial', 'DialContext', 'Listen', 'ListenPacket'].includes(u.method)) continue;
-    const nv = netNode ? ev(ctx, netNode, scopeOf(ctx, u.node)) : null;
-    networks.add(nv?.k === 'str' ? nv.v : null);
-    const av = addrNode ? ev(ctx, addrNode, scopeOf(ctx, u.node)) : null;
-    addrs.push(av?.k === 'str' ? av.v : null);
+    networks.add(strOf(ctx, netNode ?? null));
+    addrs.push(strOf(ctx, addrNode ?? null));
   }
   const net = networks.size === 1 ? [...networks][0] : null;
   const p = networkProto(net);
@@ -168,7 +149,7 @@ function fromConfig(ctx: Ctx, ms: Matches, m: QueryMatch, sc: SocketContext, aft
   const span = uses[0] ? afterCall(uses[0].node) : litEnd;
   if (type === 'Dialer') {
     const laddr = keyedValue(body, 'LocalAddr');
-    if (laddr) after.push({ kind: 'bind', port: sockaddrPort(ctx, laddr, scope), span: afterCall(laddr) });
+    if (laddr) after.push({ kind: 'bind', port: sockaddrPort(ctx, laddr), span: afterCall(laddr) });
     after.push({ kind: 'connect', span });
   } else {
     const ports = new Set(addrs.map((a) => (a === null ? null : portOfAddress(a))));

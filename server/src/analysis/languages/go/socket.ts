@@ -1,16 +1,47 @@
 /**
  * The socket context of a Go call site: raw-fd operations on the same fd, and the
- * net.Dialer / net.ListenConfig whose Control closure holds the call.
+ * net.Dialer / net.ListenConfig whose Control closure holds the call (values of the nodes
+ * through the one evaluator, nodes.ts).
  */
 import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { SocketContext, SocketEvent } from '../../callSite';
 import { cap, role } from '../../core/captures';
 import { args, spanOf } from '../../core/tree';
-import { stripConv } from './calls';
 import { controlOwner, sockaddrPort } from './config';
-import { evInt } from './evaluate';
-import { classifyOpt } from './options';
-import { Ctx, RANGE_NAME, Scope, enclosingFunc, scopeOf } from './values';
+import { goInt } from './types';
+import { intOf, type GoEval } from './nodes';
+
+const RANGE_NAME = 'IP_LOCAL_PORT_RANGE';
+const FUNC_NODES = ['function_declaration', 'method_declaration', 'func_literal'];
+
+export function enclosingFunc(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (FUNC_NODES.includes(p.type)) return p;
+  return null;
+}
+
+/** Conversions and parentheses stripped: `int(fd)` → fd. */
+export function stripConv(n: Node): Node {
+  let cur = n;
+  for (let i = 0; i < 20; i++) {
+    if (cur.type === 'parenthesized_expression' && args(cur)[0]) { cur = args(cur)[0]!; continue; }
+    if (cur.type === 'call_expression') {
+      const f = cur.childForFieldName('function');
+      const a = args(cur.childForFieldName('arguments'));
+      if (f?.type === 'identifier' && goInt(f.text) && a.length === 1) { cur = a[0]!; continue; }
+    }
+    break;
+  }
+  return cur;
+}
+
+/** Name and value of an option operand: `unix.SO_REUSEADDR` → SO_REUSEADDR, 2. */
+function optionOf(g: GoEval, n: Node): { name: string | null; value: number | null } {
+  const s = stripConv(n);
+  const v = intOf(g, s);
+  const value = v === null ? null : Number(v);
+  const name = s.type === 'selector_expression' ? s.childForFieldName('field')?.text ?? null : s.type === 'identifier' ? s.text : null;
+  return { name: value === 24 && s.type === 'int_literal' ? 'IP_BIND_ADDRESS_NO_PORT' : name, value };
+}
 
 // ---------------------------------------------------------------- socket context
 
@@ -123,7 +154,7 @@ interface GroupContext {
  * the raw-fd operations, or what the owning Dialer/ListenConfig does after Control. Computed
  * once per (function, fd) group, then the call itself is added as its own event.
  */
-export function socketContext(ctx: Ctx, ms: Matches, call: Node, fdNode: Node | null, _scope: Scope): SocketContext {
+export function socketContext(ctx: GoEval, ms: Matches, call: Node, fdNode: Node | null): SocketContext {
   const key = fdKey(enclosingFunc(call), fdNode);
   const control = controlFunction(call);
   let g = key ? ms.contexts.get(key) : undefined;
@@ -136,7 +167,7 @@ export function socketContext(ctx: Ctx, ms: Matches, call: Node, fdNode: Node | 
   return { ...g.sc, events: [...before.map((b) => b.e), ...g.after].map((e) => ({ ...e, span: { ...e.span } })) };
 }
 
-function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl: Node; inner: Node } | null): GroupContext {
+function groupContext(ctx: GoEval, ms: Matches, key: string | null, control: { ctl: Node; inner: Node } | null): GroupContext {
   const sc: SocketContext = { proto: 'unknown', family: null, reuseAddr: false, bindAddressNoPort: false, events: [] };
   const before: { start: number; e: SocketEvent }[] = [];
   const after: SocketEvent[] = [];
@@ -146,16 +177,15 @@ function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl:
     const c = cap(m, 'sockopt')!;
     const a = args(role(m, 'args'));
     if (!/^Setsockopt/.test(role(m, 'name')?.text ?? '') || a.length < 4) continue;
-    const s2 = scopeOf(ctx, c);
-    const opt = classifyOpt(ctx, a[2], s2);
-    if (opt.isRange) continue;
-    const level = evInt(ctx, a[1], s2);
+    const opt = optionOf(ctx, a[2]!);
+    if (opt.value === 51 || opt.name === RANGE_NAME) continue;
+    const level = intOf(ctx, a[1]!);
     let name = opt.name;
-    if (opt.value === 2 && level?.v === 1n) name = 'SO_REUSEADDR';
-    if (opt.value === 0x18 && level?.v === 0n) name = 'IP_BIND_ADDRESS_NO_PORT';
+    if (opt.value === 2 && level === 1n) name = 'SO_REUSEADDR';
+    if (opt.value === 0x18 && level === 0n) name = 'IP_BIND_ADDRESS_NO_PORT';
     if (!name) continue;
-    const val = evInt(ctx, a[3], s2);
-    if (val?.v !== 0n) {
+    const val = intOf(ctx, a[3]!);
+    if (val !== 0n) {
       if (name === 'SO_REUSEADDR') sc.reuseAddr = true;
       if (name === 'IP_BIND_ADDRESS_NO_PORT') sc.bindAddressNoPort = true;
     } else if (name === 'SO_REUSEADDR' || name === 'IP_BIND_ADDRESS_NO_PORT') continue; // turned off
@@ -169,17 +199,16 @@ function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl:
       const c = cap(m, 'sockop')!;
       const method = role(m, 'name')?.text;
       const a = args(role(m, 'args'));
-      const s2 = scopeOf(ctx, c);
       if (method === 'Socket') {
-        const dom = evInt(ctx, a[0] ?? null, s2);
-        const typ = evInt(ctx, a[1] ?? null, s2);
-        const pro = evInt(ctx, a[2] ?? null, s2);
-        sc.family = dom?.v === 2n ? 4 : dom?.v === 10n ? 6 : null;
-        const t = typ ? Number(typ.v & 0xffn) : null;
-        sc.proto = pro?.v === 0x106n ? 'mptcp' : pro?.v === 0x84n ? 'sctp' : t === 1 ? 'tcp' : t === 2 ? 'udp' : 'unknown';
+        const dom = intOf(ctx, a[0] ?? null);
+        const typ = intOf(ctx, a[1] ?? null);
+        const pro = intOf(ctx, a[2] ?? null);
+        sc.family = dom === 2n ? 4 : dom === 10n ? 6 : null;
+        const t = typ !== null ? Number(typ & 0xffn) : null;
+        sc.proto = pro === 0x106n ? 'mptcp' : pro === 0x84n ? 'sctp' : t === 1 ? 'tcp' : t === 2 ? 'udp' : 'unknown';
         before.push({ start: c.startIndex, e: { kind: 'socket', span: spanOf(c) } });
       } else if (method === 'Bind') {
-        before.push({ start: c.startIndex, e: { kind: 'bind', port: sockaddrPort(ctx, a[1] ?? null, s2), span: spanOf(c) } });
+        before.push({ start: c.startIndex, e: { kind: 'bind', port: sockaddrPort(ctx, a[1] ?? null), span: spanOf(c) } });
       } else if (method === 'Connect') before.push({ start: c.startIndex, e: { kind: 'connect', span: spanOf(c) } });
       else if (method === 'Listen') before.push({ start: c.startIndex, e: { kind: 'listen', span: spanOf(c) } });
       else before.push({ start: c.startIndex, e: { kind: 'sendto', span: spanOf(c) } });
@@ -188,7 +217,3 @@ function groupContext(ctx: Ctx, ms: Matches, key: string | null, control: { ctl:
   return { sc, before, after };
 }
 
-/**
- * Follows an expression through `unwrap` (e.g. & or a type assertion) and locals assigned once,
- * a few steps deep: the expression that defines its value, or null at a name that is not known.
- */
