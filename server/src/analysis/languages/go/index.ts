@@ -10,8 +10,7 @@ import { matchesIn, topLevelRanges } from '../../core/matches';
 import { callSitesOf } from '../../core/sites';
 import { parseIntLiteral } from '../../core/numeric';
 import type { AdapterInput, LanguageAdapter, RawCallSite } from '../types';
-import { relevantFunctions } from '../relevance';
-import { kids } from './expr';
+import { declsOf, relevant } from './decls';
 import { lowerGo } from './lower';
 import { refineSite } from './refine';
 import type { Matches } from './socket';
@@ -19,34 +18,23 @@ import type { Matches } from './socket';
 /** Evaluation steps per call site (and per caller chain): bounds hostile input. */
 export const PER_SITE_STEPS = 50_000;
 
-const FUNCS = new Set(['function_declaration', 'method_declaration']);
-
 function findCallSites(input: AdapterInput): RawCallSite[] {
   const root = input.tree.rootNode;
-  const decls = kids(root);
-  // Declarations that can matter: those mentioning sockopt, the functions they call and
-  // those that call them (or use a package-level Dialer that does), three rounds each way.
-  const items = decls.flatMap((d) => {
-    const text = input.text.slice(d.startIndex, d.endIndex);
-    if (FUNCS.has(d.type)) return [{ id: d.id, name: d.childForFieldName('name')?.text ?? '', text }];
-    if (d.type !== 'var_declaration') return [];
-    return [...text.matchAll(/^\s*(?:var\s*\(?\s*)?([A-Za-z_]\w*)/gm)].slice(0, 64).map((m) => ({ id: d.id, name: m[1]!, text }));
-  });
-  const keep = relevantFunctions(items);
-  const kept = decls.filter((d) => keep.has(d.id) || d.type === 'var_declaration' || d.type === 'const_declaration');
+  const decls = declsOf(root, input.text);
+  const keep = relevant(decls, input.text);
+  const kept = decls.filter((d) => keep.has(d) || d.type === 'var_declaration' || d.type === 'const_declaration');
+  const keptRanges = kept.map((d) => [d.start, d.end] as [number, number]);
   const seen = new Set<string>();
-  const matches = matchesIn(input.query, root, kept.map((d) => [d.startIndex, d.endIndex] as [number, number]), seen);
+  const matches = matchesIn(input.query, root, keptRanges, seen);
   // Package-level names written anywhere in the file (also in functions not lowered).
-  const pkgVars = new Set<string>();
-  for (const d of decls) if (d.type === 'var_declaration') for (const m of d.text.matchAll(/[A-Za-z_]\w*/g)) pkgVars.add(m[0]);
-  const keptRanges = kept.map((d) => [d.startIndex, d.endIndex] as [number, number]);
-  const writes = [...matches, ...matchesIn(input.query, root, topLevelRanges(root, input.text, [...pkgVars].slice(0, 256), keptRanges, true), seen)];
+  const pkgVars = decls.flatMap((d) => (d.type === 'var_declaration' ? input.text.slice(d.start, d.end).match(/[A-Za-z_]\w*/g) ?? [] : []));
+  const writes = [...matches, ...matchesIn(input.query, root, topLevelRanges(root, input.text, [...new Set(pkgVars)].slice(0, 256), keptRanges, true), seen)];
   const written = new Set<string>();
   for (const m of writes) for (const c of m.captures) if (c.name === 'write.assigned' || c.name === 'write.addressed') written.add(c.node.text);
   const ms: Matches = { ops: [], configs: [], uses: [], sockopts: [], contexts: new Map() };
   const sockopt: Node[] = [];
   for (const m of matches) group(m, ms, sockopt);
-  const g = lowerGo(root, input.hostByteOrder, { sockopt, keep: (n) => keep.has(n.id), written });
+  const g = lowerGo(root, input.hostByteOrder, decls, { sockopt, keep: (d) => keep.has(d), written });
   const sites = callSitesOf({
     unit: g.unit, helperCalls: g.helperCalls, file: input.file, language: 'go',
     maxSteps: input.maxSteps ?? PER_SITE_STEPS, notes: input.notes,

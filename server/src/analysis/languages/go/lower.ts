@@ -10,6 +10,7 @@ import { bind, newScope, newUnit, originOf } from '../../core/build';
 import type { FormCall, FormFunction, FormScope, FormType, FormUnit } from '../../core/form';
 import { walkBody, type BodyState } from './body';
 import { sockoptCall, type GoSockopt } from './calls';
+import { FUNCS, type Decl } from './decls';
 import { kids, lowerExpr, type GoCx } from './expr';
 import { importsOf, SYSCALL, UNIX } from './packages';
 import { lowerType, namedTypes } from './types';
@@ -27,34 +28,34 @@ export interface GoLowered {
 export interface GoMarks {
   sockopt: readonly Node[];
   /** Function and method declarations whose bodies are lowered (the others cannot matter). */
-  keep(fn: Node): boolean;
+  keep(fn: Decl): boolean;
   /** Package-level names written somewhere in the file (= op= ++ -- &x). */
   written: ReadonlySet<string>;
 }
 
-const FUNCS = new Set(['function_declaration', 'method_declaration']);
-
-export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', marks: GoMarks): GoLowered {
-  const decls = kids(root);
-  const cx: GoCx = { imports: importsOf(root), named: namedTypes(decls.filter((d) => d.type === 'type_declaration')), steps: 400_000 };
-  const globals = newScope(null, originOf(root));
-  const pkgAt = (pkg: string) => ({ ...originOf(root), text: `<${pkg === 'unix' ? 'golang.org/x/sys/unix' : pkg}>` });
+export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', decls: readonly Decl[], marks: GoMarks): GoLowered {
+  const nodes = (type: string) => decls.filter((d) => d.type === type).map((d) => d.node);
+  const cx: GoCx = { imports: importsOf(nodes('import_declaration')), named: namedTypes(nodes('type_declaration')), steps: 400_000 };
+  const rootAt = { ...originOf(root), text: '' };
+  const globals = newScope(null, rootAt);
+  const pkgAt = (pkg: string) => ({ ...rootAt, text: `<${pkg === 'unix' ? 'golang.org/x/sys/unix' : pkg}>` });
   for (const [pkg, table] of [['unix', UNIX], ['syscall', SYSCALL]] as const) {
     for (const [name, v] of Object.entries(table)) {
-      bind(globals, { name: `${pkg}.${name}`, kind: 'const', type: null, values: [{ k: 'int', value: BigInt(v), type: null, at: originOf(root) }], at: pkgAt(pkg) });
+      bind(globals, { name: `${pkg}.${name}`, kind: 'const', type: null, values: [{ k: 'int', value: BigInt(v), type: null, at: rootAt }], at: pkgAt(pkg) });
     }
   }
   // Go's frozen syscall package has none: the value the author meant, flagged (missing-constant).
-  bind(globals, { name: 'syscall.IP_LOCAL_PORT_RANGE', kind: 'const', missing: true, type: null, values: [{ k: 'int', value: 51n, type: null, at: originOf(root) }], at: pkgAt('syscall') });
+  bind(globals, { name: 'syscall.IP_LOCAL_PORT_RANGE', kind: 'const', missing: true, type: null, values: [{ k: 'int', value: 51n, type: null, at: rootAt }], at: pkgAt('syscall') });
   const sockoptIds = new Set(marks.sockopt.map((n) => n.id));
   // Functions defined here, and those holding a sockopt call (a call of one is a helper call).
   const defined = new Map<string, number>();
   const holding = new Set<string>();
+  const at = marks.sockopt.map((c) => c.startIndex);
   for (const d of decls) {
     if (!FUNCS.has(d.type)) continue;
-    const name = d.childForFieldName('name')?.text ?? '';
+    const name = d.names[0] ?? '';
     defined.set(name, (defined.get(name) ?? 0) + 1);
-    if (marks.sockopt.some((c) => d.startIndex <= c.startIndex && c.endIndex <= d.endIndex)) holding.add(name);
+    if (at.some((c) => d.start <= c && c < d.end)) holding.add(name);
   }
   const functions: FormFunction[] = [];
   const inner: FormScope[] = [];
@@ -85,7 +86,7 @@ export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', marks: GoMa
   };
   const state = (fn: FormFunction | null, scope: FormScope): BodyState => ({ fn, scope, cx, declBlock: new Map(), buffers: new Set(), onCall, onClosure });
   const pkg = state(null, globals);
-  for (const d of decls) if (d.type === 'var_declaration' || d.type === 'const_declaration') walkBody(d, pkg);
+  for (const d of decls) if (d.type === 'var_declaration' || d.type === 'const_declaration') walkBody(d.node, pkg);
   // Package-level declarations hold whatever order they are written in; one written anywhere is unknown.
   for (const [name, bs] of globals.bindings) {
     for (const b of bs) {
@@ -94,8 +95,9 @@ export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', marks: GoMa
       else b.kind = 'const';
     }
   }
-  for (const d of decls) {
-    if (!FUNCS.has(d.type) || !marks.keep(d)) continue;
+  for (const decl of decls) {
+    if (!FUNCS.has(decl.type) || !marks.keep(decl)) continue;
+    const d = decl.node;
     const scope = newScope(globals, originOf(d));
     const fn: FormFunction = { name: d.childForFieldName('name')?.text ?? '', params: params(d.childForFieldName('parameters'), scope, cx), result: resultOf(d.childForFieldName('result'), cx), returns: [], scope, at: originOf(d) };
     const recv = d.type === 'method_declaration' ? params(d.childForFieldName('receiver'), scope, cx)[0] : undefined;

@@ -28,10 +28,9 @@ const PATHS: Record<string, GoPackage> = {
 };
 
 /** Local name → package, from the import declarations; snippets without imports use the usual names. */
-export function importsOf(root: Node): Map<string, GoPackage> {
+export function importsOf(decls: readonly Node[]): Map<string, GoPackage> {
   const imports = new Map<string, GoPackage>();
-  for (const decl of root.namedChildren) {
-    if (decl?.type !== 'import_declaration') continue;
+  for (const decl of decls) {
     const stack: Node[] = [decl];
     while (stack.length) {
       const n = stack.pop()!;
