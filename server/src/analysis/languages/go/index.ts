@@ -56,11 +56,11 @@ function group(m: QueryMatch, ms: Matches, sockopt: Node[]): void {
 
 /**
  * A call judged through a helper call is kept when the caller's arguments tell something (a
- * value, or an option the inner call does not name by itself), as the other adapters do.
+ * value, bounds, or an option the inner call does not name by itself), as the other adapters do.
  */
 function keepInformative(sites: RawCallSite[]): RawCallSite[] {
   const direct = new Set(sites.filter((s) => !s.via).map((s) => `${s.span.line}:${s.span.column}`));
-  const out = sites.filter((s) => !s.via || (s.value && (s.value.lo !== null || s.value.hi !== null)) || !direct.has(`${s.via.span.line}:${s.via.span.column}`));
+  const out = sites.filter((s) => !s.via || (s.value && (s.value.lo !== null || s.value.hi !== null || s.value.bounded)) || !direct.has(`${s.via.span.line}:${s.via.span.column}`));
   return out.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
 }
 
