@@ -21,6 +21,8 @@ export interface BodyState {
   declBlock: Map<Binding, Node>;
   /** Bindings that hold byte buffers (their other uses are checked). */
   buffers: Set<Binding>;
+  /** `if` statements and three-clause `for` loops: their conditions may guard the inputs of a value. */
+  guards: Node[];
   /** Called for each call expression (calls to classify) and each func literal (a nested body). */
   onCall(n: Node, st: BodyState): void;
   onClosure(n: Node, st: BodyState): void;
@@ -232,11 +234,19 @@ export function walkBody(root: Node, st: BodyState): void {
         if (first && st.fn) st.fn.returns.push(lowerExpr(first, st.cx));
         break;
       }
-      case 'for_statement': rangeLoop(n, st); break;
+      case 'for_statement': rangeLoop(n, st); st.guards.push(n); break;
+      case 'if_statement': st.guards.push(n); break;
     }
     for (let i = n.namedChildCount - 1; i >= 0; i--) {
       const c = n.namedChild(i);
       if (c) stack.push(c);
     }
   }
+}
+
+/** The condition of an `if` or of a `for` clause (core/bounded.ts: a check of the inputs before the call). */
+export function goCondition(n: Node): Node | null {
+  if (n.type === 'if_statement') return n.childForFieldName('condition');
+  const clause = kids(n).find((c) => c.type === 'for_clause');
+  return clause?.childForFieldName('condition') ?? null;
 }

@@ -6,9 +6,9 @@
  * 5-argument shape, calls.ts), socket operation and call of a project function in source order.
  */
 import type { Node } from 'web-tree-sitter';
-import { bind, newScope, newUnit, originOf } from '../../core/build';
+import { bind, guardsOf, newScope, newUnit, originOf } from '../../core/build';
 import type { FormCall, FormFunction, FormScope, FormType, FormUnit } from '../../core/form';
-import { walkBody, type BodyState } from './body';
+import { goCondition, walkBody, type BodyState } from './body';
 import { sockoptCall, type GoSockopt } from './calls';
 import { FUNCS, type Decl } from './decls';
 import { kids, lowerExpr, type GoCx } from './expr';
@@ -84,7 +84,8 @@ export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', decls: read
     const body = n.childForFieldName('body');
     if (body) walkBody(body, { ...st, fn: null, scope });
   };
-  const state = (fn: FormFunction | null, scope: FormScope): BodyState => ({ fn, scope, cx, declBlock: new Map(), buffers: new Set(), onCall, onClosure });
+  const guards: Node[] = [];
+  const state = (fn: FormFunction | null, scope: FormScope): BodyState => ({ fn, scope, cx, declBlock: new Map(), buffers: new Set(), guards, onCall, onClosure });
   const pkg = state(null, globals);
   for (const d of decls) if (d.type === 'var_declaration' || d.type === 'const_declaration') walkBody(d.node, pkg);
   // Package-level declarations hold whatever order they are written in; one written anywhere is unknown.
@@ -109,6 +110,7 @@ export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', decls: read
   const unit = newUnit('go', hostByteOrder, globals, functions, inner);
   for (const [k, v] of cx.named) unit.types.set(k, v);
   unit.calls = calls;
+  unit.guards = guardsOf(guards, goCondition);
   return { unit, helperCalls, sockopts, cx };
 }
 
