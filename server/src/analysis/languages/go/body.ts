@@ -197,13 +197,23 @@ function rangeLoop(n: Node, st: BodyState): void {
   st.scope.loops.push({ vars, over, body: originOf(body), at });
 }
 
-/** Walks a body in source order, not entering func literals (handed to onClosure). */
+const KINDS = ['short_var_declaration', 'var_declaration', 'const_declaration', 'assignment_statement', 'inc_statement', 'dec_statement',
+  'unary_expression', 'call_expression', 'return_statement', 'for_statement', 'if_statement', 'func_literal'];
+/** Where a byte buffer can be: then every identifier's use is checked (bufferUse). */
+const BUFFERISH = /byte|uint8|append|Append|nil/;
+
+/**
+ * Walks a body in source order (one native scan for the node kinds that matter), not entering
+ * func literals (handed to onClosure).
+ */
 export function walkBody(root: Node, st: BodyState): void {
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n !== root && n.type === 'func_literal') {
+  const kinds = BUFFERISH.test(root.text) ? [...KINDS, 'identifier'] : KINDS;
+  let skipTo = -1;
+  for (const n of root.descendantsOfType(kinds)) {
+    if (!n || n.startIndex < skipTo) continue;
+    if (n.id !== root.id && n.type === 'func_literal') {
       st.onClosure(n, st);
+      skipTo = n.endIndex;
       continue;
     }
     switch (n.type) {
@@ -236,10 +246,6 @@ export function walkBody(root: Node, st: BodyState): void {
       }
       case 'for_statement': rangeLoop(n, st); st.guards.push(n); break;
       case 'if_statement': st.guards.push(n); break;
-    }
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
     }
   }
 }

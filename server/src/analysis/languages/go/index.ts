@@ -28,7 +28,8 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   const matches = matchesIn(input.query, root, keptRanges, seen);
   // Package-level names written anywhere in the file (also in functions not lowered).
   const pkgVars = decls.flatMap((d) => (d.type === 'var_declaration' ? input.text.slice(d.start, d.end).match(/[A-Za-z_]\w*/g) ?? [] : []));
-  const writes = [...matches, ...matchesIn(input.query, root, topLevelRanges(root, input.text, [...new Set(pkgVars)].slice(0, 256), keptRanges, true), seen)];
+  const others = pkgVars.length ? matchesIn(input.query, root, topLevelRanges(root, input.text, [...new Set(pkgVars)].slice(0, 256), keptRanges, true), seen) : [];
+  const writes = [...matches, ...others];
   const written = new Set<string>();
   for (const m of writes) for (const c of m.captures) if (c.name === 'write.assigned' || c.name === 'write.addressed') written.add(c.node.text);
   const ms: Matches = { ops: [], configs: [], uses: [], sockopts: [], contexts: new Map() };
