@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import { bind, originOf } from '../../core/build';
 import type { Binding, Expr, FormFunction, FormScope, FormType } from '../../core/form';
 import { parseIntLiteral } from '../../core/numeric';
-import { endianNode, kids, lowerExpr, type GoCx } from './expr';
+import { calleeAt, endianNode, kids, lowerExpr, type GoCx } from './expr';
 import { lowerType } from './types';
 
 export interface BodyState {
@@ -24,7 +24,7 @@ export interface BodyState {
   /** `if` statements and three-clause `for` loops: their conditions may guard the inputs of a value. */
   guards: Node[];
   /** Called for each call expression (calls to classify) and each func literal (a nested body). */
-  onCall(n: Node, st: BodyState): void;
+  onCall(n: Node, st: BodyState, callee: string | null): void;
   onClosure(n: Node, st: BodyState): void;
 }
 
@@ -235,9 +235,11 @@ export function walkBody(root: Node, st: BodyState): void {
         break;
       }
       case 'identifier': bufferUse(n, st); break;
-      case 'call_expression':
-        if (!put(n, st)) st.onCall(n, st);
+      case 'call_expression': {
+        const callee = calleeAt(st.cx.text, n.startIndex);
+        if (!(callee?.startsWith('PutUint') && put(n, st))) st.onCall(n, st, callee);
         break;
+      }
       case 'return_statement': {
         const list = kids(n)[0];
         const first = list?.type === 'expression_list' ? kids(list)[0] : list;

@@ -14,6 +14,8 @@ import { goInt, lowerType, U8 } from './types';
 import { goString, textOf } from './strings';
 
 export interface GoCx {
+  /** The file's text (callee names are read from it without crossing into the tree). */
+  text: string;
   imports: ReadonlyMap<string, GoPackage>;
   named: ReadonlyMap<string, FormType>;
   /** Budget of nodes: hostile nesting ends in opaque. */
@@ -27,6 +29,13 @@ const MAX_BYTES = 64;
 
 export function kids(n: Node | null): Node[] {
   return (n?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+const CALLEE = /^(?:[A-Za-z_]\w*\s*\.\s*)*([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?\(/;
+
+/** The last name of the callee of the call starting at `start` (`SetsockoptInt` in unix.SetsockoptInt(...)). */
+export function calleeAt(text: string, start: number): string | null {
+  return CALLEE.exec(text.slice(start, start + 160))?.[1] ?? null;
 }
 
 /** The package a selector's operand names (`unix` in unix.SOL_IP), if any. */

@@ -35,7 +35,7 @@ function findCallSites(input: AdapterInput): RawCallSite[] {
   const ms: Matches = { ops: [], configs: [], uses: [], sockopts: [], contexts: new Map() };
   const sockopt: Node[] = [];
   for (const m of matches) group(m, ms, sockopt);
-  const g = lowerGo(root, input.hostByteOrder, decls, { sockopt, keep: (d) => keep.has(d), written });
+  const g = lowerGo(root, input.text, input.hostByteOrder, decls, { sockopt, keep: (d) => keep.has(d), written });
   const sites = callSitesOf({
     unit: g.unit, helperCalls: g.helperCalls, file: input.file, language: 'go',
     maxSteps: input.maxSteps ?? PER_SITE_STEPS, notes: input.notes,

@@ -33,9 +33,9 @@ export interface GoMarks {
   written: ReadonlySet<string>;
 }
 
-export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', decls: readonly Decl[], marks: GoMarks): GoLowered {
+export function lowerGo(root: Node, text: string, hostByteOrder: 'little' | 'big', decls: readonly Decl[], marks: GoMarks): GoLowered {
   const nodes = (type: string) => decls.filter((d) => d.type === type).map((d) => d.node);
-  const cx: GoCx = { imports: importsOf(nodes('import_declaration')), named: namedTypes(nodes('type_declaration')), steps: 400_000 };
+  const cx: GoCx = { text, imports: importsOf(nodes('import_declaration')), named: namedTypes(nodes('type_declaration')), steps: 400_000 };
   const rootAt = { ...originOf(root), text: '' };
   const globals = newScope(null, rootAt);
   const pkgAt = (pkg: string) => ({ ...rootAt, text: `<${pkg === 'unix' ? 'golang.org/x/sys/unix' : pkg}>` });
@@ -62,17 +62,14 @@ export function lowerGo(root: Node, hostByteOrder: 'little' | 'big', decls: read
   const calls: FormCall[] = [];
   const helperCalls: FormCall[] = [];
   const sockopts = new Map<FormCall, GoSockopt>();
-  const calleeName = (n: Node): string | null => {
-    const f = n.childForFieldName('function');
-    return f?.type === 'identifier' ? f.text : f?.type === 'selector_expression' ? f.childForFieldName('field')?.text ?? null : null;
-  };
-  const onCall = (n: Node, st: BodyState) => {
-    const name = calleeName(n);
-    const own = name !== null && n.childForFieldName('function')?.type === 'identifier' && defined.get(name) === 1 && holding.has(name);
-    if (sockoptIds.has(n.id) && !own) {
+  const onCall = (n: Node, st: BodyState, callee: string | null) => {
+    const marked = sockoptIds.has(n.id);
+    if (!marked && (callee === null || !defined.has(callee))) return; // most calls: decided from the text alone
+    const own = callee !== null && n.childForFieldName('function')?.type === 'identifier' && defined.get(callee) === 1 && holding.has(callee);
+    if (marked && !own) {
       const s = sockoptCall(n, st.cx);
       if (s) (calls.push(s.call), sockopts.set(s.call, s));
-    } else if (name !== null && defined.has(name)) {
+    } else if (callee !== null && defined.has(callee)) {
       const e = lowerExpr(n, st.cx);
       if (e.k === 'call') helperCalls.push(e.call);
     }
