@@ -15,6 +15,7 @@ import { lowerExpr, qualified, type CppCx } from './expr';
 import { declared, lowerType } from './types';
 import { relevantFunctions, walkKept } from '../relevance';
 import { Writes } from './writes';
+import { indexLoops } from './loops';
 
 export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<number> }
 
@@ -51,7 +52,7 @@ function context(n: Node): { ns: string[]; cls: string | null; templ: string[] }
 /** What the file-level passes read inside kept function bodies. */
 const INNER = ['call_expression', 'lambda_expression', 'preproc_def', 'preproc_function_def', 'type_definition', 'alias_declaration', 'enumerator', 'field_declaration_list', 'if_statement', 'while_statement'];
 /** What a body's lowering reads (nested lambdas and functions are lowered on their own). */
-const BODY = ['declaration', 'assignment_expression', 'update_expression', 'return_statement', 'for_range_loop', 'pointer_expression', 'lambda_expression', 'function_definition'];
+const BODY = ['declaration', 'assignment_expression', 'update_expression', 'return_statement', 'for_range_loop', 'for_statement', 'pointer_expression', 'lambda_expression', 'function_definition'];
 
 /** A top-level `{ ... }`: the body of a function defined through an unknown macro (TEST(x) { }). */
 export function isTopBody(n: Node): boolean {
@@ -279,6 +280,11 @@ export function typed(e: Expr, type: FormType | null, structs: ReadonlyMap<strin
     });
     return { ...e, type: t, items };
   }
+  if (t?.k === 'array' && e.items.some((it) => it.value.k === 'init')) {
+    // A table of structs: each row in field order too.
+    const elem = t.elem.k === 'unknown' ? structs.get(t.elem.name) ?? t.elem : t.elem;
+    return { ...e, type: t, items: e.items.map((it) => ({ ...it, value: typed(it.value, elem, structs) })) };
+  }
   if (e.type) return e;
   return t && (t.k === 'array' || t.k === 'struct' || t.k === 'bytes') ? { ...e, type: t.k === 'bytes' ? { k: 'array', elem: { k: 'int', int: { bits: 8, unsigned: true }, name: 'uint8_t' }, count: t.size, name: t.name } : t } : e;
 }
@@ -354,6 +360,8 @@ function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormSc
     } else if (s.type === 'return_statement') {
       const v = s.namedChildren.find((c) => c !== null);
       if (v) fn.returns.push(lowerExpr(v, cx));
+    } else if (s.type === 'for_statement') {
+      scope.loops.push(...indexLoops(s, scope, structs));
     } else if (s.type === 'for_range_loop') {
       const decl = s.childForFieldName('declarator');
       const vname = decl ? declared(null, decl).name : null;
