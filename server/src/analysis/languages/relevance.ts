@@ -28,12 +28,14 @@ export function relevantFunctions(fns: readonly FnItem[], rounds = MAX_CALL_DEPT
     const inSet = fns.filter((f) => keep.has(f.id));
     const used = new Set<string>();
     for (const f of inSet) for (const w of wordsOf(f)) used.add(w);
-    const names = new Set(inSet.map((f) => f.name));
+    const names = [...new Set(inSet.map((f) => f.name))].filter(Boolean);
+    // One scan of a function's text for every kept name (no word set per function).
+    const caller = names.length ? new RegExp(`\\b(?:${names.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`) : null;
     let grew = false;
     for (const f of fns) {
       if (keep.has(f.id)) continue;
       // A callee of a kept function, or a caller of one.
-      if (used.has(f.name) || [...names].some((n) => wordsOf(f).has(n))) {
+      if (used.has(f.name) || caller?.test(f.text)) {
         keep.add(f.id);
         grew = true;
       }

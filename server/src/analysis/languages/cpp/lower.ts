@@ -22,6 +22,8 @@ export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<n
 /** What a C file adds to the C-family lowering (languages/c/): its macros and global writes. */
 export interface CFamilyOptions {
   lang: 'c' | 'cpp';
+  /** The text the adapter was given (same offsets as the tree; reuse.ts may mask words in it): function texts are read from it. */
+  text?: string;
   /** #define and function-like macros (C): bound in `globals`, function-like ones as functions. */
   macros?(n: Node, globals: FormScope, functions: FormFunction[], cx: CppCx): boolean;
   /** After lowering: globals written in functions (also the ones never walked). */
@@ -72,7 +74,17 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
     return d?.childForFieldName('declarator')?.text.split('::').pop() ?? '';
   };
-  const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: nameOf(f), text: f.text })));
+  const textOf = (f: Node) => (opts.text !== undefined ? opts.text.slice(f.startIndex, f.endIndex) : f.text);
+  // C: `static int f(int fd) {`: the name is the identifier before the first `(` (no tree
+  // reads for thousands of functions); anything unusual (`__attribute__((...))`, a macro) asks the tree.
+  const quickName = (f: Node, text: string) => {
+    const m = c ? /^[^(]*?([A-Za-z_]\w*)\s*\(/.exec(text) : null;
+    return m && !/^(__|[A-Z_0-9]+$)/.test(m[1]!) && !/[#{;=]/.test(text.slice(0, m.index + m[0].length)) ? m[1]! : nameOf(f);
+  };
+  const keep = relevantFunctions(fnNodes.map((f) => {
+    const text = textOf(f);
+    return { id: f.id, name: quickName(f, text), text };
+  }));
   // The nodes outside function bodies, and inside the kept bodies only the kinds the passes
   // below read (one native scan per body instead of a node-by-node walk), in document order.
   const all: Node[] = [];
@@ -80,6 +92,8 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     all.push(n);
     if (keep.has(n.id) && isFn(n)) for (const d of n.descendantsOfType(INNER)) if (d) all.push(d);
   }
+  // Each node's type read once (every read crosses into the parser).
+  const allTyped = all.map((n) => [n, n.type] as const);
   const aliases = new Map<string, FormType>();
   const nsAliases = new Map<string, string>();
   const cx: CppCx = { aliases, nsAliases, typeParams: new Set(), steps: 400_000, lang: opts.lang };
@@ -97,17 +111,17 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   };
   const structs = new Map<string, FormType>();
   const macroFns: FormFunction[] = [];
-  for (const n of all) {
-    if (n.type === 'namespace_alias_definition') {
+  for (const [n, t] of allTyped) {
+    if (t === 'namespace_alias_definition') {
       const target = n.namedChildren.find((c) => c?.type === 'nested_namespace_specifier' || (c?.type === 'namespace_identifier' && c.id !== n.childForFieldName('name')?.id));
       const name = n.childForFieldName('name')?.text;
       if (name && target) nsAliases.set(name, target.text.replace(/^::/, '').split('::').join('.'));
-    } else if (n.type === 'type_definition') {
+    } else if (t === 'type_definition') {
       const t = lowerType(n.childForFieldName('type'), cx);
       const d = declared(t, n.childForFieldName('declarator'));
       const name = n.childForFieldName('declarator')?.text;
       if (name && d.type) aliases.set(name.replace(/[^\w]/g, ''), d.type);
-    } else if (n.type === 'alias_declaration') {
+    } else if (t === 'alias_declaration') {
       const t = lowerType(n.childForFieldName('type'), cx);
       const name = n.childForFieldName('name')?.text;
       if (name && t) aliases.set(name, t);
@@ -118,14 +132,14 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     const o = scope === globals ? originOf(at) : { ...originOf(at), start: 0 };
     for (const name of names) bind(scope, { name, kind, type, values: value ? [value] : [], at: o });
   };
-  for (const n of all) {
-    if (opts.macros && (n.type === 'preproc_def' || n.type === 'preproc_function_def') && opts.macros(n, globals, macroFns, cx)) continue;
-    if (n.type === 'preproc_def') {
+  for (const [n, t] of allTyped) {
+    if (opts.macros && (t === 'preproc_def' || t === 'preproc_function_def') && opts.macros(n, globals, macroFns, cx)) continue;
+    if (t === 'preproc_def') {
       const name = n.childForFieldName('name')?.text;
       const v = n.childForFieldName('value')?.text.trim().replace(/^\((.*)\)$/, '$1');
       const f = v ? parseIntLiteral(v, 'cpp') : null;
       if (name && f && f.value !== null) bindConst(globals, [name], null, { k: 'int', value: f.value, type: f.type, at: originOf(n.childForFieldName('value')!) }, n);
-    } else if (n.type === 'enumerator') {
+    } else if (t === 'enumerator') {
       const en = n.parent?.parent;
       const ename = en?.childForFieldName('name')?.text;
       const value = n.childForFieldName('value');
@@ -133,7 +147,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
       const v = value ? lowerExpr(value, cx) : { k: 'int' as const, value: BigInt(idx), type: null, at: originOf(n) };
       const name = n.childForFieldName('name')?.text ?? '';
       bindConst(globals, ename ? [`${ename}.${name}`, ...(/\bclass\b/.test(en?.text.slice(0, 20) ?? '') ? [] : [name])] : [name], INT, v, n);
-    } else if (n.type === 'field_declaration_list' && (n.parent?.type === 'class_specifier' || n.parent?.type === 'struct_specifier')) {
+    } else if (t === 'field_declaration_list' && (n.parent?.type === 'class_specifier' || n.parent?.type === 'struct_specifier')) {
       const cname = n.parent.childForFieldName('name')?.text;
       if (!cname) continue;
       // C structs have no member scope (no member functions): their field names must not hide globals.
@@ -158,7 +172,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
         }
       }
       structs.set(cname, { k: 'struct', name: cname, fields });
-    } else if (n.type === 'declaration' && !inFunction(n)) {
+    } else if (t === 'declaration' && !inFunction(n)) {
       const { ns } = context(n);
       const base = lowerType(n.childForFieldName('type'), cx);
       for (const d of n.childrenForFieldName('declarator')) {
@@ -182,7 +196,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   const functions: FormFunction[] = [...macroFns];
   const inner: FormScope[] = [...classScopes.values()];
   const defined = new Map<string, number>(macroFns.map((f) => [f.name, f.params.length]));
-  for (const n of all) {
+  for (const [n, t] of allTyped) {
     if (!isFn(n) || !keep.has(n.id)) continue;
     const fn = lowerFunction(n, globals, classScopes, classOf, cx, structs);
     if (fn) {
@@ -190,8 +204,8 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
       defined.set(fn.name, fn.params.length);
     }
   }
-  for (const n of all) {
-    if (n.type !== 'lambda_expression' || n.parent?.type !== 'init_declarator') continue;
+  for (const [n, t] of allTyped) {
+    if (t !== 'lambda_expression' || n.parent?.type !== 'init_declarator') continue;
     const name = n.parent.childForFieldName('declarator')?.text;
     const outer = functions.find((f) => f.at.start <= n.startIndex && n.endIndex <= f.at.end) ?? null;
     if (!name) continue;
@@ -203,8 +217,8 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   const calls: FormCall[] = [];
   const sockops: FormCall[] = [];
   const helperCalls: FormCall[] = [];
-  for (const n of all) {
-    if (n.type !== 'call_expression') continue;
+  for (const [n, t] of allTyped) {
+    if (t !== 'call_expression') continue;
     const isOpt = marks.sockopt.has(n.id);
     const isOp = marks.sockop.has(n.id);
     // Cheap test first (a 100,000-deep f(f(...)) has as many calls): only marked or project calls.
@@ -224,7 +238,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
-  unit.guards = guardsOf(all, cppCondition);
+  unit.guards = guardsOf(allTyped.filter(([, t]) => t === 'if_statement' || t === 'while_statement' || t === 'call_expression').map(([n]) => n), cppCondition);
   opts.finish?.(unit, globalVars, cx);
   return { unit, helperCalls };
 }
