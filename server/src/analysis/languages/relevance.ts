@@ -47,15 +47,18 @@ export function relevantFunctions(fns: readonly FnItem[], rounds = MAX_CALL_DEPT
 
 /**
  * Every node of the tree in pre-order, not descending into the function bodies `skip` says
- * (functions are recognised by `isFunction`).
+ * (functions are recognised by `isFunction`, given the node's type); `types` receives each
+ * node's type in the same order.
  */
-export function walkKept(root: Node, isFunction: (n: Node) => boolean, keep: (n: Node) => boolean, limit = 2_000_000): Node[] {
+export function walkKept(root: Node, isFunction: (n: Node, type: string) => boolean, keep: (n: Node) => boolean, limit = 2_000_000, types?: string[]): Node[] {
   const all: Node[] = [];
   const stack: Node[] = [root];
   while (stack.length && all.length < limit) {
     const n = stack.pop()!;
+    const t = n.type; // read once: each read crosses into the parser (`types` collects them)
     all.push(n);
-    if (n !== root && isFunction(n) && !keep(n)) continue;
+    types?.push(t);
+    if (n !== root && isFunction(n, t) && !keep(n)) continue;
     for (let i = n.namedChildCount - 1; i >= 0; i--) {
       const c = n.namedChild(i);
       if (c) stack.push(c);

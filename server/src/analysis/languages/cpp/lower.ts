@@ -66,9 +66,10 @@ export function isTopBody(n: Node): boolean {
 export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks, opts: CFamilyOptions = { lang: 'cpp' }): CppLowered {
   const c = opts.lang === 'c';
   // Functions first (without their bodies), then only the bodies that can matter.
-  const isFn = c ? (n: Node) => n.type === 'function_definition' || isTopBody(n) : (n: Node) => n.type === 'function_definition';
-  const top = walkKept(root, isFn, () => false);
-  const fnNodes = top.filter(isFn);
+  const isFnT = (n: Node, t: string) => t === 'function_definition' || (c && t === 'compound_statement' && isTopBody(n));
+  const topTypes: string[] = [];
+  const top = walkKept(root, isFnT, () => false, undefined, topTypes);
+  const fnNodes = top.filter((n, i) => isFnT(n, topTypes[i]!));
   const nameOf = (f: Node) => {
     let d = f.childForFieldName('declarator');
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
@@ -78,7 +79,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   // C: `static int f(int fd) {`: the name is the identifier before the first `(` (no tree
   // reads for thousands of functions); anything unusual (`__attribute__((...))`, a macro) asks the tree.
   const quickName = (f: Node, text: string) => {
-    const m = c ? /^[^(]*?([A-Za-z_]\w*)\s*\(/.exec(text) : null;
+    const m = c ? /^[^(]*?\b([A-Za-z_]\w*)\s*\(/.exec(text) : null;
     return m && !/^(__|[A-Z_0-9]+$)/.test(m[1]!) && !/[#{;=]/.test(text.slice(0, m.index + m[0].length)) ? m[1]! : nameOf(f);
   };
   const keep = relevantFunctions(fnNodes.map((f) => {
@@ -87,13 +88,13 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   }));
   // The nodes outside function bodies, and inside the kept bodies only the kinds the passes
   // below read (one native scan per body instead of a node-by-node walk), in document order.
-  const all: Node[] = [];
-  for (const n of top) {
-    all.push(n);
-    if (keep.has(n.id) && isFn(n)) for (const d of n.descendantsOfType(INNER)) if (d) all.push(d);
-  }
   // Each node's type read once (every read crosses into the parser).
-  const allTyped = all.map((n) => [n, n.type] as const);
+  const allTyped: (readonly [Node, string])[] = [];
+  top.forEach((n, i) => {
+    allTyped.push([n, topTypes[i]!]);
+    if (keep.has(n.id) && isFnT(n, topTypes[i]!)) for (const d of n.descendantsOfType(INNER)) if (d) allTyped.push([d, d.type]);
+  });
+  const all = allTyped.map(([n]) => n);
   const aliases = new Map<string, FormType>();
   const nsAliases = new Map<string, string>();
   const cx: CppCx = { aliases, nsAliases, typeParams: new Set(), steps: 400_000, lang: opts.lang };
@@ -197,7 +198,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   const inner: FormScope[] = [...classScopes.values()];
   const defined = new Map<string, number>(macroFns.map((f) => [f.name, f.params.length]));
   for (const [n, t] of allTyped) {
-    if (!isFn(n) || !keep.has(n.id)) continue;
+    if (!isFnT(n, t) || !keep.has(n.id)) continue;
     const fn = lowerFunction(n, globals, classScopes, classOf, cx, structs);
     if (fn) {
       functions.push(fn);
