@@ -59,7 +59,8 @@ export class FormEvaluator {
         return exact(e.value, e.type ?? null);
       case 'name':
         return this.name(e.name, e.at.start, frame, scope);
-      case 'member': {
+      case 'member':
+      case 'index': {
         const path = memberPath(e);
         return path ? this.name(path, e.at.start, frame, scope) : TOP;
       }
@@ -385,14 +386,13 @@ export class FormEvaluator {
   }
 }
 
-/** `a.b.c` for a member chain of names, else null. */
+/** `a.b.c` (and `t[i].lo`) for a member chain of names, else null. */
 export function memberPath(e: Expr): string | null {
   if (e.k === 'name') return e.name;
-  if (e.k === 'member') {
-    const o = memberPath(e.object);
-    return o === null ? null : `${o}.${e.field}`;
-  }
-  return null;
+  const o = e.k === 'member' || e.k === 'index' ? memberPath(e.object) : null;
+  if (o !== null && e.k === 'member') return `${o}.${e.field}`;
+  // `tbl[i]`: the entry of an index loop over a constant table (a loop variable, FormLoop).
+  return o !== null && e.k === 'index' && e.index.k === 'name' ? `${o}[${e.index.name}]` : null;
 }
 
 export { exact, interval, TOP, wrap, sizeOf };

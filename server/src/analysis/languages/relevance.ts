@@ -28,12 +28,14 @@ export function relevantFunctions(fns: readonly FnItem[], rounds = MAX_CALL_DEPT
     const inSet = fns.filter((f) => keep.has(f.id));
     const used = new Set<string>();
     for (const f of inSet) for (const w of wordsOf(f)) used.add(w);
-    const names = new Set(inSet.map((f) => f.name));
+    const names = [...new Set(inSet.map((f) => f.name))].filter(Boolean);
+    // One scan of a function's text for every kept name (no word set per function).
+    const caller = names.length ? new RegExp(`\\b(?:${names.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`) : null;
     let grew = false;
     for (const f of fns) {
       if (keep.has(f.id)) continue;
       // A callee of a kept function, or a caller of one.
-      if (used.has(f.name) || [...names].some((n) => wordsOf(f).has(n))) {
+      if (used.has(f.name) || caller?.test(f.text)) {
         keep.add(f.id);
         grew = true;
       }
@@ -45,15 +47,18 @@ export function relevantFunctions(fns: readonly FnItem[], rounds = MAX_CALL_DEPT
 
 /**
  * Every node of the tree in pre-order, not descending into the function bodies `skip` says
- * (functions are recognised by `isFunction`).
+ * (functions are recognised by `isFunction`, given the node's type); `types` receives each
+ * node's type in the same order.
  */
-export function walkKept(root: Node, isFunction: (n: Node) => boolean, keep: (n: Node) => boolean, limit = 2_000_000): Node[] {
+export function walkKept(root: Node, isFunction: (n: Node, type: string) => boolean, keep: (n: Node) => boolean, limit = 2_000_000, types?: string[]): Node[] {
   const all: Node[] = [];
   const stack: Node[] = [root];
   while (stack.length && all.length < limit) {
     const n = stack.pop()!;
+    const t = n.type; // read once: each read crosses into the parser (`types` collects them)
     all.push(n);
-    if (n !== root && isFunction(n) && !keep(n)) continue;
+    types?.push(t);
+    if (n !== root && isFunction(n, t) && !keep(n)) continue;
     for (let i = n.namedChildCount - 1; i >= 0; i--) {
       const c = n.namedChild(i);
       if (c) stack.push(c);

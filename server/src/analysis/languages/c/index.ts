@@ -7,8 +7,8 @@
  * that build or forward the value. `check` over large trees first erases the functions that
  * cannot matter (prune.ts).
  */
-import { cap } from '../../core/captures';
-import { MAX_START_DEPTH } from '../../core/matches';
+import { cap, role } from '../../core/captures';
+import { matchesIn, topLevelRanges } from '../../core/matches';
 import { callSitesOf } from '../../core/sites';
 import type { LanguageAdapter } from '../types';
 import { lowerCpp } from '../cpp/lower';
@@ -21,16 +21,21 @@ export const cAdapter: LanguageAdapter = {
   findCallSites(input) {
     const sockopt = new Set<number>();
     const sockop = new Set<number>();
-    // maxStartDepth: a 100,000-deep f(f(...)) would otherwise keep a match in progress per level.
-    for (const m of input.query.matches(input.tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
+    const root = input.tree.rootNode;
+    const text = input.text;
+    // The query runs only over the top-level items whose text (as given: reuse.ts masks the
+    // other functions' calls to re-analyse one function) says sockopt; a large file with few
+    // call sites is not traversed by the patterns.
+    for (const m of matchesIn(input.query, root, topLevelRanges(root, text, ['sockopt', 'sock_opt']))) {
       const a = cap(m, 'sockopt');
-      if (a) sockopt.add(a.id);
+      const name = role(m, 'name');
+      if (a && name && /sock_?opt/.test(text.slice(name.startIndex, name.endIndex))) sockopt.add(a.id);
       const b = cap(m, 'sockop');
       if (b) sockop.add(b.id);
     }
-    const root = input.tree.rootNode;
     const { unit, helperCalls } = lowerCpp(root, input.hostByteOrder, { sockopt, sockop }, {
       lang: 'c',
+      text,
       macros: lowerMacro,
       finish: (_unit, globalVars, cx) => globalWrites(root, input.text, globalVars, cx),
     });

@@ -15,12 +15,15 @@ import { lowerExpr, qualified, type CppCx } from './expr';
 import { declared, lowerType } from './types';
 import { relevantFunctions, walkKept } from '../relevance';
 import { Writes } from './writes';
+import { indexLoops } from './loops';
 
 export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<number> }
 
 /** What a C file adds to the C-family lowering (languages/c/): its macros and global writes. */
 export interface CFamilyOptions {
   lang: 'c' | 'cpp';
+  /** The text the adapter was given (same offsets as the tree; reuse.ts may mask words in it): function texts are read from it. */
+  text?: string;
   /** #define and function-like macros (C): bound in `globals`, function-like ones as functions. */
   macros?(n: Node, globals: FormScope, functions: FormFunction[], cx: CppCx): boolean;
   /** After lowering: globals written in functions (also the ones never walked). */
@@ -51,7 +54,7 @@ function context(n: Node): { ns: string[]; cls: string | null; templ: string[] }
 /** What the file-level passes read inside kept function bodies. */
 const INNER = ['call_expression', 'lambda_expression', 'preproc_def', 'preproc_function_def', 'type_definition', 'alias_declaration', 'enumerator', 'field_declaration_list', 'if_statement', 'while_statement'];
 /** What a body's lowering reads (nested lambdas and functions are lowered on their own). */
-const BODY = ['declaration', 'assignment_expression', 'update_expression', 'return_statement', 'for_range_loop', 'pointer_expression', 'lambda_expression', 'function_definition'];
+const BODY = ['declaration', 'assignment_expression', 'update_expression', 'return_statement', 'for_range_loop', 'for_statement', 'pointer_expression', 'lambda_expression', 'function_definition'];
 
 /** A top-level `{ ... }`: the body of a function defined through an unknown macro (TEST(x) { }). */
 export function isTopBody(n: Node): boolean {
@@ -63,22 +66,35 @@ export function isTopBody(n: Node): boolean {
 export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks, opts: CFamilyOptions = { lang: 'cpp' }): CppLowered {
   const c = opts.lang === 'c';
   // Functions first (without their bodies), then only the bodies that can matter.
-  const isFn = c ? (n: Node) => n.type === 'function_definition' || isTopBody(n) : (n: Node) => n.type === 'function_definition';
-  const top = walkKept(root, isFn, () => false);
-  const fnNodes = top.filter(isFn);
+  const isFnT = (n: Node, t: string) => t === 'function_definition' || (c && t === 'compound_statement' && isTopBody(n));
+  const topTypes: string[] = [];
+  const top = walkKept(root, isFnT, () => false, undefined, topTypes);
+  const fnNodes = top.filter((n, i) => isFnT(n, topTypes[i]!));
   const nameOf = (f: Node) => {
     let d = f.childForFieldName('declarator');
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
     return d?.childForFieldName('declarator')?.text.split('::').pop() ?? '';
   };
-  const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: nameOf(f), text: f.text })));
+  const textOf = (f: Node) => (opts.text !== undefined ? opts.text.slice(f.startIndex, f.endIndex) : f.text);
+  // C: `static int f(int fd) {`: the name is the identifier before the first `(` (no tree
+  // reads for thousands of functions); anything unusual (`__attribute__((...))`, a macro) asks the tree.
+  const quickName = (f: Node, text: string) => {
+    const m = c ? /^[^(]*?\b([A-Za-z_]\w*)\s*\(/.exec(text) : null;
+    return m && !/^(__|[A-Z_0-9]+$)/.test(m[1]!) && !/[#{;=]/.test(text.slice(0, m.index + m[0].length)) ? m[1]! : nameOf(f);
+  };
+  const keep = relevantFunctions(fnNodes.map((f) => {
+    const text = textOf(f);
+    return { id: f.id, name: quickName(f, text), text };
+  }));
   // The nodes outside function bodies, and inside the kept bodies only the kinds the passes
   // below read (one native scan per body instead of a node-by-node walk), in document order.
-  const all: Node[] = [];
-  for (const n of top) {
-    all.push(n);
-    if (keep.has(n.id) && isFn(n)) for (const d of n.descendantsOfType(INNER)) if (d) all.push(d);
-  }
+  // Each node's type read once (every read crosses into the parser).
+  const allTyped: (readonly [Node, string])[] = [];
+  top.forEach((n, i) => {
+    allTyped.push([n, topTypes[i]!]);
+    if (keep.has(n.id) && isFnT(n, topTypes[i]!)) for (const d of n.descendantsOfType(INNER)) if (d) allTyped.push([d, d.type]);
+  });
+  const all = allTyped.map(([n]) => n);
   const aliases = new Map<string, FormType>();
   const nsAliases = new Map<string, string>();
   const cx: CppCx = { aliases, nsAliases, typeParams: new Set(), steps: 400_000, lang: opts.lang };
@@ -96,17 +112,17 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   };
   const structs = new Map<string, FormType>();
   const macroFns: FormFunction[] = [];
-  for (const n of all) {
-    if (n.type === 'namespace_alias_definition') {
+  for (const [n, t] of allTyped) {
+    if (t === 'namespace_alias_definition') {
       const target = n.namedChildren.find((c) => c?.type === 'nested_namespace_specifier' || (c?.type === 'namespace_identifier' && c.id !== n.childForFieldName('name')?.id));
       const name = n.childForFieldName('name')?.text;
       if (name && target) nsAliases.set(name, target.text.replace(/^::/, '').split('::').join('.'));
-    } else if (n.type === 'type_definition') {
+    } else if (t === 'type_definition') {
       const t = lowerType(n.childForFieldName('type'), cx);
       const d = declared(t, n.childForFieldName('declarator'));
       const name = n.childForFieldName('declarator')?.text;
       if (name && d.type) aliases.set(name.replace(/[^\w]/g, ''), d.type);
-    } else if (n.type === 'alias_declaration') {
+    } else if (t === 'alias_declaration') {
       const t = lowerType(n.childForFieldName('type'), cx);
       const name = n.childForFieldName('name')?.text;
       if (name && t) aliases.set(name, t);
@@ -117,14 +133,14 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     const o = scope === globals ? originOf(at) : { ...originOf(at), start: 0 };
     for (const name of names) bind(scope, { name, kind, type, values: value ? [value] : [], at: o });
   };
-  for (const n of all) {
-    if (opts.macros && (n.type === 'preproc_def' || n.type === 'preproc_function_def') && opts.macros(n, globals, macroFns, cx)) continue;
-    if (n.type === 'preproc_def') {
+  for (const [n, t] of allTyped) {
+    if (opts.macros && (t === 'preproc_def' || t === 'preproc_function_def') && opts.macros(n, globals, macroFns, cx)) continue;
+    if (t === 'preproc_def') {
       const name = n.childForFieldName('name')?.text;
       const v = n.childForFieldName('value')?.text.trim().replace(/^\((.*)\)$/, '$1');
       const f = v ? parseIntLiteral(v, 'cpp') : null;
       if (name && f && f.value !== null) bindConst(globals, [name], null, { k: 'int', value: f.value, type: f.type, at: originOf(n.childForFieldName('value')!) }, n);
-    } else if (n.type === 'enumerator') {
+    } else if (t === 'enumerator') {
       const en = n.parent?.parent;
       const ename = en?.childForFieldName('name')?.text;
       const value = n.childForFieldName('value');
@@ -132,7 +148,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
       const v = value ? lowerExpr(value, cx) : { k: 'int' as const, value: BigInt(idx), type: null, at: originOf(n) };
       const name = n.childForFieldName('name')?.text ?? '';
       bindConst(globals, ename ? [`${ename}.${name}`, ...(/\bclass\b/.test(en?.text.slice(0, 20) ?? '') ? [] : [name])] : [name], INT, v, n);
-    } else if (n.type === 'field_declaration_list' && (n.parent?.type === 'class_specifier' || n.parent?.type === 'struct_specifier')) {
+    } else if (t === 'field_declaration_list' && (n.parent?.type === 'class_specifier' || n.parent?.type === 'struct_specifier')) {
       const cname = n.parent.childForFieldName('name')?.text;
       if (!cname) continue;
       // C structs have no member scope (no member functions): their field names must not hide globals.
@@ -157,7 +173,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
         }
       }
       structs.set(cname, { k: 'struct', name: cname, fields });
-    } else if (n.type === 'declaration' && !inFunction(n)) {
+    } else if (t === 'declaration' && !inFunction(n)) {
       const { ns } = context(n);
       const base = lowerType(n.childForFieldName('type'), cx);
       for (const d of n.childrenForFieldName('declarator')) {
@@ -181,16 +197,16 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   const functions: FormFunction[] = [...macroFns];
   const inner: FormScope[] = [...classScopes.values()];
   const defined = new Map<string, number>(macroFns.map((f) => [f.name, f.params.length]));
-  for (const n of all) {
-    if (!isFn(n) || !keep.has(n.id)) continue;
+  for (const [n, t] of allTyped) {
+    if (!isFnT(n, t) || !keep.has(n.id)) continue;
     const fn = lowerFunction(n, globals, classScopes, classOf, cx, structs);
     if (fn) {
       functions.push(fn);
       defined.set(fn.name, fn.params.length);
     }
   }
-  for (const n of all) {
-    if (n.type !== 'lambda_expression' || n.parent?.type !== 'init_declarator') continue;
+  for (const [n, t] of allTyped) {
+    if (t !== 'lambda_expression' || n.parent?.type !== 'init_declarator') continue;
     const name = n.parent.childForFieldName('declarator')?.text;
     const outer = functions.find((f) => f.at.start <= n.startIndex && n.endIndex <= f.at.end) ?? null;
     if (!name) continue;
@@ -202,8 +218,8 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   const calls: FormCall[] = [];
   const sockops: FormCall[] = [];
   const helperCalls: FormCall[] = [];
-  for (const n of all) {
-    if (n.type !== 'call_expression') continue;
+  for (const [n, t] of allTyped) {
+    if (t !== 'call_expression') continue;
     const isOpt = marks.sockopt.has(n.id);
     const isOp = marks.sockop.has(n.id);
     // Cheap test first (a 100,000-deep f(f(...)) has as many calls): only marked or project calls.
@@ -223,7 +239,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
-  unit.guards = guardsOf(all, cppCondition);
+  unit.guards = guardsOf(allTyped.filter(([, t]) => t === 'if_statement' || t === 'while_statement' || t === 'call_expression').map(([n]) => n), cppCondition);
   opts.finish?.(unit, globalVars, cx);
   return { unit, helperCalls };
 }
@@ -278,6 +294,11 @@ export function typed(e: Expr, type: FormType | null, structs: ReadonlyMap<strin
       return { field: f.name, value: it?.value ?? ({ k: 'int', value: 0n, type: null, at: e.at } as Expr) };
     });
     return { ...e, type: t, items };
+  }
+  if (t?.k === 'array' && e.items.some((it) => it.value.k === 'init')) {
+    // A table of structs: each row in field order too.
+    const elem = t.elem.k === 'unknown' ? structs.get(t.elem.name) ?? t.elem : t.elem;
+    return { ...e, type: t, items: e.items.map((it) => ({ ...it, value: typed(it.value, elem, structs) })) };
   }
   if (e.type) return e;
   return t && (t.k === 'array' || t.k === 'struct' || t.k === 'bytes') ? { ...e, type: t.k === 'bytes' ? { k: 'array', elem: { k: 'int', int: { bits: 8, unsigned: true }, name: 'uint8_t' }, count: t.size, name: t.name } : t } : e;
@@ -354,6 +375,8 @@ function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormSc
     } else if (s.type === 'return_statement') {
       const v = s.namedChildren.find((c) => c !== null);
       if (v) fn.returns.push(lowerExpr(v, cx));
+    } else if (s.type === 'for_statement') {
+      scope.loops.push(...indexLoops(s, scope, structs));
     } else if (s.type === 'for_range_loop') {
       const decl = s.childForFieldName('declarator');
       const vname = decl ? declared(null, decl).name : null;

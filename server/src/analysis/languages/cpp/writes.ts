@@ -5,7 +5,7 @@
  * - C++: `x = e` in a nested block adds an arm (a finite set), in a loop or `x op= e` escapes;
  * - C: `x = e` in a nested block or a loop, `x op= e`, `x++` and `&x` passed to a call (other
  *   than as setsockopt's read-only optval) make x unknown from there on (a loop: from its
- *   start), as the C adapter always judged them;
+ *   start; `x = e` straight in a loop's body then holds for the rest of that body);
  * - C: `r.lo = a; r.hi = b;` and `v[0] = a; v[1] = b;` (each part written once, at the
  *   declaring block) give r the initialiser `{ .lo = a, .hi = b }` after the last write.
  */
@@ -75,7 +75,17 @@ export class Writes {
       b.escapes = true;
       return;
     }
-    if (loop) return this.unknownFrom(b, loop.startIndex, s);
+    if (loop) {
+      this.unknownFrom(b, loop.startIndex, s);
+      // C: `v = e;` straight in a loop's body holds for the rest of that iteration's body
+      // (the kselftest's `range = pack_port_range(t->lo, t->hi); setsockopt(..., &range, ...)`).
+      const block = s.parent?.type === 'expression_statement' ? s.parent.parent : null;
+      if (c && block?.type === 'compound_statement' && block.parent && LOOPS.has(block.parent.type)) {
+        const v = this.typed(lowerExpr(s.childForFieldName('right'), this.cx), b.type);
+        bind(this.scope, { name: b.name, kind: 'var', type: b.type, values: [v], at: { ...originOf(s), start: s.endIndex } });
+      }
+      return;
+    }
     const sameBlock = s.parent?.parent?.id === this.declBlock.get(b);
     if (!sameBlock && c) return this.unknownFrom(b, s.startIndex, s);
     const v = this.typed(lowerExpr(s.childForFieldName('right'), this.cx), b.type);
