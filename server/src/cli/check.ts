@@ -43,6 +43,7 @@ export const CHECK_COMMAND: Subcommand = {
       process.stdout.write(JSON.stringify(sarif, null, 2) + '\n');
     } else process.stdout.write(checkText(report, opts));
     for (const e of report.errors) process.stderr.write(`port-range-lens check: ${e.file}: ${e.message}\n`);
+    for (const w of report.warnings) process.stderr.write(`port-range-lens check: ${w}\n`);
     for (const n of report.notes) if (n.kind === 'limit') process.stderr.write(`port-range-lens check: ${n.file}: ${n.message}\n`);
     return report.exitCode;
   },

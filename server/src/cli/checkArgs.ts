@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../config/schema';
 import { UsageError, bool, parseArgs, str, type FlagSpec } from './args';
+import { CACHE_DIR_ENV, defaultCacheDir } from './checkCache';
 
 export const CHECK_USAGE = `usage: port-range-lens check [paths...] [options]
 
@@ -22,6 +23,11 @@ options:
                               others are absolute file:// URIs (default: the working directory)
   --list                      text: also print every call site without a finding, with its
                               decoded range ("ok" lines; json and sarif list every call site anyway)
+  --cache                     keep each file's result in the cache directory, keyed by its
+                              content, the version and the configuration; unchanged files are
+                              not analysed again (same output as without --cache)
+  --cache-dir DIR             the cache directory (implies --cache; default $${CACHE_DIR_ENV},
+                              else $XDG_CACHE_HOME/port-range-lens, else ~/.cache/port-range-lens)
   --no-progress               never draw the progress bar
   -h, --help                  this help
   -V, --version               print the version
@@ -38,6 +44,8 @@ export interface CheckOptions {
   list: boolean;
   /** Absolute directory that SARIF URIs are relative to. */
   sarifRoot: string;
+  /** --cache: the cache directory; null = no cache. */
+  cacheDir: string | null;
 }
 
 const FLAGS: FlagSpec[] = [
@@ -51,6 +59,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'sarif-root', type: 'string' },
   { name: 'no-progress', type: 'boolean' },
   { name: 'list', type: 'boolean' },
+  { name: 'cache', type: 'boolean' },
+  { name: 'cache-dir', type: 'string' },
 ];
 
 export function parseCheckArgs(argv: string[]): CheckOptions {
@@ -77,5 +87,14 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     progress: !bool(p, 'no-progress'),
     list: bool(p, 'list'),
     sarifRoot: resolve(str(p, 'sarif-root') ?? '.'),
+    cacheDir: cacheDir(str(p, 'cache-dir'), bool(p, 'cache')),
   };
+}
+
+function cacheDir(flag: string | undefined, on: boolean): string | null {
+  if (flag !== undefined) {
+    if (flag.trim() === '') throw new UsageError('--cache-dir: empty directory name');
+    return resolve(flag);
+  }
+  return on ? defaultCacheDir() : null;
 }

@@ -6,11 +6,14 @@
  * then `truncated` and the run fails unless --fail-on never.
  */
 import { relative } from 'node:path';
-import { createAnalyzer, languageForPath, mayContainCallSite, type Analyzer } from '../analysis/index';
+import { createAnalyzer, languageForPath, mayContainCallSite, type AnalysisResult, type Analyzer } from '../analysis/index';
 import type { CallSite, Language, Severity } from '../analysis/callSite';
 import { readSourceFile, MAX_FILE_BYTES } from '../files/read';
 import { walkFilesSync } from '../files/walk';
+import { resolveConfig } from '../config/resolve';
+import { VERSION } from '../version';
 import type { CheckOptions } from './checkArgs';
+import { buildStamp, contentHash, openCheckCache, type CheckCache } from './checkCache';
 import { createProgress, progressWanted } from './progress';
 
 export interface FileNote {
@@ -37,10 +40,9 @@ export interface CheckReport {
   /** A limit was hit somewhere: the results may be incomplete. */
   truncated: boolean;
   exitCode: 0 | 1 | 2;
+  /** Said on stderr, never in the output (an unwritable cache directory). */
+  warnings: string[];
 }
-
-/** A note the analyzer attaches to its result (shape agreed in NOTES-core.md). */
-interface AnalysisNote { kind: 'limit' | 'info'; id: string; message: string }
 
 /** "sockopt" in any letter case (the same test as mayContainCallSite), on the bytes. */
 export function bytesMayContainCallSite(buf: Buffer): boolean {
@@ -63,6 +65,9 @@ export class ParserLoadError extends Error {
   override name = 'ParserLoadError';
 }
 
+/** The analyzer options of `check` (part of the cache key: they could change a result). */
+const ANALYZER_OPTIONS = { incremental: false, prune: true } as const;
+
 export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   const cwd = process.cwd();
   const notes: FileNote[] = [];
@@ -77,7 +82,7 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   let analyzer: Analyzer | null = null;
   const analyzerFor = async (language: Language): Promise<Analyzer> => {
     try {
-      analyzer ??= await createAnalyzer({ incremental: false, prune: true, grammars: [] });
+      analyzer ??= await createAnalyzer({ ...ANALYZER_OPTIONS, grammars: [] });
       await analyzer.prepare([language]);
     } catch (e) {
       throw new ParserLoadError(`cannot load the parser: ${(e as Error).message}`);
@@ -90,14 +95,21 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   const sites: CheckReport['sites'] = [];
   const texts = new Map<string, string[]>();
   let checked = 0;
+  // The key of the cache: the version and the whole resolved configuration (checkCache.ts).
+  const cache: CheckCache | null = opts.cacheDir === null ? null
+    : openCheckCache({ dir: opts.cacheDir, version: `${VERSION} ${buildStamp()}`, config: resolveConfig(opts.config), extra: ANALYZER_OPTIONS });
+  const binaryNote = (file: string): FileNote => ({ file, kind: 'skipped', id: 'binary', message: 'binary file: skipped' });
   try {
     // Walk order: read each file once, skip those that cannot hold a call site, and
     // analyse the rest right away (the parser and each grammar load on first use).
     for (const file of files) {
       progress.tick();
+      const known = cache?.unchanged(file);
+      if (known === 'clean') { checked++; continue; }
+      if (known === 'binary') { notes.push(binaryNote(file)); continue; }
       let read;
       try {
-        read = readSourceFile(file);
+        read = readSourceFile(file, MAX_FILE_BYTES, cache !== null);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         errors.push({ file, code: err.code ?? 'EIO', message: err.code === 'EACCES' ? 'permission denied' : err.message });
@@ -108,17 +120,27 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
         continue;
       }
       if (read.kind === 'binary') {
-        notes.push({ file, kind: 'skipped', id: 'binary', message: 'binary file: skipped' });
+        if (read.stat) cache?.record(file, read.stat, 'binary');
+        notes.push(binaryNote(file));
         continue;
       }
       checked++;
       // Most files cannot contain a call site: look at the bytes before decoding or parsing.
-      if (!bytesMayContainCallSite(read.bytes)) continue;
-      const text = read.bytes.toString('utf8');
-      if (!mayContainCallSite(text)) continue;
+      const text = bytesMayContainCallSite(read.bytes) ? read.bytes.toString('utf8') : '';
+      if (!mayContainCallSite(text)) {
+        if (read.stat) cache?.record(file, read.stat, 'clean');
+        continue;
+      }
       const language = languageForPath(file)!;
-      const r = (await analyzerFor(language)).analyze(file, text, language, opts.config);
-      const own = (r as { notes?: AnalysisNote[] }).notes ?? [];
+      const hash = cache ? contentHash(read.bytes) : '';
+      let r: AnalysisResult | null = cache?.get(hash, language, file) ?? null;
+      if (!r) {
+        r = (await analyzerFor(language)).analyze(file, text, language, opts.config);
+        // A result the analyzer could not finish (parse timeout, internal error) is not stored.
+        if (cache && !r.error) cache.put(hash, language, file, { callSites: r.callSites, ...(r.notes ? { notes: r.notes } : {}) });
+      }
+      if (read.stat) cache?.record(file, read.stat, r.callSites.length || r.notes?.length || r.error ? null : 'clean');
+      const own = r.notes ?? [];
       for (const n of own) notes.push({ file, kind: n.kind === 'limit' ? 'limit' : 'info', id: n.id, message: n.message });
       // A file the analyzer could not finish is a limit too (unless it said which one).
       if (r.error && !own.some((n) => n.kind === 'limit')) notes.push({ file, kind: 'limit', id: 'not-analysed', message: `not analysed: ${r.error}` });
@@ -130,6 +152,7 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
     progress.done();
     (analyzer as Analyzer | null)?.dispose();
   }
+  const warnings = cache?.close() ?? [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   const byCode: Record<string, number> = {};
   for (const { site } of sites) {
@@ -142,5 +165,5 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   const failing = opts.failOn === 'never' ? 0
     : (opts.failOn === 'warning' ? counts.error + counts.warning : counts.error) + (truncated ? 1 : 0);
   const exitCode = errors.length ? 2 : failing > 0 ? 1 : 0;
-  return { sites, texts, files: checked, notes, errors, counts, byCode, truncated, exitCode };
+  return { sites, texts, files: checked, notes, errors, counts, byCode, truncated, exitCode, warnings };
 }

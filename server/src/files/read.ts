@@ -4,7 +4,7 @@
  * 8,000 bytes) and files over MAX_FILE_BYTES are not analysed. A file over the size limit
  * is a limit that was hit (the caller reports it and the run fails); a binary file is not.
  */
-import { closeSync, fstatSync, openSync, promises as fsp, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readSync, statSync, type BigIntStats } from 'node:fs';
 
 /** Files larger than this are not analysed (reported as a limit). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -16,18 +16,19 @@ export function looksBinary(buf: Buffer): boolean {
 
 export type ReadResult =
   /** The bytes: a view of a buffer re-used by the next call (copy or decode before keeping). */
-  | { kind: 'bytes'; bytes: Buffer }
-  | { kind: 'binary' }
+  | { kind: 'bytes'; bytes: Buffer; stat?: BigIntStats }
+  | { kind: 'binary'; stat?: BigIntStats }
   | { kind: 'too-large'; size: number };
 
 /** One buffer re-used for every read: most source files are small. */
 let readBuf = Buffer.allocUnsafe(256 * 1024);
 
 /**
- * Reads a file with one open and as few reads as it takes (no stat unless it is large);
+ * Reads a file with one open and as few reads as it takes (no stat unless it is large, or
+ * `withStat`: then the stat of the open file, taken before its bytes are read, comes along);
  * throws the I/O error (an unreadable file over the limit is still reported as too large).
  */
-export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
+export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES, withStat = false): ReadResult {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -38,6 +39,8 @@ export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES): ReadRes
     throw e;
   }
   try {
+    const stat = withStat ? fstatSync(fd, { bigint: true }) : undefined;
+    if (stat && stat.size > BigInt(maxBytes)) return { kind: 'too-large', size: Number(stat.size) };
     let len = 0;
     for (;;) {
       if (len === readBuf.length) {
@@ -55,6 +58,7 @@ export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES): ReadRes
       if (n < want) break;
     }
     const bytes = readBuf.subarray(0, len);
+    if (stat) return looksBinary(bytes) ? { kind: 'binary', stat } : { kind: 'bytes', bytes, stat };
     return looksBinary(bytes) ? { kind: 'binary' } : { kind: 'bytes', bytes };
   } finally {
     closeSync(fd);

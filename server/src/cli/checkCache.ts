@@ -1,0 +1,240 @@
+/**
+ * `check --cache`: per-file analysis results on disk, keyed by the file's content hash
+ * (SHA-256) and its language, in a namespace derived from everything else that decides a
+ * result: the tool's version (version.ts, plus the running build's stamp), the resolved
+ * configuration object as a whole (config/resolve.ts; never a hand-picked list of fields)
+ * and the analyzer options. Layout under the cache directory:
+ *   v1/<namespace>/index               path → stat signature + outcome (the stat shortcut)
+ *   v1/<namespace>/e/<sha256>.<lang>   one analysed file's result
+ * Every file is `<sha256 of the payload>\n<payload JSON>`: a truncated or corrupted file
+ * fails the check and counts as a miss (the run then rewrites it). Files are written to a
+ * temporary name and renamed, so concurrent runs never read a torn file. A cache directory
+ * that cannot be written is one warning; the run goes on without storing.
+ *
+ * The stat shortcut (index) only ever says "this path still holds the content that had no
+ * call site" (or was binary); it is trusted only when the signature (device, inode, size,
+ * mtime and ctime in ns) is unchanged and was recorded at least RACY_NS after the file's last
+ * change, so a write in the same timestamp tick as the read cannot hide (Git's racy-clean
+ * rule). Files with call sites are always read and hashed: the content hash is the truth.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { AnalysisNote, CallSite, Language } from '../analysis/index';
+
+/** The environment variable that overrides the cache directory (as --cache-dir does). */
+export const CACHE_DIR_ENV = 'PORT_RANGE_LENS_CACHE_DIR';
+/** A file changed this recently (ns) before the run is never trusted by its stat alone. */
+const RACY_NS = 2_000_000_000n;
+/** Index entries kept at most (those of paths this run did not visit go first). */
+const MAX_INDEX_ENTRIES = 200_000;
+
+/** $PORT_RANGE_LENS_CACHE_DIR, else $XDG_CACHE_HOME/port-range-lens, else ~/.cache/port-range-lens. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const own = env[CACHE_DIR_ENV];
+  if (own) return resolve(own);
+  const xdg = env.XDG_CACHE_HOME;
+  // The XDG spec: a relative value is invalid and must be ignored.
+  const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
+  return join(base, 'port-range-lens');
+}
+
+/** What is stored for one analysed file. */
+export interface CachedResult {
+  callSites: CallSite[];
+  notes?: AnalysisNote[];
+}
+
+export type StatOutcome = 'clean' | 'binary';
+
+export interface CheckCacheOptions {
+  dir: string;
+  version: string;
+  /** The resolved configuration object (e.g. ResolvedConfig) the run judges with. */
+  config: unknown;
+  /** Anything else the results depend on (analyzer options). */
+  extra?: unknown;
+  /** When the run started (ns since the epoch; default now): the racy-clean rule's clock. */
+  startNs?: bigint;
+}
+
+const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * A canonical JSON text of any value: object keys sorted, undefined and functions left out,
+ * typed arrays as the hash of their bytes. Two configurations get the same text exactly
+ * when every field that a result can depend on is equal.
+ */
+export function stableText(v: unknown): string {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'bigint') return `"${v}n"`;
+    return typeof v === 'function' || v === undefined ? 'null' : JSON.stringify(v);
+  }
+  if (ArrayBuffer.isView(v)) return JSON.stringify({ $bytes: sha256(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) });
+  if (Array.isArray(v)) return `[${v.map(stableText).join(',')}]`;
+  if (v instanceof Map || v instanceof Set) return `{"$${v.constructor.name}":${stableText([...v])}}`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined && typeof o[k] !== 'function').sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableText(o[k])}`).join(',')}}`;
+}
+
+/** The namespace of a version + configuration: a change of either starts an empty cache. */
+export function cacheNamespace(o: Pick<CheckCacheOptions, 'version' | 'config' | 'extra'>): string {
+  // startNs and dir are not part of the key.
+  return sha256(stableText({ schema: 1, version: o.version, config: o.config, extra: o.extra ?? null })).slice(0, 32);
+}
+
+/** `<sum>\n<payload>` → the parsed payload, or null when the file is not intact. */
+function unseal(raw: string): unknown {
+  const nl = raw.indexOf('\n');
+  if (nl !== 64) return null;
+  const payload = raw.slice(nl + 1);
+  if (sha256(payload) !== raw.slice(0, nl)) return null;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return null;
+  }
+}
+
+/** JSON of a result, or null when a JSON round trip would not give the same values back. */
+function faithfulJson(v: unknown): string | null {
+  let ok = true;
+  const text = JSON.stringify(v, function (_k, x: unknown) {
+    if (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0))) ok = false;
+    else if (x === undefined && Array.isArray(this)) ok = false;
+    else if (x !== null && typeof x === 'object' && !Array.isArray(x) && Object.getPrototypeOf(x) !== Object.prototype) ok = false;
+    return x;
+  });
+  return ok ? text : null;
+}
+
+function signature(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+export interface CheckCache {
+  /** The stat shortcut: 'clean' or 'binary' when the path certainly still holds what it held. */
+  unchanged(path: string): StatOutcome | null;
+  /** Remembers a path's stat (taken before its bytes were read) and what it held. */
+  record(path: string, st: BigIntStats, outcome: StatOutcome | null): void;
+  get(hash: string, language: Language, file: string): CachedResult | null;
+  put(hash: string, language: Language, file: string, result: CachedResult): void;
+  /** Writes the index; returns the warnings of the run (an unwritable directory). */
+  close(): string[];
+  readonly stats: { hits: number; misses: number; shortcuts: number; stored: number };
+}
+
+/**
+ * The running build (size and mtime of the main script): with the version, a rebuilt or
+ * reinstalled tool never reads the results of another build of the same version.
+ */
+export function buildStamp(): string {
+  try {
+    const st = statSync(require.main?.filename ?? __filename);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
+
+export function contentHash(bytes: Uint8Array): string {
+  return sha256(bytes);
+}
+
+export function openCheckCache(o: CheckCacheOptions): CheckCache {
+  const base = join(o.dir, 'v1', cacheNamespace(o));
+  const entries = join(base, 'e');
+  const indexPath = join(base, 'index');
+  const runStartNs = o.startNs ?? BigInt(Date.now()) * 1_000_000n;
+  const warnings: string[] = [];
+  let writable: boolean | null = null;
+  let seq = 0;
+  const stats = { hits: 0, misses: 0, shortcuts: 0, stored: 0 };
+
+  const write = (target: string, payload: string): void => {
+    if (writable === null) {
+      try {
+        mkdirSync(entries, { recursive: true });
+        writable = true;
+      } catch (e) {
+        writable = false;
+        warnings.push(`cache: cannot create ${base}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; results are not stored`);
+      }
+    }
+    if (!writable) return;
+    const tmp = `${target}.${process.pid}.${++seq}.tmp`;
+    try {
+      writeFileSync(tmp, `${sha256(payload)}\n${payload}`);
+      renameSync(tmp, target);
+    } catch (e) {
+      writable = false;
+      warnings.push(`cache: cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; results are not stored`);
+      try { unlinkSync(tmp); } catch { /* never created */ }
+    }
+  };
+
+  // path → [signature, outcome]
+  let index = new Map<string, [string, StatOutcome]>();
+  try {
+    const parsed = unseal(readFileSync(indexPath, 'utf8')) as { v?: number; paths?: [string, string, StatOutcome][] } | null;
+    if (parsed && parsed.v === 1 && Array.isArray(parsed.paths)) index = new Map(parsed.paths.map(([p, s, k]) => [p, [s, k]]));
+  } catch { /* no index yet, or unreadable: every file is read */ }
+  const visited = new Set<string>();
+  let indexChanged = false;
+
+  return {
+    stats,
+    unchanged(path) {
+      const abs = resolve(path);
+      const known = index.get(abs);
+      if (!known) return null;
+      let st: BigIntStats | undefined;
+      try { st = statSync(abs, { bigint: true, throwIfNoEntry: false }); } catch { return null; }
+      if (!st || !st.isFile() || signature(st) !== known[0]) return null;
+      visited.add(abs);
+      stats.shortcuts++;
+      return known[1];
+    },
+    record(path, st, outcome) {
+      const abs = resolve(path);
+      visited.add(abs);
+      // Racy clean: a change in the same timestamp tick as this read could keep the signature.
+      const settled = st.ctimeNs + RACY_NS < runStartNs && st.mtimeNs + RACY_NS < runStartNs;
+      if (outcome && settled) {
+        const sig = signature(st);
+        const known = index.get(abs);
+        if (!known || known[0] !== sig || known[1] !== outcome) { index.set(abs, [sig, outcome]); indexChanged = true; }
+      } else if (index.delete(abs)) indexChanged = true;
+    },
+    get(hash, language, file) {
+      let raw: string;
+      try { raw = readFileSync(join(entries, `${hash}.${language}`), 'utf8'); } catch { stats.misses++; return null; }
+      const e = unseal(raw) as { v?: number; hash?: string; language?: string; result?: CachedResult } | null;
+      if (!e || e.v !== 1 || e.hash !== hash || e.language !== language || !e.result || !Array.isArray(e.result.callSites)) {
+        stats.misses++;
+        return null;
+      }
+      for (const s of e.result.callSites) s.file = file;
+      stats.hits++;
+      return e.result;
+    },
+    put(hash, language, file, result) {
+      const stored = { ...result, callSites: result.callSites.map((s) => ({ ...s, file: '' })) };
+      const payload = faithfulJson({ v: 1, hash, language, result: stored });
+      // Stored only when a JSON round trip is exact and the result names its path nowhere else.
+      if (payload === null || payload.includes(JSON.stringify(file).slice(1, -1))) return;
+      write(join(entries, `${hash}.${language}`), payload);
+      if (writable) stats.stored++;
+    },
+    close() {
+      if (indexChanged) {
+        let paths = [...index];
+        if (paths.length > MAX_INDEX_ENTRIES) paths = [...paths.filter(([p]) => visited.has(p)), ...paths.filter(([p]) => !visited.has(p))].slice(0, MAX_INDEX_ENTRIES);
+        write(indexPath, JSON.stringify({ v: 1, paths: paths.map(([p, [s, k]]) => [p, s, k]) }));
+      }
+      return warnings;
+    },
+  };
+}
