@@ -17,9 +17,12 @@ import { rustAdapter } from './languages/rust';
 import { cppAdapter } from './languages/cpp';
 import { judgeCallSite } from './checks';
 import { resolveForFile } from '../config/resolve';
+import { mayContainCallSite } from './gate';
 
 export type { CallSite, Language } from './callSite';
 export type { AnalysisNote } from './languages/types';
+/** A file that cannot contain a call site needs no parse (gate.ts: exact, from the queries). */
+export { mayContainCallSite, bytesMayContainCallSite } from './gate';
 
 export interface AnalysisResult {
   callSites: CallSite[];
@@ -98,13 +101,6 @@ export function grammarFor(language: Language): GrammarName {
   return language;
 }
 
-/**
- * A file that cannot contain a call site needs no parse: every call site is a
- * *sockopt* call (C setsockopt/zsock_setsockopt, Python sock.setsockopt, Go SetsockoptInt...).
- */
-export function mayContainCallSite(text: string): boolean {
-  return /sockopt/i.test(text);
-}
 
 export function registeredAdapters(): Map<GrammarName, LanguageAdapter> {
   const map = new Map<GrammarName, LanguageAdapter>();

@@ -6,7 +6,7 @@
  * then `truncated` and the run fails unless --fail-on never.
  */
 import { relative } from 'node:path';
-import { createAnalyzer, languageForPath, mayContainCallSite, type AnalysisResult, type Analyzer } from '../analysis/index';
+import { bytesMayContainCallSite, createAnalyzer, languageForPath, mayContainCallSite, type AnalysisResult, type Analyzer } from '../analysis/index';
 import type { CallSite, Language, Severity } from '../analysis/callSite';
 import { readSourceFile, MAX_FILE_BYTES } from '../files/read';
 import { walkFilesSync } from '../files/walk';
@@ -42,23 +42,6 @@ export interface CheckReport {
   exitCode: 0 | 1 | 2;
   /** Said on stderr, never in the output (an unwritable cache directory). */
   warnings: string[];
-}
-
-/** "sockopt" in any letter case (the same test as mayContainCallSite), on the bytes. */
-export function bytesMayContainCallSite(buf: Buffer): boolean {
-  // Every call site names a *sockopt* function: find "kopt"/"KOPT"/... cheaply via the
-  // letter 'k' or 'K', then compare the 7 bytes around it case-insensitively.
-  for (const k of [0x6b, 0x4b]) {
-    let i = buf.indexOf(k, 3);
-    while (i >= 0 && i + 3 < buf.length) {
-      if (
-        (buf[i - 3]! | 0x20) === 0x73 && (buf[i - 2]! | 0x20) === 0x6f && (buf[i - 1]! | 0x20) === 0x63 &&
-        (buf[i + 1]! | 0x20) === 0x6f && (buf[i + 2]! | 0x20) === 0x70 && (buf[i + 3]! | 0x20) === 0x74
-      ) return true;
-      i = buf.indexOf(k, i + 1);
-    }
-  }
-  return false;
 }
 
 export class ParserLoadError extends Error {

@@ -1,0 +1,64 @@
+/**
+ * The text gate before parsing: a file that cannot hold a call site is never parsed. Every
+ * call site is a call whose callee's last name is matched by a `@sockopt.name` pattern of the
+ * queries (queries/*.scm): `[sg]etsockopt$` (C, C++, Rust, Python, with prefixes such as
+ * `zsock_`/`_`), Go's `(Set|Get)sockopt(Int|String|Byte|Bytes)?` and `[sS]etsockopt(Int)?`.
+ * Every one of them spells `sockopt` in lower case, and in every grammar the argument list
+ * follows the name with only blanks, comments or a line continuation between them, or a
+ * template/turbofish argument list first (C++ `setsockopt<T>(`, Rust `setsockopt::<T>(`).
+ * So the gate is exact, not a guess: some `sockopt` followed (after the rest of its name,
+ * blanks and comments) by `(`, `<` or `:`. A mention in a comment (`see setsockopt.`)
+ * or a constant such as `SO_SNDBUF` in a header that only talks about socket options opens
+ * nothing; a declaration `int setsockopt (int, ...)` still does (the gate is a superset).
+ */
+
+const NAME = 'sockopt';
+
+function isIdent(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
+}
+
+/**
+ * From just after a `sockopt` at `i`: the rest of the identifier, then blanks, `\`-newline,
+ * block and line comments and `#` comments (a superset: `#` is a comment only in Python), then `(`,
+ * `<` or `:`. `at` reads a UTF-16 code unit or a byte: every character tested is ASCII.
+ */
+function callFollows(at: (k: number) => number, len: number, i: number): boolean {
+  while (i < len && isIdent(at(i))) i++;
+  while (i < len) {
+    const c = at(i);
+    if (isBlank(c)) i++;
+    else if (c === 0x5c /* \ */ && (at(i + 1) === 0x0a || (at(i + 1) === 0x0d && at(i + 2) === 0x0a))) i += 2;
+    else if (c === 0x2f /* / */ && at(i + 1) === 0x2a /* * */) {
+      i += 2;
+      while (i < len && !(at(i) === 0x2a && at(i + 1) === 0x2f)) i++;
+      i += 2;
+    } else if ((c === 0x2f && at(i + 1) === 0x2f) || c === 0x23 /* # */) {
+      while (i < len && at(i) !== 0x0a) i++;
+    } else return c === 0x28 /* ( */ || c === 0x3c /* < */ || c === 0x3a /* : */;
+  }
+  return false;
+}
+
+/** Whether the text may hold a call site (see above); false means it certainly holds none. */
+export function mayContainCallSite(text: string): boolean {
+  const at = (k: number) => text.charCodeAt(k);
+  for (let i = text.indexOf(NAME); i >= 0; i = text.indexOf(NAME, i + NAME.length)) {
+    if (callFollows(at, text.length, i + NAME.length)) return true;
+  }
+  return false;
+}
+
+/** The same test on the file's bytes (UTF-8), before decoding them. */
+export function bytesMayContainCallSite(buf: Uint8Array): boolean {
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const at = (k: number) => b[k] ?? -1;
+  for (let i = b.indexOf(NAME); i >= 0; i = b.indexOf(NAME, i + NAME.length)) {
+    if (callFollows(at, b.length, i + NAME.length)) return true;
+  }
+  return false;
+}

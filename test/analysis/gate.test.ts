@@ -1,0 +1,72 @@
+// The text gate before parsing (server/src/analysis/gate.ts) is exact: it never closes on a file
+// where the analyzer, run without it, finds a call site (checked on every fixture and example,
+// and on shapes written to sit at its edges), and it closes on mere mentions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { bytesMayContainCallSite, languageForPath, mayContainCallSite } from '../../server/src/analysis/index';
+import type { Language } from '../../server/src/analysis/callSite';
+import { analyzeAs } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : languageForPath(p) ? [p] : [];
+  });
+}
+
+/** The analyzer with the gate held open: a comment that opens it, appended after the code. */
+async function ungated(language: Language, text: string): Promise<number> {
+  const open = language === 'python' ? '\n# setsockopt(\n' : '\n// setsockopt(\n';
+  return (await analyzeAs(language, text + open)).length;
+}
+
+test('every fixture and example: where the analyzer finds a call site, the gate is open (string and bytes)', async () => {
+  const all = [...files(join(ROOT, 'test', 'fixtures')), ...files(join(ROOT, 'test', 'analysis', 'fixtures')), ...files(join(ROOT, 'examples'))];
+  assert.ok(all.length >= 20, `${all.length} files`);
+  let withSites = 0;
+  for (const f of all) {
+    const text = readFileSync(f, 'utf8');
+    const n = await ungated(languageForPath(f)!, text);
+    if (n === 0) continue;
+    withSites++;
+    assert.ok(mayContainCallSite(text), f);
+    assert.ok(bytesMayContainCallSite(Buffer.from(text)), f);
+  }
+  assert.ok(withSites >= 15, `${withSites} files with call sites`);
+});
+
+const EDGES: [Language, string][] = [
+  ['c', 'void f(int fd){ unsigned v = 40000u | 40511u << 16; setsockopt /* why */ (fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }'],
+  ['c', 'void f(int fd){ unsigned v = 40000u | 40511u << 16; setsockopt // why\n (fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }'],
+  ['c', 'void f(struct s *c, int fd){ unsigned v = 40000u | 40511u << 16; c->ops->setsockopt\n\t(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }'],
+  ['cpp', 'template <class T> int setsockopt(int, int, int, const T*, unsigned);\nvoid f(int fd){ const unsigned v = 40000u | 40511u << 16; setsockopt<unsigned>(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }'],
+  ['python', 'import socket\ns = socket.socket()\ns.setsockopt(  # the range\n    socket.SOL_IP, 51, (40511 << 16) | 40000)\n'],
+  ['go', 'package p\nimport "golang.org/x/sys/unix"\nfunc f(fd int) { unix.SetsockoptInt /* x */ (fd, unix.SOL_IP, unix.IP_LOCAL_PORT_RANGE, 40511<<16|40000) }\n'],
+  ['rust', 'const IP_LOCAL_PORT_RANGE: i32 = 51;\nfn f(fd: i32) { let v: u32 = (40511u32 << 16) | 40000; unsafe { libc::setsockopt::<>(fd, libc::SOL_IP, IP_LOCAL_PORT_RANGE, &v as *const u32 as *const libc::c_void, 4) }; }\n'],
+];
+
+test('call shapes at the edge of the gate (comments, line breaks, template arguments) are found', async () => {
+  for (const [language, text] of EDGES) {
+    assert.ok(mayContainCallSite(text), text);
+    assert.ok(bytesMayContainCallSite(Buffer.from(text)), text);
+    assert.ok((await analyzeAs(language, text)).length >= 1, `${language}: ${text}`);
+  }
+});
+
+test('mentions that cannot be calls keep the gate closed, and the analyzer agrees', async () => {
+  const closed: [Language, string][] = [
+    ['c', '#define SO_SNDBUF 7 /* see setsockopt */\n/* IP_LOCAL_PORT_RANGE: getsockopt returns the raw value */\nint x = 51;\n'],
+    ['python', '"""Call sock.setsockopt to set the range."""\nSOCKOPT = 51\n'],
+    ['go', 'package p\n// SetsockoptInt sets 51.\nvar SETSOCKOPT = 51\n'],
+    ['c', 'int SETSOCKOPT(int a, int b, int c, void *d, int e);\nvoid f(int fd){ unsigned v = 1; SETSOCKOPT(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }\n'],
+  ];
+  for (const [language, text] of closed) {
+    assert.equal(mayContainCallSite(text), false, text);
+    assert.equal(bytesMayContainCallSite(Buffer.from(text)), false, text);
+    assert.equal(await ungated(language, text), 0, `${language}: ${text}`);
+  }
+});
