@@ -70,3 +70,24 @@ test('mentions that cannot be calls keep the gate closed, and the analyzer agree
     assert.equal(await ungated(language, text), 0, `${language}: ${text}`);
   }
 });
+
+test('after the parse: a gate opened only inside comments and strings finds nothing to analyse, in code it does', async () => {
+  const { createParserHost } = await import('../../server/src/analysis/parser');
+  const { gateOpensInCode } = await import('../../server/src/analysis/gate');
+  const host = await createParserHost({ grammars: ['c', 'cpp', 'python', 'go', 'rust'] });
+  const cases: [Language, string, string][] = [
+    ['c', '/* é setsockopt( */ int f(void) { const char *s = "setsockopt("; return 0; }', 'setsockopt(1, 2, 3, 0, 0);'],
+    ['cpp', '// setsockopt(\nauto s = R"(setsockopt()";', '::setsockopt(1, 2, 3, nullptr, 0);'],
+    ['python', '"""é setsockopt(\n"""\n# setsockopt(\nx = f"setsockopt("\n', 's.setsockopt(1, 2, 3)\n'],
+    ['go', 'package p\n// setsockopt(\nvar s = `setsockopt(`\n', 'func f() { unix.SetsockoptInt(1, 2, 3, 4) }\n'],
+    ['rust', '/* /* setsockopt( */ */ fn g() { let _ = r#"setsockopt("#; }\n', 'fn f() { unsafe { libc::setsockopt(1, 2, 3, p, 4) }; }\n'],
+  ];
+  for (const [language, prose, call] of cases) {
+    for (const [text, want] of [[prose, false], [prose + '\n' + call, true]] as const) {
+      const tree = host.parse(language, text)!;
+      assert.equal(gateOpensInCode(text, tree.rootNode), want, `${language}: ${text}`);
+      tree.delete();
+    }
+  }
+  host.dispose();
+});

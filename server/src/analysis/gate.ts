@@ -62,3 +62,27 @@ export function bytesMayContainCallSite(buf: Uint8Array): boolean {
   }
   return false;
 }
+
+/** Where the gate opens in a text: the offset of each `sockopt` followed by an argument list. */
+export function gateOffsets(text: string): number[] {
+  const at = (k: number) => text.charCodeAt(k);
+  const out: number[] = [];
+  for (let i = text.indexOf(NAME); i >= 0; i = text.indexOf(NAME, i + NAME.length)) {
+    if (callFollows(at, text.length, i + NAME.length)) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * After the parse, the second half of the gate: a name inside a comment or a string literal
+ * is never a callee. False when every opening of the gate lies in one (the smallest node
+ * around it is a comment or string node in every grammar: comment, line_comment,
+ * block_comment, string_content, raw_string_literal_content, ...); the adapter then has
+ * nothing to find.
+ */
+export function gateOpensInCode(text: string, root: { descendantForIndex(start: number, end: number): { type: string } | null }): boolean {
+  return gateOffsets(text).some((i) => {
+    const n = root.descendantForIndex(i, i + NAME.length);
+    return !n || !/comment|string/.test(n.type);
+  });
+}

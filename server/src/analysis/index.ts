@@ -17,7 +17,7 @@ import { rustAdapter } from './languages/rust';
 import { cppAdapter } from './languages/cpp';
 import { judgeCallSite } from './checks';
 import { resolveForFile } from '../config/resolve';
-import { mayContainCallSite } from './gate';
+import { gateOpensInCode, mayContainCallSite } from './gate';
 
 export type { CallSite, Language } from './callSite';
 export type { AnalysisNote } from './languages/types';
@@ -211,7 +211,10 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
           }
           if (!raws) {
             notes = [];
-            raws = adapter.findCallSites({ file, text: parsed, language, tree, query, hostByteOrder: hbo, notes, maxSteps: options.maxEvalSteps });
+            // Every `sockopt(` in a comment or a string (a header's prose): nothing to find.
+            raws = gateOpensInCode(parsed, tree.rootNode)
+              ? adapter.findCallSites({ file, text: parsed, language, tree, query, hostByteOrder: hbo, notes, maxSteps: options.maxEvalSteps })
+              : [];
             if (incremental) reuse = reuseState(tree, text, raws, grammar);
           }
         } finally {
