@@ -4,9 +4,9 @@
  * calls (also through template helpers whose sizeof(T) follows the argument, lambdas and
  * member functions). C files keep the C adapter.
  */
-import { cap } from '../../core/captures';
-import { MAX_START_DEPTH } from '../../core/matches';
+import type { Node } from 'web-tree-sitter';
 import { callSitesOf } from '../../core/sites';
+import { callMarks } from '../relevance';
 import type { LanguageAdapter } from '../types';
 import { lowerCpp } from './lower';
 
@@ -14,16 +14,9 @@ export const cppAdapter: LanguageAdapter = {
   language: 'cpp',
   queryFile: 'cpp.scm',
   findCallSites(input) {
-    const sockopt = new Set<number>();
-    const sockop = new Set<number>();
-    // maxStartDepth: a 100,000-deep f(f(...)) would otherwise keep a match in progress per level.
-    for (const m of input.query.matches(input.tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
-      const a = cap(m, 'sockopt');
-      if (a) sockopt.add(a.id);
-      const b = cap(m, 'sockop');
-      if (b) sockop.add(b.id);
-    }
-    const { unit, helperCalls } = lowerCpp(input.tree.rootNode, input.hostByteOrder, { sockopt, sockop });
+    // The query runs only where the lowering walks (relevance.ts: matchesOutside).
+    const marks = (skipped: Node[]) => callMarks(input.query, input.tree.rootNode, input.text, skipped);
+    const { unit, helperCalls } = lowerCpp(input.tree.rootNode, input.hostByteOrder, marks);
     return callSitesOf({ unit, helperCalls, file: input.file, language: 'cpp' });
   },
 };

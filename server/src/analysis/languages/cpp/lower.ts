@@ -63,7 +63,7 @@ export function isTopBody(n: Node): boolean {
   return t === 'translation_unit' || (!!t && t.startsWith('preproc_') && !inFunction(n));
 }
 
-export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks, opts: CFamilyOptions = { lang: 'cpp' }): CppLowered {
+export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marksOf: CallMarks | ((skipped: Node[]) => CallMarks), opts: CFamilyOptions = { lang: 'cpp' }): CppLowered {
   const c = opts.lang === 'c';
   // Functions first (without their bodies), then only the bodies that can matter.
   const isFnT = (n: Node, t: string) => t === 'function_definition' || (c && t === 'compound_statement' && isTopBody(n));
@@ -95,6 +95,8 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marks: Cal
     if (keep.has(n.id) && isFnT(n, topTypes[i]!)) for (const d of n.descendantsOfType(INNER)) if (d) allTyped.push([d, d.type]);
   });
   const all = allTyped.map(([n]) => n);
+  // The query's marks, searched only outside the bodies that are not walked (perf: relevance.ts).
+  const marks = typeof marksOf === 'function' ? marksOf(top.filter((n, i) => isFnT(n, topTypes[i]!) && !keep.has(n.id))) : marksOf;
   const aliases = new Map<string, FormType>();
   const nsAliases = new Map<string, string>();
   const cx: CppCx = { aliases, nsAliases, typeParams: new Set(), steps: 400_000, lang: opts.lang };

@@ -42,7 +42,7 @@ export interface CallMarks {
   sockop: ReadonlySet<number>;
 }
 
-export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marks: CallMarks): RustLowered {
+export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: CallMarks | ((skipped: Node[]) => CallMarks)): RustLowered {
   const aliases = new Map<string, FormType>();
   const structs = new Map<string, FormType>();
   // Functions first (without their bodies), then only the bodies that can matter.
@@ -50,6 +50,8 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marks: Ca
   const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
   const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: f.text })));
   const all = walkKept(root, isFn, (n) => keep.has(n.id));
+  // The query's marks, searched only outside the bodies that are not walked (perf: relevance.ts).
+  const marks = typeof marksOf === 'function' ? marksOf(all.filter((n) => n !== root && isFn(n) && !keep.has(n.id))) : marksOf;
   const cx: RustCx = { aliases, structs, typeParams: new Set(), steps: 400_000 };
   for (const n of all) {
     if (n.type === 'type_item') {
