@@ -3,9 +3,12 @@
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 
 const only = process.argv.slice(2);
 const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+// The machine's load decides the figures on a shared machine: say it (uptime's load average).
+console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
 let failed = 0;
 for (const f of files) {
   console.log(`\n== ${f}`);
