@@ -183,11 +183,14 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
   } catch { /* no index yet, or unreadable: every file is read */ }
   const visited = new Set<string>();
   let indexChanged = false;
+  // The index key of a walked path: absolute, by string (path.resolve per file cost more than the stat).
+  const cwd = process.cwd();
+  const absolute = (p: string) => (isAbsolute(p) ? p : p.startsWith('./') ? `${cwd}/${p.slice(2)}` : `${cwd}/${p}`);
 
   return {
     stats,
     unchanged(path) {
-      const abs = resolve(path);
+      const abs = absolute(path);
       const known = index.get(abs);
       if (!known) return null;
       let st: BigIntStats | undefined;
@@ -198,7 +201,7 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
       return known[1];
     },
     record(path, st, outcome) {
-      const abs = resolve(path);
+      const abs = absolute(path);
       visited.add(abs);
       // Racy clean: a change in the same timestamp tick as this read could keep the signature.
       const settled = st.ctimeNs + RACY_NS < runStartNs && st.mtimeNs + RACY_NS < runStartNs;

@@ -4,7 +4,7 @@
  * PromQL (rate() over the gauges), as Prometheus does best.
  */
 import { createServer, type Server } from 'node:http';
-import { Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { PressureSample } from './report';
 
 export const METRIC_PREFIX = 'port_range_lens_';
@@ -16,6 +16,8 @@ export interface MetricsView {
 }
 
 export function createMetrics(): MetricsView {
+  // Loaded on first use: every other command starts without prom-client (about 12 ms).
+  const { Gauge, Registry } = require('prom-client') as typeof import('prom-client');
   const registry = new Registry();
   const dst = ['proto', 'destination'] as const;
   const g = (name: string, help: string, labelNames: readonly string[]) =>
