@@ -52,7 +52,8 @@ function denseTree(root: string): void {
     for (let f = 0; f < 100; f++) {
       const n = d * 100 + f;
       const ext = exts[n % 10]!;
-      writeFileSync(join(dir, `f${n}.${ext}`), (n % 20 < 2 ? withSite : plain)[ext]);
+      // One file in 20 has a call site: every tenth run of ten files (each extension once).
+      writeFileSync(join(dir, `f${n}.${ext}`), (Math.floor(n / 10) % 20 === 0 ? withSite : plain)[ext]);
     }
   }
 }
