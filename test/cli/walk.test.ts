@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { walkFiles, type WalkEvent } from '../../server/src/files/walk';
+import { childPath, walkFiles, type WalkEvent } from '../../server/src/files/walk';
 import { languageForPath } from '../../server/src/analysis/index';
 
 const accept = (p: string) => languageForPath(p) !== null;
@@ -94,4 +94,9 @@ test('read rules: binary and too-large, the same in the sync and the async reade
     assert.deepEqual(await read(join(d, 'bin.c')), { kind: 'binary' });
     assert.deepEqual(await read(join(d, 'big.c')), { kind: 'too-large', size: 2000 });
   }
+});
+
+test('a walked entry path is join(dir, name) without join per entry (childPath), for any spelling of the root', () => {
+  const dirs = ['.', './', '..', '../', 'a', 'a/', 'a//b/', './a/./b', '/', '//', '/x/../y', 'a/..', 'a/../', '../..', '.a', '..a/', 'x/.', '/.'];
+  for (const d of dirs) for (const n of ['f.c', '.hidden', '..c', 'a b']) assert.equal(childPath(d, n), join(d, n), JSON.stringify([d, n]));
 });
