@@ -8,6 +8,7 @@
  */
 import type { Binding, Endian, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
 import { bytesOf, wrap, type EvalLanguage, type IntType } from './numeric';
+import { bytesVia } from './bytesVia';
 import { lengthOf, readInt, sizeOf, swap } from './sizes';
 import { binary, castTo, entryLabel, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, MAX_SET, type Value } from './value';
 
@@ -322,8 +323,8 @@ export class FormEvaluator {
         const parts: Expr[] = e.items.map((it, i) => ({ k: 'encode', value: it.value, size: sizes[i]!, order: 'host', at: it.value.at }));
         return this.bytes({ k: 'concat', parts, at: e.at }, frame, sc);
       }
-      default:
-        return NO_BYTES;
+      default: // a field (self.x), a project function's return: core/bytesVia.ts
+        return bytesVia(this, e, frame, sc);
     }
   }
 

@@ -35,9 +35,24 @@ export interface SiteInput extends SiteHooks {
   /** Where the limits hit are said (AdapterInput.notes), and the step budget per call site. */
   notes?: AnalysisNote[];
   maxSteps?: number;
+  /**
+   * A language's own site rule (Python): called instead of the common emit for each call and
+   * helper chain, under the chain's frame, with the same evaluator (see SiteRuleInput).
+   */
+  site?: (x: SiteRuleInput) => RawCallSite[];
 }
 
-interface Shape { fd: number; level: number; opt: number; val: number; len: number }
+/** What a language's site rule gets: the call, its argument shape, the helper chain (innermost caller first) and the frame. */
+export interface SiteRuleInput {
+  input: SiteInput;
+  ev: FormEvaluator;
+  call: FormCall;
+  shape: Shape;
+  chain: FormCall[];
+  frame: Map<string, Value>;
+}
+
+export interface Shape { fd: number; level: number; opt: number; val: number; len: number }
 
 /** (fd, level, optname, optval, optlen), optionally after one leading context argument. */
 function shapeOf(c: FormCall): Shape | null {
@@ -132,7 +147,7 @@ function judge(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape
   // Where a check of the inputs counts: each function on the path, up to its call.
   const regions = [call, ...chain].map((c) => ({ start: fnAt(c)?.at.start ?? c.at.start, end: c.at.start }));
   ev.inputs.clear();
-  run(chain.length - 1, new Map(), (frame) => emit(input, ev, call, shape, chain, frame, out, { under, regions }));
+  run(chain.length - 1, new Map(), (frame) => (input.site ? void out.push(...input.site({ input, ev, call, shape, chain, frame })) : emit(input, ev, call, shape, chain, frame, out, { under, regions })));
 }
 
 /**

@@ -1,51 +1,56 @@
 /**
- * `self.x` read in a method: the value assigned to it once, in `__init__` of the same class
- * (a configuration value kept on the object). Any other write to `self.x` in the class (another
- * assignment, `+=`, a `del`, a tuple target, setattr) or a use outside a class method leaves it
- * unknown: nothing is guessed.
+ * `self.x` assigned once in `__init__` (a configuration value kept on the object): per class,
+ * the attributes with exactly one write in the whole class, that write in `__init__` of that
+ * class on its own `self`. Any other write (another assignment, `+=`, `del`, a tuple target,
+ * setattr) leaves the attribute unknown: nothing is guessed.
  */
 import type { Node } from 'web-tree-sitter';
-import { walk } from '../../core/tree';
-import { enclosingFunction } from './scope';
 
-/** The expression assigned once to self.<attr> in __init__, with the node to evaluate it at. */
-export function selfAttributeValue(attribute: Node): Node | null {
-  const obj = attribute.childForFieldName('object');
-  const attr = attribute.childForFieldName('attribute')?.text;
-  const method = enclosingFunction(attribute);
-  const self = method?.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'identifier')?.text;
-  if (!obj || obj.type !== 'identifier' || !attr || !method || !self || obj.text !== self) return null;
-  const cls = method.parent?.type === 'block' ? method.parent.parent : method.parent?.type === 'decorated_definition' ? method.parent.parent?.parent : null;
-  if (cls?.type !== 'class_definition') return null;
-  if (cls.text.includes('setattr(') || cls.text.includes('__setattr__')) return null;
-  const writes: Node[] = [];
-  let other = false;
-  walk(cls, (n) => {
-    if (n.type === 'augmented_assignment' || n.type === 'delete_statement') {
-      if (mentions(n.childForFieldName('left') ?? n, attr)) other = true;
-      return;
-    }
-    if (n.type !== 'assignment') return;
-    const left = n.childForFieldName('left');
-    if (!left) return;
-    if (left.type === 'attribute' && left.childForFieldName('attribute')?.text === attr) writes.push(n);
-    else if (left.type !== 'identifier' && mentions(left, attr)) other = true; // tuple/list targets
-  }, []);
-  if (other || writes.length !== 1) return null;
-  const w = writes[0]!;
-  const init = enclosingFunction(w);
-  if (init?.childForFieldName('name')?.text !== '__init__' || enclosingClass(init) !== cls.id) return null;
-  const target = w.childForFieldName('left')!.childForFieldName('object');
-  const initSelf = init.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'identifier')?.text;
-  if (target?.text !== initSelf) return null;
-  return w.childForFieldName('right');
-}
-
-function enclosingClass(fn: Node): number | null {
-  for (let p = fn.parent; p; p = p.parent) if (p.type === 'class_definition') return p.id;
+function enclosingFunction(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
   return null;
 }
 
-function mentions(n: Node, attr: string): boolean {
-  return new RegExp(`\\.${attr}\\b`).test(n.text);
+/** The class a method belongs to directly (through a decorator), else null. */
+export function classOf(fn: Node): Node | null {
+  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : null;
+}
+
+const firstParam = (fn: Node) => fn.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'identifier')?.text;
+
+/** attr → the right-hand side assigned to self.attr once in __init__. */
+export function classFields(cls: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (cls.text.includes('setattr(') || cls.text.includes('__setattr__')) return out;
+  const writes = new Map<string, Node[]>();
+  const other = new Set<string>();
+  const mentioned = (n: Node | null) => { for (const m of (n?.text ?? '').matchAll(/\.([A-Za-z_]\w*)/g)) other.add(m[1]!); };
+  const stack: Node[] = [cls];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'augmented_assignment' || n.type === 'delete_statement') mentioned(n.childForFieldName('left') ?? n);
+    else if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'attribute') {
+        const attr = left.childForFieldName('attribute')?.text ?? '';
+        writes.set(attr, [...(writes.get(attr) ?? []), n]);
+      } else if (left && left.type !== 'identifier') mentioned(left);
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+  for (const [attr, ws] of writes) {
+    if (other.has(attr) || ws.length !== 1) continue;
+    const w = ws[0]!;
+    const init = enclosingFunction(w);
+    if (!init || init.childForFieldName('name')?.text !== '__init__' || classOf(init)?.id !== cls.id) continue;
+    if (w.childForFieldName('left')?.childForFieldName('object')?.text !== firstParam(init)) continue;
+    let right = w.childForFieldName('right');
+    while (right?.type === 'assignment') right = right.childForFieldName('right');
+    if (right) out.set(attr, right);
+  }
+  return out;
 }

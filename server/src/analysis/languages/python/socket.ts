@@ -1,55 +1,111 @@
 /**
- * The socket context of a Python call site: sockets created and used under the same name
- * in the same function (socket(), create_connection, with ... as s), in execution order.
+ * The socket context of a Python call site, over the common form: the sockets created and
+ * used under the same name in the same function (socket.socket(), create_connection,
+ * create_server, `with ... as s`), their family and protocol, SO_REUSEADDR and
+ * IP_BIND_ADDRESS_NO_PORT turned on, and the events in source order. Computed once per
+ * (function, socket name): a file with thousands of calls on one socket stays linear.
  */
-import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { SocketContext, SocketEvent } from '../../callSite';
-import { cap, role } from '../../core/captures';
-import { args, spanOf } from '../../core/tree';
-import { ev, evInt } from './evaluate';
-import { classifyOpt } from './options';
-import { Ctx, enclosingFunction, keyword, positional, scopeOf } from './scope';
-import { RANGE_NAME, isInt } from './values';
+import type { Expr, FormCall, FormFunction } from '../../core/form';
+import type { FormEvaluator } from '../../core/evaluator';
+import type { PyLowered } from './lower';
+import { classify } from './option';
+import { RANGE_NAME } from './constants';
 
-// ---------------------------------------------------------------- socket context
+interface Group { sc: SocketContext; ordered: { start: number; e: SocketEvent }[] }
 
-export interface SocketFacts {
-  creates: QueryMatch[];
-  ops: QueryMatch[];
-  sockopts: QueryMatch[];
-  /** The same matches grouped by "function id:receiver text", built on first use. */
-  groups?: Map<string, { creates: QueryMatch[]; ops: QueryMatch[]; sockopts: QueryMatch[] }>;
-  /** Option name and on/off per other setsockopt call (computed once per call). */
-  optMemo: Map<number, { name: string | null; on: boolean }>;
-  contexts: Map<string, GroupContext>;
-}
+export class PySockets {
+  private readonly groups = new Map<string, Group>();
+  private readonly fns: FormFunction[];
 
-function groupKey(call: Node, receiver: string): string {
-  return `${enclosingFunction(call)?.id ?? -1}:${receiver}`;
-}
+  constructor(private readonly ev: FormEvaluator, private readonly py: PyLowered) {
+    this.fns = [...ev.unit.functions.values()].flat();
+  }
 
-function groupsOf(sf: SocketFacts): NonNullable<SocketFacts['groups']> {
-  if (sf.groups) return sf.groups;
-  const g: NonNullable<SocketFacts['groups']> = new Map();
-  const get = (k: string) => {
-    let e = g.get(k);
-    if (!e) g.set(k, (e = { creates: [], ops: [], sockopts: [] }));
-    return e;
-  };
-  const add = (list: QueryMatch[], capName: string, field: 'creates' | 'ops' | 'sockopts') => {
-    for (const m of list) {
-      const recv = role(m, 'receiver') ?? role(m, 'target');
-      const call = cap(m, capName);
-      if (recv && call) get(groupKey(call, recv.text))[field].push(m);
+  /** The innermost function holding an offset (-1: the module). */
+  private fnKey(offset: number): number {
+    let best: FormFunction | null = null;
+    for (const f of this.fns) if (f.at.start <= offset && offset < f.at.end && (!best || f.at.end - f.at.start < best.at.end - best.at.start)) best = f;
+    return best ? best.at.start : -1;
+  }
+
+  /** The context for a call on `receiver` (its text), with the call itself as an event. */
+  context(receiver: string | null, call: FormCall): SocketContext {
+    const self: SocketEvent = { kind: 'setsockopt', option: RANGE_NAME, span: call.at.span };
+    if (!receiver) return { proto: 'unknown', family: null, reuseAddr: false, bindAddressNoPort: false, events: [self] };
+    const key = `${this.fnKey(call.at.start)}:${receiver}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = this.group(key, receiver)));
+    const ordered = [...g.ordered, { start: call.at.start, e: self }].sort((a, b) => a.start - b.start);
+    return { ...g.sc, events: ordered.map((o) => ({ ...o.e, span: { ...o.e.span } })) };
+  }
+
+  private int(e: Expr | undefined): bigint | null {
+    if (!e) return null;
+    const v = this.ev.value(e, new Map(), this.ev.unit.scopeAt(e.at.start));
+    return v.k === 'exact' ? v.v : null;
+  }
+
+  /** The port of an address tuple (host, port). */
+  private port(e: Expr | undefined): number | null {
+    const p = e?.k === 'init' ? this.int(e.items[1]?.value) : null;
+    return p === null ? null : Number(p);
+  }
+
+  private group(key: string, receiver: string): Group {
+    const sc: SocketContext = { proto: 'unknown', family: null, reuseAddr: false, bindAddressNoPort: false, events: [] };
+    const ordered: { start: number; e: SocketEvent }[] = [];
+    const mine = (c: FormCall) => `${this.fnKey(c.at.start)}:` === key.slice(0, key.length - receiver.length);
+    const push = (c: FormCall, e: SocketEvent) => ordered.push({ start: c.at.start, e });
+    for (const { target, call, kind } of this.py.creates) {
+      if (target !== receiver || !mine(call)) continue;
+      const a = call.args;
+      push(call, { kind: 'socket', span: call.at.span });
+      if (kind === 'socket') {
+        const fam = a[0] ?? call.keywords?.family;
+        const typ = a[1] ?? call.keywords?.type;
+        const pro = a[2] ?? call.keywords?.proto;
+        const famV = fam ? this.int(fam) : 2n;
+        const typV = typ ? this.int(typ) : 1n;
+        const proV = pro ? this.int(pro) : 0n;
+        sc.family = famV === 2n ? 4 : famV === 10n ? 6 : null;
+        sc.proto = protoOf(typV === null ? null : Number(typV & 0xffn), proV === null ? null : Number(proV));
+      } else if (kind === 'create_connection') {
+        sc.proto = 'tcp';
+        push(call, { kind: 'connect', span: call.at.span });
+      } else {
+        sc.proto = 'tcp';
+        push(call, { kind: 'bind', port: this.port(a[0]), span: call.at.span });
+        push(call, { kind: 'listen', span: call.at.span });
+      }
     }
-  };
-  add(sf.creates, 'sockcreate', 'creates');
-  add(sf.ops, 'sockop', 'ops');
-  add(sf.sockopts, 'sockopt', 'sockopts');
-  sf.groups = g;
-  return g;
+    for (const op of this.ev.unit.sockops ?? []) {
+      if (op.receiver?.at.text !== receiver || !mine(op)) continue;
+      const name = op.lastName;
+      if (name === 'bind') push(op, { kind: 'bind', port: this.port(op.args[0]), span: op.at.span });
+      else if (name === 'connect' || name === 'connect_ex') push(op, { kind: 'connect', span: op.at.span });
+      else if (name === 'listen') push(op, { kind: 'listen', span: op.at.span });
+      else if (name === 'sendto' || name === 'sendmsg') push(op, { kind: 'sendto', span: op.at.span });
+    }
+    for (const c of this.ev.unit.calls ?? []) {
+      if (!c.receiver || c.args[0] !== c.receiver || c.receiver.at.text !== receiver || !mine(c) || !/setsockopt$/.test(c.lastName)) continue;
+      const level = this.int(c.args[1]);
+      const opt = classify(this.ev, this.py.tags, c.args[2]!, new Map(), this.ev.unit.scopeAt(c.at.start));
+      // Other IP_LOCAL_PORT_RANGE calls on the socket are their own call sites: not events here.
+      if (opt.isRange) continue;
+      let name = opt.name;
+      if (opt.value === 2 && level === 1n) name = 'SO_REUSEADDR';
+      if (opt.value === 24 && level === 0n) name = 'IP_BIND_ADDRESS_NO_PORT';
+      if (!name) continue;
+      const on = this.int(c.args[3]) !== 0n;
+      if (on && name === 'SO_REUSEADDR') sc.reuseAddr = true;
+      if (on && name === 'IP_BIND_ADDRESS_NO_PORT') sc.bindAddressNoPort = true;
+      if (!on && (name === 'SO_REUSEADDR' || name === 'IP_BIND_ADDRESS_NO_PORT')) continue; // turned off
+      push(c, { kind: 'setsockopt', option: name, span: c.at.span });
+    }
+    return { sc, ordered };
+  }
 }
-
 
 function protoOf(type: number | null, proto: number | null): SocketContext['proto'] {
   if (proto === 262) return 'mptcp';
@@ -57,128 +113,4 @@ function protoOf(type: number | null, proto: number | null): SocketContext['prot
   if (type === 1) return 'tcp';
   if (type === 2) return proto === 1 ? 'unknown' : 'udp';
   return 'unknown';
-}
-
-interface GroupContext {
-  sc: SocketContext;
-  ordered: { start: number; e: SocketEvent }[];
-}
-
-/**
- * Socket context of one receiver in one function, without the analysed call itself:
- * computed once per group (a file with thousands of calls on one socket stays linear).
- */
-export function socketContext(ctx: Ctx, sf: SocketFacts, receiverText: string | null, anchor: Node, callNode: Node): SocketContext {
-  if (!receiverText) {
-    return { proto: 'unknown', family: null, reuseAddr: false, bindAddressNoPort: false, events: [{ kind: 'setsockopt', option: RANGE_NAME, span: spanOf(callNode) }] };
-  }
-  const key = groupKey(anchor, receiverText);
-  let g = sf.contexts.get(key);
-  if (!g) {
-    g = groupContext(ctx, sf, key);
-    sf.contexts.set(key, g);
-  }
-  const ordered = [...g.ordered, { start: callNode.startIndex, e: { kind: 'setsockopt' as const, option: RANGE_NAME, span: spanOf(callNode) } }];
-  ordered.sort((a, b) => a.start - b.start);
-  return { ...g.sc, events: ordered.map((o) => ({ ...o.e, span: { ...o.e.span } })) };
-}
-
-function groupContext(ctx: Ctx, sf: SocketFacts, key: string): GroupContext {
-  const sc: SocketContext = { proto: 'unknown', family: null, reuseAddr: false, bindAddressNoPort: false, events: [] };
-  const ordered: { start: number; e: SocketEvent }[] = [];
-  const group = groupsOf(sf).get(key) ?? { creates: [], ops: [], sockopts: [] };
-  for (const m of group.creates) {
-    const recv = role(m, 'target');
-    const call = cap(m, 'sockcreate');
-    if (!recv || !call) continue; // grouped by function and receiver text
-    const scope = scopeOf(ctx, call);
-    const fn = ev(ctx, role(m, 'callee'), scope);
-    if (fn?.k !== 'module' || !fn.name.startsWith('socket.')) continue;
-    const a = args(role(m, 'args'));
-    const pos = positional(a);
-    if (fn.name === 'socket.socket') {
-      const fam = pos[0] ?? keyword(a, 'family');
-      const typ = pos[1] ?? keyword(a, 'type');
-      const pro = pos[2] ?? keyword(a, 'proto');
-      const famV = fam ? evInt(ctx, fam, scope) : 2n;
-      const typV = typ ? evInt(ctx, typ, scope) : 1n;
-      const proV = pro ? evInt(ctx, pro, scope) : 0n;
-      sc.family = famV === 2n ? 4 : famV === 10n ? 6 : null;
-      sc.proto = protoOf(typV === null ? null : Number(typV & 0xffn), proV === null ? null : Number(proV));
-      ordered.push({ start: call.startIndex, e: { kind: 'socket', span: spanOf(call) } });
-    } else if (fn.name === 'socket.create_connection') {
-      sc.proto = 'tcp';
-      ordered.push({ start: call.startIndex, e: { kind: 'socket', span: spanOf(call) } });
-      ordered.push({ start: call.startIndex, e: { kind: 'connect', span: spanOf(call) } });
-    } else if (fn.name === 'socket.create_server') {
-      sc.proto = 'tcp';
-      const addr = ev(ctx, pos[0] ?? null, scope);
-      const port = addr?.k === 'tuple' && isInt(addr.items[1] ?? null) ? Number((addr.items[1] as { v: bigint }).v) : null;
-      ordered.push({ start: call.startIndex, e: { kind: 'socket', span: spanOf(call) } });
-      ordered.push({ start: call.startIndex, e: { kind: 'bind', port, span: spanOf(call) } });
-      ordered.push({ start: call.startIndex, e: { kind: 'listen', span: spanOf(call) } });
-    }
-  }
-  for (const m of group.ops) {
-    const recv = role(m, 'receiver');
-    const call = cap(m, 'sockop');
-    const method = role(m, 'name')?.text;
-    if (!recv || !call) continue;
-    const scope = scopeOf(ctx, call);
-    const pos = positional(args(role(m, 'args')));
-    switch (method) {
-      case 'bind': {
-        const addr = pos[0] ? ev(ctx, pos[0], scope) : null;
-        let port: number | null = null;
-        if (addr?.k === 'tuple' && addr.items.length >= 2) {
-          const p = addr.items[1];
-          port = isInt(p) ? Number(p.v) : null;
-        }
-        ordered.push({ start: call.startIndex, e: { kind: 'bind', port, span: spanOf(call) } });
-        break;
-      }
-      case 'connect':
-      case 'connect_ex':
-        ordered.push({ start: call.startIndex, e: { kind: 'connect', span: spanOf(call) } });
-        break;
-      case 'listen':
-        ordered.push({ start: call.startIndex, e: { kind: 'listen', span: spanOf(call) } });
-        break;
-      case 'sendto':
-      case 'sendmsg':
-        ordered.push({ start: call.startIndex, e: { kind: 'sendto', span: spanOf(call) } });
-        break;
-    }
-  }
-  for (const m of group.sockopts) {
-    const recv = role(m, 'receiver');
-    const call = cap(m, 'sockopt');
-    const method = role(m, 'name')?.text ?? '';
-    if (!recv || !call) continue;
-    let info = sf.optMemo.get(call.id);
-    if (info && (!info.name || info.name === RANGE_NAME)) continue;
-    if (!/setsockopt$/.test(method)) continue;
-    if (!info) {
-      const scope = scopeOf(ctx, call);
-      const pos = positional(args(role(m, 'args')));
-      info = { name: null, on: false };
-      if (pos.length >= 3) {
-        const level = evInt(ctx, pos[0], scope);
-        const opt = classifyOpt(ctx, pos[1], scope);
-        let name = opt.isRange ? RANGE_NAME : opt.name;
-        if (opt.value === 2 && level === 1n) name = 'SO_REUSEADDR';
-        if (opt.value === 24 && level === 0n) name = 'IP_BIND_ADDRESS_NO_PORT';
-        info = { name, on: evInt(ctx, pos[2], scope) !== 0n };
-      }
-      sf.optMemo.set(call.id, info);
-    }
-    // Other IP_LOCAL_PORT_RANGE calls on the socket are their own call sites: not events here.
-    if (!info.name || info.name === RANGE_NAME) continue;
-    if (info.on) {
-      if (info.name === 'SO_REUSEADDR') sc.reuseAddr = true;
-      if (info.name === 'IP_BIND_ADDRESS_NO_PORT') sc.bindAddressNoPort = true;
-    } else if (info.name === 'SO_REUSEADDR' || info.name === 'IP_BIND_ADDRESS_NO_PORT') continue; // turned off
-    ordered.push({ start: call.startIndex, e: { kind: 'setsockopt', option: info.name, span: spanOf(call) } });
-  }
-  return { sc, ordered };
 }

@@ -1,0 +1,69 @@
+/**
+ * Python's site rule for the common call-site stage (core/sites.ts): the option (option.ts),
+ * the level, the value as CPython passes it (describe.ts) and the socket context (socket.ts)
+ * of one setsockopt/getsockopt call, as written or seen from a helper call that forwards the
+ * option or the value (then the operands are the helper call's arguments, the facts are the
+ * arguments', and the span is the helper call's).
+ */
+import type { SyntacticFacts } from '../../callSite';
+import { decoded } from '../../core/halves';
+import type { Expr } from '../../core/form';
+import { traced, type SiteRuleInput } from '../../core/sites';
+import type { RawCallSite } from '../types';
+import { describe, operandOf, type Described } from './describe';
+import type { PyLowered } from './lower';
+import { classify } from './option';
+import { PySockets } from './socket';
+
+export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteRuleInput): RawCallSite[] {
+  const { ev, call, chain, frame, shape } = x;
+  const unit = ev.unit;
+  const scope = unit.scopeAt(call.at.start);
+  const a = call.args;
+  const op = /setsockopt$/.test(call.lastName) ? 'set' : 'get';
+  const outer = chain.length ? chain[chain.length - 1]! : call;
+  // At a helper call, an operand that is a parameter is shown (and judged) as the argument.
+  const atCall = (e: Expr): Expr | null => (chain.length && e.k === 'name' && frame.has(e.name) ? traced(e, chain, unit, call) : null);
+  const outerAt = (e: Expr) => ({ e, frame: new Map(), scope: unit.scopeAt(e.at.start) });
+  const optE = a[shape.opt]!;
+  const optArg = atCall(optE);
+  const opt = optArg ? classify(ev, py.tags, optArg, new Map(), unit.scopeAt(optArg.at.start)) : classify(ev, py.tags, optE, frame, scope);
+  if (!opt.isRange) return [];
+  const levelE = a[shape.level]!;
+  const levelV = ev.value(levelE, frame, scope);
+  const level = levelV.k === 'exact' ? Number(levelV.v) : null;
+  if (opt.otherName && level !== null && level !== 0) return []; // e.g. HOP_LIMIT = 51 at IPPROTO_IPV6
+  const facts: SyntacticFacts = chain.length && !optArg ? {} : { ...opt.facts };
+  const fdE = a[shape.fd]!;
+  const receiver = chain.length ? atCall(fdE)?.at.text ?? null : fdE.at.text;
+  const base: RawCallSite = {
+    file: x.input.file,
+    language: 'python',
+    op,
+    span: outer.at.span,
+    callee: outer.callee.at.text,
+    level: operandOf(atCall(levelE) ?? levelE, level),
+    optname: operandOf(optArg ?? optE, opt.value),
+    value: null,
+    socket: sockets().context(receiver, outer),
+    facts,
+    ...(chain.length ? { via: { helper: outer.lastName, span: call.at.span } } : {}),
+  };
+  if (op === 'get') return [base];
+  const valE = a[shape.val]!;
+  const lenE = a[shape.len]!;
+  const valArg = atCall(valE);
+  const lenGiven = py.synthetic.has(lenE) ? null : lenE;
+  const ds: Described[] = valArg ? describe(ev, py.tags, outerAt(valArg), lenGiven && (atCall(lenGiven) ?? lenGiven)) : describe(ev, py.tags, { e: valE, frame, scope }, lenGiven);
+  if (ds.length === 0) {
+    if (!chain.length) facts.valueExpr = operandOf(valE, null);
+    return [base];
+  }
+  return ds.map((d) => {
+    const f: SyntacticFacts = { ...facts, ...d.facts };
+    // A fix must not rewrite the helper's body for one call: at a helper call only an argument is a value expression.
+    if (chain.length && !valArg) delete f.valueExpr;
+    const span = (chain.length ? outer : valE).at.span;
+    return { ...base, facts: f, value: decoded(d.packed, d.order, d.optlen, d.form, d.intended, span) };
+  });
+}
