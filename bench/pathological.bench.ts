@@ -1,7 +1,8 @@
 // Hostile inputs the server must survive in every language (the robustness tests check that
 // they never throw and still find the call; speed is measured here, never asserted in a test):
 // a 100,000-deep f(f(...)) and `- - - 1` next to a call, 100,000 nested parentheses, and a
-// 10,000-line C file analysed in full and again after a one-line edit (incremental re-parse).
+// 10,000-line C file analysed in full and again after a one-line edit (incremental re-parse),
+// 2,000 Python call sites in one function and a 3,000-name Python chain.
 // Goal per case: <= 2,000 ms (before the query's maxStartDepth, C's f(f(...)) took 167 s).
 import { performance } from 'node:perf_hooks';
 import { createAnalyzer } from '../server/src/analysis/index';
@@ -34,6 +35,14 @@ async function main(): Promise<void> {
       if (r.error || r.callSites.length !== 1) console.log(`${lang} ${shape}: MISS (${r.error ?? `${r.callSites.length} call sites, expected 1`})`);
       else line(`${lang} ${shape}`, ms);
     }
+  }
+  // Python: 2,000 call sites in one function, and a 3,000-name chain a1 = a0 + 1 ... (test/analysis/python.test.ts checks the results).
+  const many = Array.from({ length: 2000 }, (_, i) => `    s.setsockopt(socket.SOL_IP, 51, struct.pack("=I", (${40000 + i} << 16) | 40000))`).join('\n');
+  const chain = `a0 = 1\n${Array.from({ length: 3000 }, (_, i) => `a${i + 1} = a${i} + 1`).join('\n')}\ns = socket.socket()\ns.setsockopt(0, 51, struct.pack("=I", a3000))\n`;
+  for (const [name, text] of [['python 2,000 call sites in one function', `def f():\n    s = socket.socket()\n${many}\n`], ['python 3,000-name chain', chain]] as const) {
+    const t0 = performance.now();
+    a.analyze('many.py', `import socket, struct\n${text}`, 'python', DEFAULT_CONFIG);
+    line(name, performance.now() - t0);
   }
   a.dispose();
 

@@ -364,35 +364,42 @@ test('struct format parser and int literals', () => {
   assert.equal(__test.parsePyInt('1e3'), null);
 });
 
-test('hostile input never throws and stays bounded', async (t) => {
+test('hostile input never throws; deep nesting and long chains end as unknown, bounded by the step budget', async (t) => {
   strictAdapters(t);
   const base = readFileSync(join(ROOT, 'examples/python/egress.py'), 'utf8');
-  const t0 = Date.now();
   for (const variant of mutations(base, 42, 300, '((([{', 50)) await sites(variant);
   const deep = `${PRE}s = socket.socket()\ns.setsockopt(0, 51, struct.pack("=I", ${'('.repeat(3000)}7${')'.repeat(3000)}))\n`;
-  await sites(deep);
-  // 100,000-deep calls: the query cursor is bounded (fold.MAX_START_DEPTH), the folding by its budget
-  const t1 = Date.now();
+  assert.equal((await one(deep)).value!.lo, null); // deeper than the lowering follows: unknown, not guessed
+  // 100,000-deep calls: the query cursor is bounded (MAX_START_DEPTH), the lowering by its depth
   const deepCalls = await one(`${PRE}s = socket.socket()\ns.setsockopt(0, 51, ${'f('.repeat(100_000)}1${')'.repeat(100_000)})\n`);
   assert.equal(deepCalls.value, null);
-  assert.ok(Date.now() - t1 < 10_000, `deep calls took ${Date.now() - t1} ms`);
   const chain = `${PRE}a0 = 1\n${Array.from({ length: 3000 }, (_, i) => `a${i + 1} = a${i} + 1`).join('\n')}\ns = socket.socket()\ns.setsockopt(0, 51, struct.pack("=I", a3000))\n`;
   const c = await one(chain);
   assert.ok(c.value!.lo === null || c.value!.lo === 3001);
+  // The work per call site is bounded by steps, not by time: with a budget of 500 steps the
+  // chain is unknown and the file says so (a 'budget' note at the call's line).
+  const { createAnalyzer } = await import('../../server/src/analysis/index');
+  const { DEFAULT_CONFIG } = await import('../../server/src/config/schema');
+  const a = await createAnalyzer({ incremental: false, maxEvalSteps: 500 });
+  try {
+    const r = a.analyze('chain.py', chain, 'python', DEFAULT_CONFIG);
+    assert.deepEqual([r.callSites.length, r.callSites[0]!.value?.packed ?? null], [1, null]);
+    assert.deepEqual(r.notes?.map((n) => [n.kind, n.id]), [['limit', 'budget']]);
+    assert.match(r.notes![0]!.message, /^evaluation budget spent at line 3004/);
+  } finally {
+    a.dispose();
+  }
   const huge = `${PRE}s = socket.socket()\ns.setsockopt(0, 51, struct.pack("=I", ${'9'.repeat(5000)} ** 99999 << 10**9))\n`;
   assert.equal((await one(huge)).value!.lo, null);
   await sites('s.setsockopt(\x00\x01 51, ,,, )))\n' + '\u{1F600}'.repeat(100));
-  assert.ok(Date.now() - t0 < 20_000, 'bounded');
 });
 
-test('many call sites in one file stay fast', async () => {
+test('many call sites in one file: every one reported and decoded (speed: bench/pathological.bench.ts)', async () => {
   const body = Array.from({ length: 2000 }, (_, i) => `    s.setsockopt(socket.SOL_IP, 51, struct.pack("=I", (${40000 + i} << 16) | 40000))`).join('\n');
-  const t0 = Date.now();
   const s = await sites(`${PRE}def f():\n    s = socket.socket()\n${body}\n`);
-  const ms = Date.now() - t0;
   assert.equal(s.length, 2000);
   assert.equal(s[1999]!.value!.hi, 41999);
-  assert.ok(ms < 15_000, `${ms} ms`);
+  assert.deepEqual(s[1999]!.socket.events.map((e) => e.kind), ['socket', 'setsockopt']);
 });
 
 test('a large file: helpers called far away and module-level sockets are still found', async () => {

@@ -13,7 +13,7 @@ import { bind, newScope, newUnit, originOf } from '../../core/build';
 import { cap, role } from '../../core/captures';
 import type { Expr, FormCall, FormFunction, FormScope, FormUnit, Origin } from '../../core/form';
 import { matchesIn, topLevelRangesWhere } from '../../core/matches';
-import { relevantFunctions, walkKept } from '../relevance';
+import { relevantFunctions } from '../relevance';
 import { classFields, classOf } from './attributes';
 import { PY_SOCKET } from './constants';
 import { kids, lowerExpr, opaque, qualified, type PyCx, type PyTags } from './expr';
@@ -34,6 +34,22 @@ export interface PyLowered {
 
 const DEFS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 const isFn = (n: Node) => n.type === 'function_definition';
+/** Nodes the statement walk enters: statements, blocks, clauses; never an expression (walrus targets are not followed). */
+const CONTAINERS = /^(module|block|expression_statement|\w+_statement|\w+_clause|with_item|as_pattern|decorated_definition|class_definition)$/;
+
+/** Every statement of the file outside function bodies (functions found, expressions never entered). */
+function statementsOf(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    if (n.type === 'function_definition' || (n !== root && !CONTAINERS.test(n.type))) continue;
+    const ks = n.namedChildren;
+    for (let i = ks.length - 1; i >= 0; i--) if (ks[i]) stack.push(ks[i]!);
+  }
+  return out;
+}
 
 interface St { scope: FormScope; fn: FormFunction | null; body: Node }
 
@@ -41,7 +57,7 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
   const poisoned = new Set<string>();
   for (const m of text.matchAll(/\b(?:global|nonlocal)[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)/g)) for (const x of m[1]!.split(',')) poisoned.add(x.trim());
   // Functions first (without their bodies), then only the bodies that can matter.
-  const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
+  const fnNodes = statementsOf(root).filter(isFn);
   const moduleStmts = root.namedChildren.filter((c): c is Node => c !== null && !DEFS.has(c.type));
   const moduleText = moduleStmts.map((c) => text.slice(c.startIndex, c.endIndex)).filter((t) => t.includes('sockopt')).join('\n');
   const items = fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: text.slice(f.startIndex, f.endIndex) }));
@@ -59,6 +75,7 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
   const sockoptIds = new Set<number>();
   const sockopIds = new Set<number>();
   const createIds = new Map<number, string>();
+  const callNodes = new Map<number, Node>();
   for (const m of matchesIn(query, root, ranges)) {
     const a = cap(m, 'sockopt');
     if (a) sockoptIds.add(a.id);
@@ -67,6 +84,8 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
     const c = cap(m, 'sockcreate');
     const t = role(m, 'target');
     if (c && t) createIds.set(c.id, t.text);
+    const h = a ?? b ?? c ?? cap(m, 'helper');
+    if (h) callNodes.set(h.id, h);
   }
 
   const globals = newScope(null, originOf(root));
@@ -105,9 +124,11 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
   };
 
   const assign = (st: St, n: Node) => {
-    const left = n.childForFieldName('left');
     let right = n.childForFieldName('right');
+    // a = b = v: each target gets v
+    if (right?.type === 'assignment') assign(st, right);
     while (right?.type === 'assignment') right = right.childForFieldName('right');
+    const left = n.childForFieldName('left');
     if (!left || !right) return; // an annotation alone
     if (left.type === 'identifier') {
       // `X = socket.IP_LOCAL_PORT_RANGE` in a try/if raises there: the other branch's value holds.
@@ -183,9 +204,6 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
         case 'augmented_assignment':
           escapeAll(st, n.childForFieldName('left'));
           break;
-        case 'named_expression':
-          escapeAll(st, n.childForFieldName('name'));
-          break;
         case 'as_pattern_target':
           escapeAll(st, n);
           break;
@@ -200,15 +218,14 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
         case 'return_statement':
           if (st.fn && kids(n)[0]) st.fn.returns.push(lowerExpr(kids(n)[0]!, cx));
           break;
-        case 'call':
-          onCall(n);
-          break;
       }
       if (n.type === 'except_clause') {
         const c = n.children.filter((x): x is Node => x !== null);
         const i = c.findIndex((x) => x.type === 'as');
         if (i >= 0) escapeAll(st, c[i + 1] ?? null);
       }
+      // Statements and blocks only: the calls come from the query, expressions are lowered whole.
+      if (!CONTAINERS.test(n.type)) continue;
       const ks = n.namedChildren;
       for (let i = ks.length - 1; i >= 0; i--) if (ks[i]) stack.push(ks[i]!);
     }
@@ -245,6 +262,14 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
       for (const [attr, value] of fields) bind(scope, { name: `${fn.receiver}.${attr}`, kind: 'field', type: null, values: [value], at: value.at });
     }
     functions.push(fn);
+  }
+  // The calls, each lowered in the scope it sits in (its innermost function, else the module).
+  const scopes = [...functions].sort((a, b) => a.at.start - b.at.start);
+  for (const n of [...callNodes.values()].sort((a, b) => a.startIndex - b.startIndex)) {
+    let scope = globals;
+    for (const f of scopes) if (f.at.start <= n.startIndex && n.endIndex <= f.at.end && f.at.end - f.at.start <= scope.at.end - scope.at.start) scope = f.scope;
+    cur = { scope, fn: null, body: root };
+    onCall(n);
   }
   const unit = newUnit('python', host, globals, functions);
   unit.calls = calls;
