@@ -105,6 +105,13 @@ export function lowerExpr(n: Node | null, cx: PyCx, depth = 0): Expr {
       if (q) return opaque(at);
       return { k: 'member', object: sub(n.childForFieldName('object')), field: n.childForFieldName('attribute')?.text ?? '', at };
     }
+    case 'subscript': {
+      // r[0] of a loop variable over a table of tuples: the member path "r.0" (FormLoop vars)
+      const v = n.childForFieldName('value');
+      const idx = n.childForFieldName('subscript');
+      if (v?.type === 'identifier' && idx?.type === 'integer' && /^\d$/.test(idx.text)) return { k: 'member', object: sub(v), field: idx.text, at };
+      return opaque(at);
+    }
     case 'unary_operator': {
       const op = n.childForFieldName('operator')?.text;
       const arg = sub(n.childForFieldName('argument'));

@@ -190,6 +190,10 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
         }
         case 'class_definition':
           for (const m of kids(n.childForFieldName('body'))) {
+            // class-level constants: Cls.X
+            const asg = m.type === 'expression_statement' ? kids(m)[0] : null;
+            const target = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+            if (target?.type === 'identifier' && asg!.childForFieldName('right')) define(st, `${n.childForFieldName('name')?.text}.${target.text}`, lowerExpr(asg!.childForFieldName('right'), cx), originOf(asg!));
             const d = m.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
             if (d?.type === 'function_definition' && keep.has(d.id)) queue.push({ def: d, parent: st.scope, decorated: m.type === 'decorated_definition' ? m : null });
           }
@@ -210,7 +214,10 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
         case 'for_statement': {
           const left = n.childForFieldName('left');
           const body = n.childForFieldName('body');
-          const vars = left?.type === 'identifier' ? [left.text] : kids(left).map((c) => (c.type === 'identifier' ? c.text : '\u0000'));
+          let vars = left?.type === 'identifier' ? [left.text] : kids(left).map((c) => (c.type === 'identifier' ? c.text : '\u0000'));
+          // `for r in TABLE:` read as r[0], r[1]: one variable per column ("r.0", "r.1")
+          const cols = left?.type === 'identifier' && body ? [...text.slice(body.startIndex, body.endIndex).matchAll(new RegExp(`\\b${left.text}\\[(\\d)\\]`, 'g'))].map((m) => Number(m[1])) : [];
+          if (cols.length) vars = Array.from({ length: Math.max(...cols) + 1 }, (_, i) => `${left!.text}.${i}`);
           escapeAll(st, left);
           if (body) st.scope.loops.push({ vars, over: lowerExpr(n.childForFieldName('right'), cx), body: originOf(body), at: originOf(n) });
           break;

@@ -7,13 +7,39 @@
  */
 import type { SyntacticFacts } from '../../callSite';
 import { decoded } from '../../core/halves';
-import type { Expr } from '../../core/form';
+import type { Expr, FormScope } from '../../core/form';
+import type { FormEvaluator } from '../../core/evaluator';
+import { MAX_SET, type Value } from '../../core/value';
 import { traced, type SiteRuleInput } from '../../core/sites';
 import type { RawCallSite } from '../types';
 import { describe, operandOf, type Described } from './describe';
 import type { PyLowered } from './lower';
 import { classify } from './option';
 import { PySockets } from './socket';
+
+/**
+ * One frame per entry of each constant table the call sits in a loop over (`for lo, hi in
+ * RANGES:`, `for r in RANGES: ... r[0]`): each entry is judged on its own, its halves from one row.
+ */
+function rowFrames(ev: FormEvaluator, at: number, frame: Map<string, Value>, scope: FormScope): Map<string, Value>[] {
+  let frames = [frame];
+  for (let s: FormScope | null = scope; s; s = s.parent) {
+    for (const l of s.loops) {
+      if (at < l.body.start || at > l.body.end) continue;
+      const rows = ev.table(l.over, frame, scope);
+      if (!rows || rows.length * frames.length > MAX_SET) continue;
+      frames = frames.flatMap((f) => rows.map((r) => {
+        const g = new Map(f);
+        l.vars.forEach((v, i) => {
+          const e = l.vars.length > 1 ? r.items[i] : r.whole;
+          if (e) g.set(v, ev.value(e, f, scope));
+        });
+        return g;
+      }));
+    }
+  }
+  return frames;
+}
 
 export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteRuleInput): RawCallSite[] {
   const { ev, call, chain, frame, shape } = x;
@@ -54,7 +80,11 @@ export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteRule
   const lenE = a[shape.len]!;
   const valArg = atCall(valE);
   const lenGiven = py.synthetic.has(lenE) ? null : lenE;
-  const ds: Described[] = valArg ? describe(ev, py.tags, outerAt(valArg), lenGiven && (atCall(lenGiven) ?? lenGiven)) : describe(ev, py.tags, { e: valE, frame, scope }, lenGiven);
+  const all: Described[] = valArg
+    ? describe(ev, py.tags, outerAt(valArg), lenGiven && (atCall(lenGiven) ?? lenGiven))
+    : (chain.length ? [frame] : rowFrames(ev, call.at.start, frame, scope)).flatMap((f) => describe(ev, py.tags, { e: valE, frame: f, scope }, lenGiven));
+  const seen = new Set<string>();
+  const ds = all.filter((d) => !seen.has(`${d.packed}:${d.optlen}:${d.form}`) && !!seen.add(`${d.packed}:${d.optlen}:${d.form}`));
   if (ds.length === 0) {
     if (!chain.length) facts.valueExpr = operandOf(valE, null);
     return [base];
