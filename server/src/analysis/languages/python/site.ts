@@ -21,25 +21,27 @@ import { PySockets } from './socket';
  * One frame per entry of each constant table the call sits in a loop over (`for lo, hi in
  * RANGES:`, `for r in RANGES: ... r[0]`): each entry is judged on its own, its halves from one row.
  */
-function rowFrames(ev: FormEvaluator, at: number, frame: Map<string, Value>, scope: FormScope): Map<string, Value>[] {
-  let frames = [frame];
+function rowFrames(ev: FormEvaluator, at: number, frame: Map<string, Value>, scope: FormScope): Row[] {
+  let rows: Row[] = [{ frame, labels: [] }];
   for (let s: FormScope | null = scope; s; s = s.parent) {
     for (const l of s.loops) {
       if (at < l.body.start || at > l.body.end) continue;
-      const rows = ev.table(l.over, frame, scope);
-      if (!rows || rows.length * frames.length > MAX_SET) continue;
-      frames = frames.flatMap((f) => rows.map((r) => {
-        const g = new Map(f);
+      const table = ev.table(l.over, frame, scope);
+      if (!table || table.length * rows.length > MAX_SET) continue;
+      rows = rows.flatMap((f) => table.map((r) => {
+        const g = new Map(f.frame);
         l.vars.forEach((v, i) => {
           const e = l.vars.length > 1 ? r.items[i] : r.whole;
-          if (e) g.set(v, ev.value(e, f, scope));
+          if (e) g.set(v, ev.value(e, f.frame, scope));
         });
-        return g;
+        return { frame: g, labels: [...f.labels, r.label] };
       }));
     }
   }
-  return frames;
+  return rows;
 }
+
+interface Row { frame: Map<string, Value>; labels: string[] }
 
 export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteRuleInput): RawCallSite[] {
   const { ev, call, chain, frame, shape } = x;
@@ -80,20 +82,23 @@ export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteRule
   const lenE = a[shape.len]!;
   const valArg = atCall(valE);
   const lenGiven = py.synthetic.has(lenE) ? null : lenE;
-  const all: Described[] = valArg
-    ? describe(ev, py.tags, outerAt(valArg), lenGiven && (atCall(lenGiven) ?? lenGiven))
-    : (chain.length ? [frame] : rowFrames(ev, call.at.start, frame, scope)).flatMap((f) => describe(ev, py.tags, { e: valE, frame: f, scope }, lenGiven));
+  const rows = valArg || chain.length ? [{ frame, labels: [] }] : rowFrames(ev, call.at.start, frame, scope);
+  const all = rows.flatMap((r) => (valArg ? describe(ev, py.tags, outerAt(valArg), lenGiven && (atCall(lenGiven) ?? lenGiven)) : describe(ev, py.tags, { e: valE, frame: r.frame, scope }, lenGiven)).map((d) => ({ ...d, label: r.labels.join(', ') })));
+  // One site per table entry, each naming its entry; a value the loop does not change is one site.
   const seen = new Set<string>();
   const ds = all.filter((d) => !seen.has(`${d.packed}:${d.optlen}:${d.form}`) && !!seen.add(`${d.packed}:${d.optlen}:${d.form}`));
+  const entries = ds.length > 1 && ds.some((d) => d.label);
   if (ds.length === 0) {
     if (!chain.length) facts.valueExpr = operandOf(valE, null);
     return [base];
   }
-  return ds.map((d) => {
+  return ds.map((d, i) => {
     const f: SyntacticFacts = { ...facts, ...d.facts };
     // A fix must not rewrite the helper's body for one call: at a helper call only an argument is a value expression.
     if (chain.length && !valArg) delete f.valueExpr;
     const span = (chain.length ? outer : valE).at.span;
-    return { ...base, facts: f, value: decoded(d.packed, d.order, d.optlen, d.form, d.intended, span) };
+    const value = decoded(d.packed, d.order, d.optlen, d.form, d.intended, span);
+    if (entries) value.entry = { label: d.label || `entry ${i + 1}`, index: i, count: ds.length };
+    return { ...base, facts: f, value };
   });
 }
