@@ -12,7 +12,7 @@ import type { Node, Query } from 'web-tree-sitter';
 import { bind, newScope, newUnit, originOf } from '../../core/build';
 import { cap, role } from '../../core/captures';
 import type { Expr, FormCall, FormFunction, FormScope, FormUnit, Origin } from '../../core/form';
-import { matchesIn, topLevelRangesWhere } from '../../core/matches';
+import { matchesIn } from '../../core/matches';
 import { relevantFunctions } from '../relevance';
 import { classFields, classOf } from './attributes';
 import { PY_SOCKET } from './constants';
@@ -60,7 +60,11 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
   const fnNodes = statementsOf(root).filter(isFn);
   const moduleStmts = root.namedChildren.filter((c): c is Node => c !== null && !DEFS.has(c.type));
   const moduleText = moduleStmts.map((c) => text.slice(c.startIndex, c.endIndex)).filter((t) => t.includes('sockopt')).join('\n');
-  const items = fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: text.slice(f.startIndex, f.endIndex) }));
+  // Names read from the text (`def name(` / `async def name(`): no tree access per function.
+  const items = fnNodes.map((f) => {
+    const t = text.slice(f.startIndex, f.endIndex);
+    return { id: f.id, name: /^(?:async\s+)?def\s+([A-Za-z_]\w*)/.exec(t)?.[1] ?? '', text: t };
+  });
   const keep = relevantFunctions([...items, { id: -1, name: '\u0000module', text: moduleText }]);
   // __init__ of a class with a kept method: its fields (self.x) are read there.
   for (const f of fnNodes) if (keep.has(f.id)) {
@@ -71,7 +75,7 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
   for (const it of items) defined.set(it.name, (defined.get(it.name) ?? 0) + 1);
   const ownSockopt = new Set(items.filter((it) => defined.get(it.name) === 1 && /(set|get)sockopt$/.test(it.name) && /sockopt\s*\(/.test(it.text.slice(it.text.indexOf(':')))).map((it) => it.name));
   // The query's anchors, over the module's statements and the kept functions only.
-  const ranges = [...topLevelRangesWhere(root, (n) => !DEFS.has(n.type)), ...fnNodes.filter((f) => keep.has(f.id)).map((f) => [f.startIndex, f.endIndex] as [number, number])];
+  const ranges = [...moduleStmts.map((c) => [c.startIndex, c.endIndex] as [number, number]), ...fnNodes.filter((f) => keep.has(f.id)).map((f) => [f.startIndex, f.endIndex] as [number, number])];
   const sockoptIds = new Set<number>();
   const sockopIds = new Set<number>();
   const createIds = new Map<number, string>();
