@@ -2,9 +2,9 @@
  * From bytes and halves to the DecodedValue the kernel sees (spec §2.2/§2.3): byte-order
  * labels, the halves the author meant, and the shift-or shape `hi << 16 | lo` in any grammar.
  */
-import type { Node } from 'web-tree-sitter';
 import type { ByteOrder, DecodedValue, Span } from '../callSite';
 import { toNum, wrapBits } from './numeric';
+import type { Expr } from './form';
 
 /**
  * The byte order recorded on a DecodedValue. A big-endian encoding (struct "!"/">",
@@ -122,41 +122,34 @@ export function intendedFromShiftOr(
   return intendedFromHalves(upperText, upper, lowerText, lower);
 }
 
-/** The node types and literal parser a language's expressions use (for the packing shapes). */
-export interface ExprSyntax {
-  binary: string;
-  intLiteral: string;
-  parseInt(text: string): bigint | null;
-  /** Strips what does not change the value's shape (parentheses, conversions). */
-  strip(n: Node): Node;
+/** Strips what does not change a packing's shape: casts and address-of, and with `swaps` byte swaps too. */
+export function stripShape(e: Expr, swaps = false): Expr {
+  let cur = e;
+  for (let i = 0; i < 32 && (cur.k === 'cast' || cur.k === 'addr' || (swaps && cur.k === 'bswap')); i++) cur = cur.arg;
+  return cur;
 }
 
-/** If n is `A << 16`, `A * 65536` or `65536 * A` (after syn.strip), A; else null. */
-export function shiftedBy16(n: Node, syn: ExprSyntax): Node | null {
-  const cur = syn.strip(n);
-  if (cur.type !== syn.binary) return null;
-  const op = cur.childForFieldName('operator')?.text;
-  const l = cur.childForFieldName('left');
-  const r = cur.childForFieldName('right');
-  if (!l || !r) return null;
-  const rv = r.type === syn.intLiteral ? syn.parseInt(r.text) : null;
-  const lv = l.type === syn.intLiteral ? syn.parseInt(l.text) : null;
-  if (op === '<<' && rv === 16n) return l;
-  if (op === '*' && rv === 65536n) return l;
-  if (op === '*' && lv === 65536n) return r;
+/** If e is `A << 16`, `A * 65536` or `65536 * A` (after stripShape), A as written; else null. */
+export function shiftedBy16(e: Expr, swaps = false): Expr | null {
+  const cur = stripShape(e, swaps);
+  if (cur.k !== 'binary') return null;
+  const lit = (x: Expr, v: bigint) => x.k === 'int' && x.value === v;
+  if (cur.op === '<<' && lit(cur.right, 16n)) return cur.left;
+  if (cur.op === '*' && lit(cur.right, 65536n)) return cur.left;
+  if (cur.op === '*' && lit(cur.left, 65536n)) return cur.right;
   return null;
 }
 
-/** `upper << 16 | lower` (also `+`, `^`, either operand order): the two operands, else null. */
-export function shiftOrParts(n: Node, syn: ExprSyntax): { upper: Node; lower: Node } | null {
-  if (n.type !== syn.binary) return null;
-  const op = n.childForFieldName('operator')?.text;
-  if (op !== '|' && op !== '+' && op !== '^') return null;
-  const l = n.childForFieldName('left');
-  const r = n.childForFieldName('right');
-  for (const [up, low] of [[l, r], [r, l]] as const) {
-    const upper = up ? shiftedBy16(up, syn) : null;
-    if (upper && low) return { upper, lower: low };
+/**
+ * The one reader of the packing shape `upper << 16 | lower` (also `+`, `^`, `* 65536`, either
+ * operand order) over the common form, for every language: the two operands as written and
+ * the shifting sub-expression itself; else null.
+ */
+export function shiftOrParts(e: Expr, swaps = false): { upper: Expr; lower: Expr; shift: Expr } | null {
+  if (e.k !== 'binary' || (e.op !== '|' && e.op !== '+' && e.op !== '^')) return null;
+  for (const [up, low] of [[e.left, e.right], [e.right, e.left]] as const) {
+    const upper = shiftedBy16(up, swaps);
+    if (upper) return { upper, lower: low, shift: stripShape(up, swaps) };
   }
   return null;
 }

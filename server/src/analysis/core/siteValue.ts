@@ -6,7 +6,7 @@
  */
 import type { BoundedValue, ByteOrder, Operand, TableEntry } from '../callSite';
 import type { RawCallSite } from '../languages/types';
-import { intendedFromShiftOr, orderLabel, type Intended } from './halves';
+import { intendedFromShiftOr, orderLabel, shiftOrParts, type Intended } from './halves';
 import type { Expr, FormScope, FormUnit } from './form';
 import { memberPath, type FormEvaluator } from './evaluator';
 import { valuesOf, type Value } from './value';
@@ -171,34 +171,26 @@ function definition(ev: FormEvaluator, e: Expr, scope: FormScope): Expr {
 
 interface FormInfo { name: string; shift?: { upper: Expr; lower: Expr }; signedShift?: Operand }
 
-function strip(e: Expr): Expr {
-  while (e.k === 'cast') e = e.arg;
-  return e;
-}
 
 /** How the value was built: `(hi << 16) | lo`, a struct of two u16, an array, an integer. */
 function formOf(ev: FormEvaluator, def: Expr, scope: FormScope, fol?: Followed, val?: Expr): FormInfo {
   for (const s of subExprs(def)) {
-    if (s.k !== 'binary' || (s.op !== '|' && s.op !== '+' && s.op !== '^')) continue;
-    for (const [u, l] of [[s.left, s.right], [s.right, s.left]] as const) {
-      const su = strip(u);
-      if (su.k === 'binary' && su.op === '<<' && su.right.k === 'int' && su.right.value === 16n) {
-        const upper = su.left;
-        const t = ev.typeOfExpr(strip(upper) === upper ? upper : upper, scope);
-        const uv = ev.value(upper, fol?.frame ?? new Map(), scope);
-        const v = valuesOf(uv);
-        const c = ev.unit.language === 'c';
-        // C: integer promotion makes a 16-bit operand an int (signed) before the shift.
-        const it = c ? (t?.k === 'int' ? t.int : uv.k !== 'unknown' ? uv.type : null) : null;
-        const signed = c && it ? !it.unsigned || it.bits < 32 : upper.k === 'int' ? upper.type === null || upper.type === undefined || !upper.type.unsigned : t?.k === 'int' && !t.int.unsigned && t.int.bits <= 32;
-        const info: FormInfo = { name: 'shift-or', shift: { upper, lower: l } };
-        if (signed && upper.k !== 'cast' && v?.some((x) => x >= 32768n) && (c || ev.unit.language === 'cpp')) {
-          const value = c && v.length === 1 ? Number(v[0]!) : null;
-          info.signedShift = fol?.helper && val ? { text: `${su.at.text} in ${fol.helper}()`, value, span: val.at.span } : { text: su.at.text, value, span: su.at.span };
-        }
-        return info;
-      }
+    const parts = shiftOrParts(s);
+    if (!parts) continue;
+    const { upper, lower: l, shift: su } = parts;
+    const t = ev.typeOfExpr(upper, scope);
+    const uv = ev.value(upper, fol?.frame ?? new Map(), scope);
+    const v = valuesOf(uv);
+    const c = ev.unit.language === 'c';
+    // C: integer promotion makes a 16-bit operand an int (signed) before the shift.
+    const it = c ? (t?.k === 'int' ? t.int : uv.k !== 'unknown' ? uv.type : null) : null;
+    const signed = c && it ? !it.unsigned || it.bits < 32 : upper.k === 'int' ? upper.type === null || upper.type === undefined || !upper.type.unsigned : t?.k === 'int' && !t.int.unsigned && t.int.bits <= 32;
+    const info: FormInfo = { name: 'shift-or', shift: { upper, lower: l } };
+    if (su.k === 'binary' && su.op === '<<' && signed && upper.k !== 'cast' && v?.some((x) => x >= 32768n) && (c || ev.unit.language === 'cpp')) {
+      const value = c && v.length === 1 ? Number(v[0]!) : null;
+      info.signedShift = fol?.helper && val ? { text: `${su.at.text} in ${fol.helper}()`, value, span: val.at.span } : { text: su.at.text, value, span: su.at.span };
     }
+    return info;
   }
   if (def.k === 'init') {
     const t = def.type;

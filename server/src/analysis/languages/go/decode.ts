@@ -8,7 +8,7 @@
  * halves written in the read's order but swapped are swapped-halves.
  */
 import type { ByteOrder } from '../../callSite';
-import { intendedFromHalves, intendedFromShiftOr, orderLabel, type Intended } from '../../core/halves';
+import { intendedFromHalves, intendedFromShiftOr, orderLabel, shiftOrParts, stripShape, type Intended } from '../../core/halves';
 import type { Endian, Expr, FormScope } from '../../core/form';
 import type { FormEvaluator } from '../../core/evaluator';
 import { castTo, ofType, type Value } from '../../core/value';
@@ -19,7 +19,7 @@ interface Layout { writes: Write[]; length: number }
 
 export interface Labels { order: ByteOrder; form: string; intended: Intended | null }
 
-const strip = (e: Expr): Expr => (e.k === 'cast' || e.k === 'addr' ? strip(e.arg) : e);
+const strip = (e: Expr): Expr => stripShape(e);
 
 function exactOf(ev: FormEvaluator, e: Expr, frame: Frame, scope: FormScope): bigint | null {
   const v = ev.value(e, frame, scope);
@@ -139,15 +139,11 @@ export function intendedOf(ev: FormEvaluator, e: Expr, frame: Frame, scope: Form
     });
     return intendedOf(ev, fn.returns[0]!, inner, fn.scope, depth + 1);
   }
-  if (x.k !== 'binary' || (x.op !== '|' && x.op !== '+' && x.op !== '^')) return null;
-  for (const [u, l] of [[x.left, x.right], [x.right, x.left]] as const) {
-    const su = strip(u);
-    const upper = su.k === 'binary' && su.right.k === 'int' && ((su.op === '<<' && su.right.value === 16n) || (su.op === '*' && su.right.value === 65536n)) ? strip(su.left) : null;
-    if (!upper) continue;
-    const lower = strip(l);
-    const [uv, lv] = [exactOf(ev, upper, frame, d.scope), exactOf(ev, lower, frame, d.scope)];
-    if (uv === null || lv === null) return null;
-    return intendedFromShiftOr(upper.at.text, uv, lower.at.text, lv);
-  }
-  return null;
+  const parts = shiftOrParts(x);
+  if (!parts) return null;
+  const upper = strip(parts.upper);
+  const lower = strip(parts.lower);
+  const [uv, lv] = [exactOf(ev, upper, frame, d.scope), exactOf(ev, lower, frame, d.scope)];
+  if (uv === null || lv === null) return null;
+  return intendedFromShiftOr(upper.at.text, uv, lower.at.text, lv);
 }

@@ -6,35 +6,11 @@
  */
 import type { Expr } from '../../core/form';
 import type { FormEvaluator } from '../../core/evaluator';
-import { halvesOf, intendedFromHalves, intendedFromShiftOr, type Intended } from '../../core/halves';
+import { halvesOf, intendedFromHalves, intendedFromShiftOr, shiftedBy16, shiftOrParts, stripShape, type Intended } from '../../core/halves';
 import { step, type At } from './describe';
 import type { PyTags } from './expr';
 
-function stripNet(e: Expr): Expr {
-  let cur = e;
-  for (let i = 0; i < 20 && cur.k === 'bswap'; i++) cur = cur.arg;
-  return cur;
-}
-
-/** If e is `A << 16`, `A * 65536` or `65536 * A`: A. */
-function shiftedBy16(e: Expr): Expr | null {
-  const cur = stripNet(e);
-  if (cur.k !== 'binary') return null;
-  const lit = (x: Expr, v: bigint) => x.k === 'int' && x.value === v;
-  if (cur.op === '<<' && lit(cur.right, 16n)) return cur.left;
-  if (cur.op === '*' && lit(cur.right, 65536n)) return cur.left;
-  if (cur.op === '*' && lit(cur.left, 65536n)) return cur.right;
-  return null;
-}
-
-function shiftOrParts(e: Expr): { upper: Expr; lower: Expr } | null {
-  if (e.k !== 'binary' || (e.op !== '|' && e.op !== '+' && e.op !== '^')) return null;
-  for (const [up, low] of [[e.left, e.right], [e.right, e.left]] as const) {
-    const upper = shiftedBy16(up);
-    if (upper) return { upper, lower: low };
-  }
-  return null;
-}
+const stripNet = (e: Expr): Expr => stripShape(e, true);
 
 export function intendedOf(ev: FormEvaluator, tags: PyTags, x: At, depth = 0): Intended {
   const n = stripNet(x.e);
@@ -45,14 +21,14 @@ export function intendedOf(ev: FormEvaluator, tags: PyTags, x: At, depth = 0): I
     const v = ev.value(e, x.frame, x.scope);
     return v.k === 'exact' ? v.v : null;
   };
-  const parts = shiftOrParts(n);
+  const parts = shiftOrParts(n, true);
   if (parts) {
     const u = stripNet(parts.upper);
     const l = stripNet(parts.lower);
     const swappedBytes = /\b(hton|ntoh)[ls]\b/.test(parts.upper.at.text) || /\b(hton|ntoh)[ls]\b/.test(parts.lower.at.text);
     return intendedFromShiftOr(u.at.text, int(u), l.at.text, int(l), swappedBytes);
   }
-  const upperOnly = n.k === 'binary' ? shiftedBy16(n) : null;
+  const upperOnly = n.k === 'binary' ? shiftedBy16(n, true) : null;
   if (upperOnly) {
     const u = stripNet(upperOnly);
     return intendedFromHalves(u.at.text, int(u), '', 0n);
