@@ -91,3 +91,10 @@ test('after the parse: a gate opened only inside comments and strings finds noth
   }
   host.dispose();
 });
+
+test("C's set_sock_opt wrappers (c.scm accepts them) open the gate like setsockopt", async () => {
+  const text = 'int my_set_sock_opt(int, int, int, const void *, unsigned);\nvoid f(int fd) { unsigned v = 40000u | 40511u << 16; my_set_sock_opt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }\n';
+  assert.ok(mayContainCallSite(text));
+  assert.ok(bytesMayContainCallSite(Buffer.from(text)));
+  assert.equal((await analyzeAs('c', text)).length, await ungated('c', text));
+});

@@ -2,8 +2,8 @@
  * The text gate before parsing: a file that cannot hold a call site is never parsed. Every
  * call site is a call whose callee's last name is matched by a `@sockopt.name` pattern of the
  * queries (queries/*.scm): `[sg]etsockopt$` (C, C++, Rust, Python, with prefixes such as
- * `zsock_`/`_`), Go's `(Set|Get)sockopt(Int|String|Byte|Bytes)?` and `[sS]etsockopt(Int)?`.
- * Every one of them spells `sockopt` in lower case, and in every grammar the argument list
+ * `zsock_`/`_`), C's `[sg]et_sock_opt$`, Go's `(Set|Get)sockopt(Int|String|Byte|Bytes)?` and
+ * `[sS]etsockopt(Int)?`. Every one of them spells `sockopt` or `sock_opt` in lower case, and in every grammar the argument list
  * follows the name with only blanks, comments or a line continuation between them, or a
  * template/turbofish argument list first (C++ `setsockopt<T>(`, Rust `setsockopt::<T>(`).
  * So the gate is exact, not a guess: some `sockopt` followed (after the rest of its name,
@@ -12,7 +12,8 @@
  * nothing; a declaration `int setsockopt (int, ...)` still does (the gate is a superset).
  */
 
-const NAME = 'sockopt';
+/** The ends of every `@sockopt.name` pattern (C's also accepts `set_sock_opt`). */
+const NAMES = ['sockopt', 'sock_opt'] as const;
 
 function isIdent(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
@@ -47,8 +48,10 @@ function callFollows(at: (k: number) => number, len: number, i: number): boolean
 /** Whether the text may hold a call site (see above); false means it certainly holds none. */
 export function mayContainCallSite(text: string): boolean {
   const at = (k: number) => text.charCodeAt(k);
-  for (let i = text.indexOf(NAME); i >= 0; i = text.indexOf(NAME, i + NAME.length)) {
-    if (callFollows(at, text.length, i + NAME.length)) return true;
+  for (const name of NAMES) {
+    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+      if (callFollows(at, text.length, i + name.length)) return true;
+    }
   }
   return false;
 }
@@ -57,18 +60,22 @@ export function mayContainCallSite(text: string): boolean {
 export function bytesMayContainCallSite(buf: Uint8Array): boolean {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const at = (k: number) => b[k] ?? -1;
-  for (let i = b.indexOf(NAME); i >= 0; i = b.indexOf(NAME, i + NAME.length)) {
-    if (callFollows(at, b.length, i + NAME.length)) return true;
+  for (const name of NAMES) {
+    for (let i = b.indexOf(name); i >= 0; i = b.indexOf(name, i + name.length)) {
+      if (callFollows(at, b.length, i + name.length)) return true;
+    }
   }
   return false;
 }
 
 /** Where the gate opens in a text: the offset of each `sockopt` followed by an argument list. */
-export function gateOffsets(text: string): number[] {
+export function gateOffsets(text: string): [number, number][] {
   const at = (k: number) => text.charCodeAt(k);
-  const out: number[] = [];
-  for (let i = text.indexOf(NAME); i >= 0; i = text.indexOf(NAME, i + NAME.length)) {
-    if (callFollows(at, text.length, i + NAME.length)) out.push(i);
+  const out: [number, number][] = [];
+  for (const name of NAMES) {
+    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+      if (callFollows(at, text.length, i + name.length)) out.push([i, i + name.length]);
+    }
   }
   return out;
 }
@@ -81,8 +88,8 @@ export function gateOffsets(text: string): number[] {
  * nothing to find.
  */
 export function gateOpensInCode(text: string, root: { descendantForIndex(start: number, end: number): { type: string } | null }): boolean {
-  return gateOffsets(text).some((i) => {
-    const n = root.descendantForIndex(i, i + NAME.length);
+  return gateOffsets(text).some(([start, end]) => {
+    const n = root.descendantForIndex(start, end);
     return !n || !/comment|string/.test(n.type);
   });
 }
