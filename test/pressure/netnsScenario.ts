@@ -93,6 +93,10 @@ async function main(): Promise<void> {
   out.serve = {
     first: metric(first, 'port_range_lens_ports_in_use'),
     second: metric(second, 'port_range_lens_ports_in_use'),
+    // Loopback connects may reuse a TIME-WAIT port once it is over a second old (tcp_tw_reuse=2,
+    // tcp_tw_reuse_delay): the new sockets' ports and the TIME-WAIT ones let the test count exactly.
+    newPorts: more.map((c) => c.localPort),
+    timeWaitPorts: clients.slice(K, K + J).map((c) => c.localPort),
     timeWait: metric(second, 'port_range_lens_time_wait'),
     capacity: metric(second, 'port_range_lens_capacity'),
     ratio: metric(second, 'port_range_lens_used_ratio'),
