@@ -6,7 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { callSitesOf } from '../../core/sites';
-import { callMarks } from '../relevance';
+import { callMarks } from '../../core/matches';
 import type { LanguageAdapter } from '../types';
 import { lowerCpp } from './lower';
 
@@ -14,7 +14,7 @@ export const cppAdapter: LanguageAdapter = {
   language: 'cpp',
   queryFile: 'cpp.scm',
   findCallSites(input) {
-    // The query runs only where the lowering walks (relevance.ts: matchesOutside).
+    // The query runs only where the lowering walks (core/matches.ts: matchesOutside).
     const marks = (skipped: Node[]) => callMarks(input.query, input.tree.rootNode, input.text, skipped);
     const { unit, helperCalls } = lowerCpp(input.tree.rootNode, input.hostByteOrder, marks);
     return callSitesOf({ unit, helperCalls, file: input.file, language: 'cpp' });

@@ -14,10 +14,9 @@ import { CONSTANTS } from './constants';
 import { lowerExpr, qualified, type CppCx } from './expr';
 import { declared, lowerType } from './types';
 import { relevantFunctions, walkKept } from '../relevance';
+import type { CallMarks } from '../../core/matches';
 import { Writes } from './writes';
 import { indexLoops } from './loops';
-
-export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<number> }
 
 /** What a C file adds to the C-family lowering (languages/c/): its macros and global writes. */
 export interface CFamilyOptions {
@@ -95,7 +94,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marksOf: C
     if (keep.has(n.id) && isFnT(n, topTypes[i]!)) for (const d of n.descendantsOfType(INNER)) if (d) allTyped.push([d, d.type]);
   });
   const all = allTyped.map(([n]) => n);
-  // The query's marks, searched only outside the bodies that are not walked (perf: relevance.ts).
+  // The query's marks, searched only outside the bodies that are not walked (core/matches.ts).
   const marks = typeof marksOf === 'function' ? marksOf(top.filter((n, i) => isFnT(n, topTypes[i]!) && !keep.has(n.id))) : marksOf;
   const aliases = new Map<string, FormType>();
   const nsAliases = new Map<string, string>();
