@@ -1,6 +1,6 @@
 /**
  * The C adapter (tree-sitter-c): queries/c.scm marks the setsockopt-like calls and socket
- * operations; the C-family lowering (languages/cpp/lower.ts with `lang: 'c'`: tree-sitter-c's
+ * operations; the C-family lowering (languages/cfamily/lower.ts with `lang: 'c'`: tree-sitter-c's
  * nodes are nearly a subset of tree-sitter-cpp's) turns the file into the common form, with
  * what C adds: macros (macros.ts) and writes to globals anywhere in the file (globals.ts);
  * core/sites.ts judges the calls, also through the project helpers and function-like macros
@@ -11,7 +11,7 @@ import { role } from '../../core/captures';
 import { marksOf, matchesIn, topLevelRanges } from '../../core/matches';
 import { callSitesOf } from '../../core/sites';
 import type { LanguageAdapter } from '../types';
-import { lowerCpp } from '../cpp/lower';
+import { lowerCpp } from '../cfamily/lower';
 import { globalWrites } from './globals';
 import { lowerMacro } from './macros';
 

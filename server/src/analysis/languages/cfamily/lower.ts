@@ -1,5 +1,6 @@
 /**
- * A C++ file → the common form (core/form.ts). Namespaces (`a::b::k` and its last name),
+ * A C or C++ file → the common form (core/form.ts): the C-family lowering (C passes `lang: 'c'`
+ * and its macros/globals from languages/c/). Namespaces (`a::b::k` and its last name),
  * namespace aliases, `using` declarations, typedef/using aliases, #define constants,
  * (scoped) enums, structs/classes (layout, static constexpr members visible unqualified in
  * their member functions, also defined out of line as `C::f`), templates (type parameters),

@@ -1,5 +1,6 @@
 /**
- * The C++ adapter (tree-sitter-cpp): queries/cpp.scm marks the setsockopt-like calls and
+ * The C++ adapter (tree-sitter-cpp); this folder also holds the C-family lowering C goes through
+ * (lower.ts with `lang: 'c'`). queries/cpp.scm marks the setsockopt-like calls and
  * socket operations, lower.ts turns the file into the common form, core/sites.ts judges the
  * calls (also through template helpers whose sizeof(T) follows the argument, lambdas and
  * member functions). C files keep the C adapter.
