@@ -14,7 +14,7 @@ import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
 import { rustAdapter } from './languages/rust';
-import { cppAdapter } from './languages/cpp';
+import { cppAdapter } from './languages/cfamily';
 import { judgeCallSite } from './checks';
 import { resolveForFile } from '../config/resolve';
 import { gateOpensInCode, mayContainCallSite } from './gate';

@@ -7,13 +7,14 @@
  * its inner `libc::setsockopt(sock, opt, val, ...)` names no option. Values come from the one
  * evaluator (exact, a set of table entries: one site each, or unknown); the halves the author
  * meant come from the packing expression (shift-or, struct, array, byte swaps).
- * Used by the C, C++ and Rust lowerings (the Python/Go adapters keep their own stage for now).
+ * Used by every language; what a language may add (its own site rule, its last word on each
+ * site) is core/siteHooks.ts.
  */
 import type { Language, Operand, SocketEvent } from '../callSite';
 import type { Rerun } from './bounded';
 import { boundedOf, decodeValue, subExprs } from './siteValue';
 import { addNote, type AnalysisNote, type RawCallSite } from '../languages/types';
-import type { SiteHooks } from './siteHooks';
+import type { Shape, SiteAt, SiteHooks } from './siteHooks';
 import { decoded } from './halves';
 import { toNum } from './numeric';
 import type { Expr, FormCall, FormFunction, FormScope, FormUnit } from './form';
@@ -26,6 +27,7 @@ const OPTION = 51;
 /** Sites through helper chains per file (each direct call is always a site of its own). */
 const MAX_SITES = 100_000;
 
+/** What the stage needs; a language's hooks (site, refine) are described in core/siteHooks.ts. */
 export interface SiteInput extends SiteHooks {
   unit: FormUnit;
   /** Calls of the unit's own functions (candidate callers of a helper), in source order. */
@@ -35,24 +37,7 @@ export interface SiteInput extends SiteHooks {
   /** Where the limits hit are said (AdapterInput.notes), and the step budget per call site. */
   notes?: AnalysisNote[];
   maxSteps?: number;
-  /**
-   * A language's own site rule (Python): called instead of the common emit for each call and
-   * helper chain, under the chain's frame, with the same evaluator (see SiteRuleInput).
-   */
-  site?: (x: SiteRuleInput) => RawCallSite[];
 }
-
-/** What a language's site rule gets: the call, its argument shape, the helper chain (innermost caller first) and the frame. */
-export interface SiteRuleInput {
-  input: SiteInput;
-  ev: FormEvaluator;
-  call: FormCall;
-  shape: Shape;
-  chain: FormCall[];
-  frame: Map<string, Value>;
-}
-
-export interface Shape { fd: number; level: number; opt: number; val: number; len: number }
 
 /** (fd, level, optname, optval, optlen), optionally after one leading context argument. */
 function shapeOf(c: FormCall): Shape | null {
@@ -147,7 +132,16 @@ function judge(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape
   // Where a check of the inputs counts: each function on the path, up to its call.
   const regions = [call, ...chain].map((c) => ({ start: fnAt(c)?.at.start ?? c.at.start, end: c.at.start }));
   ev.inputs.clear();
-  run(chain.length - 1, new Map(), (frame) => (input.site ? void out.push(...input.site({ input, ev, call, shape, chain, frame })) : emit(input, ev, call, shape, chain, frame, out, { under, regions })));
+  run(chain.length - 1, new Map(), (frame) => {
+    // The language's hooks (core/siteHooks.ts): its own rule instead of the common one, its last word on each site.
+    const at: SiteAt = { file: input.file, call, shape, chain, frame, ev };
+    const push = (site: RawCallSite) => {
+      const kept = input.refine ? input.refine(site, at) : site;
+      if (kept) out.push(kept);
+    };
+    if (input.site) input.site(at).forEach(push);
+    else emit(input, at, push, { under, regions });
+  });
 }
 
 /**
@@ -184,7 +178,7 @@ function within<T>(ev: FormEvaluator, fn: FormFunction, args: Expr[], scope: For
 }
 
 /** An argument of the innermost call traced out to the outermost call of the chain. */
-export function traced(e: Expr, chain: FormCall[], unit: FormUnit, call: FormCall): Expr | null {
+export function traced(e: Expr, chain: readonly FormCall[], unit: FormUnit, call: FormCall): Expr | null {
   let cur = e;
   let holder: FormCall = call;
   for (const hc of chain) {
@@ -214,8 +208,10 @@ function operandOf(e: Expr, value: number | null): Operand {
   return { text: e.at.text, value, span: e.at.span };
 }
 
-function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape, chain: FormCall[], frame: Frame, out: RawCallSite[], search: { under: Rerun; regions: { start: number; end: number }[] }): void {
+/** The common site rule: the sites of one call judged through one chain, each given to `push`. */
+function emit(input: SiteInput, at: SiteAt, push: (site: RawCallSite) => void, search: { under: Rerun; regions: { start: number; end: number }[] }): void {
   const { unit } = input;
+  const { ev, call, shape, chain, frame } = at;
   const scope = unit.scopeAt(call.at.start);
   const a = call.args;
   const optE = a[shape.opt]!;
@@ -261,10 +257,6 @@ function emit(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape,
     facts,
     ...(fnName ? { via: { helper: fnName, span: call.at.span } } : {}),
   } as const;
-  const push = (site: RawCallSite) => {
-    const kept = input.refine ? input.refine(site, { call, chain, frame, ev }) : site;
-    if (kept) out.push(kept);
-  };
   if (op === 'get') return push({ ...base, value: decoded(null, 'host', optlen, 'buffer', null, a[shape.val]!.at.span) });
   const ds = decodeValue(ev, a[shape.val]!, frame, scope, unit);
   for (const d of ds) {

@@ -3,12 +3,10 @@
  * the project functions they call and the functions that call them, up to MAX_CALL_DEPTH
  * rounds each way (by name, over the function texts). The others are never walked: in a
  * 10,000-line file most functions cannot affect a call site, and crossing into the tree for
- * each of their nodes is the bulk of the cost.
+ * each of their nodes is the bulk of the cost. Where the query then runs: core/matches.ts.
  */
-import type { Node, Query, QueryMatch, QueryOptions } from 'web-tree-sitter';
-import { cap } from '../core/captures';
+import type { Node } from 'web-tree-sitter';
 import { MAX_CALL_DEPTH } from '../core/evaluator';
-import { MAX_START_DEPTH } from '../core/matches';
 
 export interface FnItem {
   id: number;
@@ -67,44 +65,4 @@ export function walkKept(root: Node, isFunction: (n: Node, type: string) => bool
     }
   }
   return all;
-}
-
-/** The query's marks a lowering needs: the setsockopt-like calls and the socket operations. */
-export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<number> }
-
-/**
- * The query's matches outside the bodies that the lowering never walks (`skipped`: function
- * nodes in pre-order, never nested in one another): the query runs over the ranges between
- * them only, gaps of blanks left out. Running it over the whole tree cost as much as a third
- * of the parse in a 10,000-line file with few relevant functions. A match over two ranges
- * comes twice (the marks are sets of node ids).
- */
-export function matchesOutside(query: Query, root: Node, text: string, skipped: readonly Node[], options: QueryOptions = {}): QueryMatch[] {
-  if (skipped.length === 0) return query.matches(root, options);
-  const out: QueryMatch[] = [];
-  const run = (startIndex: number, endIndex: number) => {
-    if (!/\S/.test(text.slice(startIndex, endIndex))) return;
-    for (const m of query.matches(root, { ...options, startIndex, endIndex })) out.push(m);
-  };
-  let from = 0;
-  for (const s of skipped) {
-    if (s.startIndex > from) run(from, s.startIndex);
-    from = Math.max(from, s.endIndex);
-  }
-  if (from < text.length) run(from, text.length);
-  return out;
-}
-
-/** The marks from the query, searched outside the skipped function bodies only. */
-export function callMarks(query: Query, root: Node, text: string, skipped: readonly Node[]): CallMarks {
-  const sockopt = new Set<number>();
-  const sockop = new Set<number>();
-  // maxStartDepth: a 100,000-deep f(f(...)) would otherwise keep a match in progress per level.
-  for (const m of matchesOutside(query, root, text, skipped, { maxStartDepth: MAX_START_DEPTH })) {
-    const a = cap(m, 'sockopt');
-    if (a) sockopt.add(a.id);
-    const b = cap(m, 'sockop');
-    if (b) sockop.add(b.id);
-  }
-  return { sockopt, sockop };
 }

@@ -1,5 +1,5 @@
 ; Detection patterns for C (tree-sitter-c). Macros, enums, structs and typedefs are read by the
-; C-family lowering (languages/cpp/lower.ts with lang 'c') from the tree itself.
+; C-family lowering (languages/cfamily/lower.ts with lang 'c') from the tree itself.
 ; Capture names follow the one contract of queries/README.md (core/captures.ts).
 
 ; setsockopt/getsockopt and any wrapper whose name ends in setsockopt/getsockopt

@@ -1,6 +1,6 @@
 ; Port Range Lens — C++ detection patterns (tree-sitter-cpp; C files keep c.scm).
 ; Capture names follow the one contract of queries/README.md (core/captures.ts).
-; languages/cpp/ keeps a `sockopt` match as a call only with the (fd, level, optname, optval,
+; languages/cfamily/ keeps a `sockopt` match as a call only with the (fd, level, optname, optval,
 ; optlen) shape; a project function of the same name with its own arity is a helper.
 
 ; 1. setsockopt(...), ::setsockopt(...), zsock_setsockopt(...), ns::setsockopt(...), setsockopt<T>(...).

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr } from '../../core/form';
-import { lowerExpr, type CppCx } from '../cpp/expr';
+import { lowerExpr, type CppCx } from '../cfamily/expr';
 
 /** Mentions of one global checked at most (more: not statically known, never a guess). */
 const MAX_MENTIONS = 5000;

@@ -1,17 +1,17 @@
 /**
  * The C adapter (tree-sitter-c): queries/c.scm marks the setsockopt-like calls and socket
- * operations; the C-family lowering (languages/cpp/lower.ts with `lang: 'c'`: tree-sitter-c's
+ * operations; the C-family lowering (languages/cfamily/lower.ts with `lang: 'c'`: tree-sitter-c's
  * nodes are nearly a subset of tree-sitter-cpp's) turns the file into the common form, with
  * what C adds: macros (macros.ts) and writes to globals anywhere in the file (globals.ts);
  * core/sites.ts judges the calls, also through the project helpers and function-like macros
  * that build or forward the value. `check` over large trees first erases the functions that
  * cannot matter (prune.ts).
  */
-import { cap, role } from '../../core/captures';
-import { matchesIn, topLevelRanges } from '../../core/matches';
+import { role } from '../../core/captures';
+import { marksOf, matchesIn, topLevelRanges } from '../../core/matches';
 import { callSitesOf } from '../../core/sites';
 import type { LanguageAdapter } from '../types';
-import { lowerCpp } from '../cpp/lower';
+import { lowerCpp } from '../cfamily/lower';
 import { globalWrites } from './globals';
 import { lowerMacro } from './macros';
 
@@ -19,21 +19,17 @@ export const cAdapter: LanguageAdapter = {
   language: 'c',
   queryFile: 'c.scm',
   findCallSites(input) {
-    const sockopt = new Set<number>();
-    const sockop = new Set<number>();
     const root = input.tree.rootNode;
     const text = input.text;
     // The query runs only over the top-level items whose text (as given: reuse.ts masks the
     // other functions' calls to re-analyse one function) says sockopt; a large file with few
-    // call sites is not traversed by the patterns.
-    for (const m of matchesIn(input.query, root, topLevelRanges(root, text, ['sockopt', 'sock_opt']))) {
-      const a = cap(m, 'sockopt');
+    // call sites is not traversed by the patterns. A call is marked only if its name, as given, still says so.
+    const matches = matchesIn(input.query, root, topLevelRanges(root, text, ['sockopt', 'sock_opt']));
+    const marks = marksOf(matches, (m) => {
       const name = role(m, 'name');
-      if (a && name && /sock_?opt/.test(text.slice(name.startIndex, name.endIndex))) sockopt.add(a.id);
-      const b = cap(m, 'sockop');
-      if (b) sockop.add(b.id);
-    }
-    const { unit, helperCalls } = lowerCpp(root, input.hostByteOrder, { sockopt, sockop }, {
+      return !!name && /sock_?opt/.test(text.slice(name.startIndex, name.endIndex));
+    });
+    const { unit, helperCalls } = lowerCpp(root, input.hostByteOrder, marks, {
       lang: 'c',
       text,
       macros: lowerMacro,

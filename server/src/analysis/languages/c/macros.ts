@@ -8,7 +8,7 @@
 import { Parser, type Node, type Tree, type Language as TSLanguage } from 'web-tree-sitter';
 import { originOf } from '../../core/build';
 import type { Binding, Expr, FormFunction, FormScope, Origin } from '../../core/form';
-import { lowerExpr, type CppCx } from '../cpp/expr';
+import { lowerExpr, type CppCx } from '../cfamily/expr';
 import { newScope } from '../../core/build';
 
 /** Parsed macro bodies by text, shared by every file of the same grammar. */

@@ -1,5 +1,5 @@
 /**
- * Go's labels on a decoded value (SiteInput.refine): how x/sys/unix passes it (SetsockoptInt:
+ * Go's labels on a decoded value (SiteHooks.refine): how x/sys/unix passes it (SetsockoptInt:
  * an int in host order; SetsockoptString: the bytes, as they were written with
  * binary.*Endian.PutUint16/32/64, AppendUint16/32 or literally), the byte order those writes
  * used, and the halves the author meant: the shift-or inside a project helper

@@ -1,8 +1,8 @@
 /**
- * What only Go adds to a site judged by core/sites.ts: the value as x/sys/unix passes it
- * (labels from decode.ts), 51 reached through a constant named like another option at another level
- * (not this option), getsockopt without a value, and the socket context of the Control
- * closure or raw fd (socket.ts).
+ * Go's SiteHooks.refine (core/siteHooks.ts), what only Go adds to a site judged by core/sites.ts:
+ * the value as x/sys/unix passes it (labels from decode.ts), 51 reached through a constant
+ * named like another option at another level (not this option), getsockopt without a value,
+ * and the socket context of the Control closure or raw fd (socket.ts).
  */
 import type { Operand } from '../../callSite';
 import type { Expr } from '../../core/form';

@@ -1,6 +1,6 @@
 /**
- * Python's site rule for the common call-site stage (core/sites.ts): the option (option.ts),
- * the level, the value as CPython passes it (describe.ts) and the socket context (socket.ts)
+ * Python's site rule for the common call-site stage (SiteHooks.site in core/siteHooks.ts): the
+ * option (option.ts), the level, the value as CPython passes it (describe.ts) and the socket context (socket.ts)
  * of one setsockopt/getsockopt call, as written or seen from a helper call that forwards the
  * option or the value (then the operands are the helper call's arguments, the facts are the
  * arguments', and the span is the helper call's).
@@ -10,7 +10,8 @@ import { decoded } from '../../core/halves';
 import type { Expr, FormScope } from '../../core/form';
 import type { FormEvaluator } from '../../core/evaluator';
 import { MAX_SET, type Value } from '../../core/value';
-import { traced, type SiteRuleInput } from '../../core/sites';
+import { traced } from '../../core/sites';
+import type { SiteAt } from '../../core/siteHooks';
 import type { RawCallSite } from '../types';
 import { describe, operandOf, type Described } from './describe';
 import type { PyLowered } from './lower';
@@ -43,7 +44,7 @@ function rowFrames(ev: FormEvaluator, at: number, frame: Map<string, Value>, sco
 
 interface Row { frame: Map<string, Value>; labels: string[] }
 
-export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteRuleInput): RawCallSite[] {
+export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteAt): RawCallSite[] {
   const { ev, call, chain, frame, shape } = x;
   const unit = ev.unit;
   const scope = unit.scopeAt(call.at.start);
@@ -65,7 +66,7 @@ export function pythonSites(py: PyLowered, sockets: () => PySockets, x: SiteRule
   const fdE = a[shape.fd]!;
   const receiver = chain.length ? atCall(fdE)?.at.text ?? null : fdE.at.text;
   const base: RawCallSite = {
-    file: x.input.file,
+    file: x.file,
     language: 'python',
     op,
     span: outer.at.span,

@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { callSitesOf } from '../../core/sites';
-import { callMarks } from '../relevance';
+import { callMarks } from '../../core/matches';
 import type { LanguageAdapter } from '../types';
 import { lowerRust } from './lower';
 
@@ -13,7 +13,7 @@ export const rustAdapter: LanguageAdapter = {
   language: 'rust',
   queryFile: 'rust.scm',
   findCallSites(input) {
-    // The query runs only where the lowering walks (relevance.ts: matchesOutside).
+    // The query runs only where the lowering walks (core/matches.ts: matchesOutside).
     const marks = (skipped: Node[]) => callMarks(input.query, input.tree.rootNode, input.text, skipped);
     const { unit, helperCalls } = lowerRust(input.tree.rootNode, input.hostByteOrder, marks);
     return callSitesOf({ unit, helperCalls, file: input.file, language: 'rust' });

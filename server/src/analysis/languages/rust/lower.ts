@@ -12,6 +12,7 @@ import * as uapi from '../../../../../engine/src/uapi';
 import { lowerExpr, pathOf, type RustCx } from './expr';
 import { lastSegment, lowerType } from './types';
 import { relevantFunctions, walkKept } from '../relevance';
+import type { CallMarks } from '../../core/matches';
 
 /** libc constants the option classification needs (libc has no IP_LOCAL_PORT_RANGE). */
 const LIBC: Record<string, number> = {
@@ -36,11 +37,6 @@ export interface RustLowered {
   helperCalls: FormCall[];
 }
 
-/** Node ids of the query's `@sockopt` / `@sockop` anchors (queries/rust.scm). */
-export interface CallMarks {
-  sockopt: ReadonlySet<number>;
-  sockop: ReadonlySet<number>;
-}
 
 export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: CallMarks | ((skipped: Node[]) => CallMarks)): RustLowered {
   const aliases = new Map<string, FormType>();
@@ -50,7 +46,7 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
   const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: f.text })));
   const all = walkKept(root, isFn, (n) => keep.has(n.id));
-  // The query's marks, searched only outside the bodies that are not walked (perf: relevance.ts).
+  // The query's marks, searched only outside the bodies that are not walked (core/matches.ts).
   const marks = typeof marksOf === 'function' ? marksOf(all.filter((n) => n !== root && isFn(n) && !keep.has(n.id))) : marksOf;
   const cx: RustCx = { aliases, structs, typeParams: new Set(), steps: 400_000 };
   for (const n of all) {

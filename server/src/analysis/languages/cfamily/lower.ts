@@ -1,5 +1,6 @@
 /**
- * A C++ file → the common form (core/form.ts). Namespaces (`a::b::k` and its last name),
+ * A C or C++ file → the common form (core/form.ts): the C-family lowering (C passes `lang: 'c'`
+ * and its macros/globals from languages/c/). Namespaces (`a::b::k` and its last name),
  * namespace aliases, `using` declarations, typedef/using aliases, #define constants,
  * (scoped) enums, structs/classes (layout, static constexpr members visible unqualified in
  * their member functions, also defined out of line as `C::f`), templates (type parameters),
@@ -14,10 +15,9 @@ import { CONSTANTS } from './constants';
 import { lowerExpr, qualified, type CppCx } from './expr';
 import { declared, lowerType } from './types';
 import { relevantFunctions, walkKept } from '../relevance';
+import type { CallMarks } from '../../core/matches';
 import { Writes } from './writes';
 import { indexLoops } from './loops';
-
-export interface CallMarks { sockopt: ReadonlySet<number>; sockop: ReadonlySet<number> }
 
 /** What a C file adds to the C-family lowering (languages/c/): its macros and global writes. */
 export interface CFamilyOptions {
@@ -95,7 +95,7 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marksOf: C
     if (keep.has(n.id) && isFnT(n, topTypes[i]!)) for (const d of n.descendantsOfType(INNER)) if (d) allTyped.push([d, d.type]);
   });
   const all = allTyped.map(([n]) => n);
-  // The query's marks, searched only outside the bodies that are not walked (perf: relevance.ts).
+  // The query's marks, searched only outside the bodies that are not walked (core/matches.ts).
   const marks = typeof marksOf === 'function' ? marksOf(top.filter((n, i) => isFnT(n, topTypes[i]!) && !keep.has(n.id))) : marksOf;
   const aliases = new Map<string, FormType>();
   const nsAliases = new Map<string, string>();
