@@ -14,7 +14,6 @@ export interface Decl {
   end: number;
   /** The function's (or method's) name, the var declaration's names; '' otherwise. */
   names: string[];
-  /** The declaration's node (fetched on first use). */
   readonly node: Node;
 }
 
@@ -22,27 +21,19 @@ export const FUNCS = new Set(['function_declaration', 'method_declaration']);
 const FUNC_NAME = /^func\s*(?:\([^)]*\)\s*)?([A-Za-z_]\w*)/;
 const VAR_NAMES = /^\s*(?:var\s*\(?\s*)?([A-Za-z_]\w*)/gm;
 const WORD = /[A-Za-z_]\w*/g;
-const IDENT = /[A-Za-z0-9_]/;
 
 export function declsOf(root: Node, text: string): Decl[] {
-  const out: Decl[] = [];
-  const c = root.walk();
-  try {
-    if (!c.gotoFirstChild()) return out;
-    let i = 0;
-    do {
-      const index = i++;
-      if (!c.nodeIsNamed) continue;
-      const [type, start, end] = [c.nodeType, c.startIndex, c.endIndex];
-      const src = text.slice(start, end);
-      const names = FUNCS.has(type) ? [FUNC_NAME.exec(src)?.[1] ?? ''] : type === 'var_declaration' ? [...src.matchAll(VAR_NAMES)].slice(0, 64).map((m) => m[1]!) : [];
-      let node: Node | null = null;
-      out.push({ type, start, end, names, get node() { return (node ??= root.child(index)!); } });
-    } while (c.gotoNextSibling());
-  } finally {
-    c.delete();
-  }
-  return out;
+  // One crossing for the list of named children, then two per item (type, end): a cursor
+  // walk costs five (next sibling, named, type, start, end) and visits the anonymous ones too.
+  const types = root.tree.language.types;
+  return root.namedChildren.map((node) => {
+    const type = types[node.typeId] ?? 'ERROR';
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const src = FUNCS.has(type) || type === 'var_declaration' ? text.slice(start, end) : '';
+    const names = FUNCS.has(type) ? [FUNC_NAME.exec(src)?.[1] ?? ''] : type === 'var_declaration' ? [...src.matchAll(VAR_NAMES)].slice(0, 64).map((m) => m[1]!) : [];
+    return { type, start, end, names, node };
+  });
 }
 
 /** The declarations whose bodies are lowered (functions and package-level vars). */
@@ -68,12 +59,12 @@ export function relevant(decls: readonly Decl[], text: string): Set<Decl> {
     for (const d of fresh) {
       // Callees: names the kept declaration uses.
       for (const w of new Set(text.slice(d.start, d.end).match(WORD) ?? [])) for (const x of byName.get(w) ?? []) add(x);
-      // Callers: declarations whose text uses one of its names.
-      for (const name of d.names) {
-        for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
-          if (!IDENT.test(text[i - 1] ?? '') && !IDENT.test(text[i + name.length] ?? '')) add(at(i));
-        }
-      }
+    }
+    // Callers: declarations whose text uses one of the new names (one scan of the text per round).
+    const names = [...new Set(fresh.flatMap((d) => d.names))].filter(Boolean);
+    if (names.length) {
+      const re = new RegExp(`(?<![A-Za-z0-9_])(?:${names.join('|')})(?![A-Za-z0-9_])`, 'g');
+      for (const m of text.matchAll(re)) add(at(m.index));
     }
     fresh = next;
   }
