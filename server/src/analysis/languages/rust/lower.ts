@@ -20,6 +20,8 @@ const LIBC: Record<string, number> = {
   IPPROTO_UDP: uapi.IPPROTO_UDP, IPPROTO_IPV6: uapi.IPPROTO_IPV6, SOL_IPV6: uapi.IPPROTO_IPV6, IPPROTO_SCTP: uapi.IPPROTO_SCTP,
   IPPROTO_MPTCP: uapi.IPPROTO_MPTCP, IP_BIND_ADDRESS_NO_PORT: uapi.IP_BIND_ADDRESS_NO_PORT,
 };
+/** The node types rustCondition may take a condition from. */
+const GUARDS = new Set(['if_expression', 'while_expression', 'macro_invocation']);
 const LOOPS = new Set(['for_expression', 'while_expression', 'loop_expression']);
 
 interface FnState {
@@ -42,21 +44,30 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   const aliases = new Map<string, FormType>();
   const structs = new Map<string, FormType>();
   // Functions first (without their bodies), then only the bodies that can matter.
-  const isFn = (n: Node) => n.type === 'function_item';
-  const fnNodes = walkKept(root, isFn, () => false).filter(isFn);
+  const isFn = (_n: Node, t: string) => t === 'function_item';
+  // The outline (every node outside function bodies), each node's type read once.
+  const outlineTypes: string[] = [];
+  const outline = walkKept(root, isFn, () => false, undefined, outlineTypes);
+  const fnNodes = outline.filter((_, i) => outlineTypes[i] === 'function_item');
   const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: f.text })));
-  const all = walkKept(root, isFn, (n) => keep.has(n.id));
+  // Then the kept bodies, expanded in place (the same pre-order as one walk of the whole tree).
+  const all: Node[] = [];
+  const types: string[] = [];
+  outline.forEach((n, i) => {
+    if (outlineTypes[i] !== 'function_item' || !keep.has(n.id)) (all.push(n), types.push(outlineTypes[i]!));
+    else for (const m of walkKept(n, isFn, (f) => keep.has(f.id), undefined, types)) all.push(m);
+  });
   // The query's marks, searched only outside the bodies that are not walked (core/matches.ts).
-  const marks = typeof marksOf === 'function' ? marksOf(all.filter((n) => n !== root && isFn(n) && !keep.has(n.id))) : marksOf;
+  const marks = typeof marksOf === 'function' ? marksOf(fnNodes.filter((n) => !keep.has(n.id))) : marksOf;
   const cx: RustCx = { aliases, structs, typeParams: new Set(), steps: 400_000 };
-  for (const n of all) {
-    if (n.type === 'type_item') {
+  all.forEach((n, i) => {
+    if (types[i] === 'type_item') {
       const name = n.childForFieldName('name')?.text;
       const t = lowerType(n.childForFieldName('type'), aliases);
       if (name && t) aliases.set(name, t);
     }
-  }
-  for (const n of all) if (n.type === 'struct_item') lowerStruct(n, aliases, structs);
+  });
+  all.forEach((n, i) => types[i] === 'struct_item' && lowerStruct(n, aliases, structs));
   const globals = newScope(null, originOf(root));
   for (const [name, v] of Object.entries(LIBC)) {
     bind(globals, { name, kind: 'const', type: { k: 'int', int: { bits: 32, unsigned: false }, name: 'c_int' }, values: [{ k: 'int', value: BigInt(v), type: null, at: originOf(root) }], at: { ...originOf(root), text: `libc::${name}` } });
@@ -72,32 +83,33 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   const helperCalls: FormCall[] = [];
   const defined = new Set<string>();
   const traitMethods = new Set<string>();
-  for (const n of all) {
-    if (n.type !== 'impl_item' || !n.childForFieldName('trait')) continue;
+  all.forEach((n, i) => {
+    if (types[i] !== 'impl_item' || !n.childForFieldName('trait')) return;
     const owner = lastSegment(n.childForFieldName('type')?.text ?? '');
     for (const f of n.childForFieldName('body')?.namedChildren ?? []) if (f?.type === 'function_item') traitMethods.add(`${owner}.${f.childForFieldName('name')?.text}`);
-  }
-  for (const n of all) {
-    if (n.type === 'function_item') defined.add(n.childForFieldName('name')?.text ?? '');
-    if (n.type === 'closure_expression' && n.parent?.type === 'let_declaration') defined.add(n.parent.childForFieldName('pattern')?.text ?? '');
-  }
-  for (const n of all) {
-    if ((n.type === 'const_item' || n.type === 'static_item') && !enclosing(n, 'function_item')) {
+  });
+  all.forEach((n, i) => {
+    if (types[i] === 'function_item') defined.add(n.childForFieldName('name')?.text ?? '');
+    if (types[i] === 'closure_expression' && n.parent?.type === 'let_declaration') defined.add(n.parent.childForFieldName('pattern')?.text ?? '');
+  });
+  all.forEach((n, i) => {
+    if ((types[i] === 'const_item' || types[i] === 'static_item') && !enclosing(n, 'function_item')) {
       const impl = enclosing(n, 'impl_item');
       const owner = impl ? lastSegment(impl.childForFieldName('type')?.text ?? '') : '';
       for (const name of owner ? [`${owner}.${n.childForFieldName('name')?.text}`, `Self.${n.childForFieldName('name')?.text}`] : [n.childForFieldName('name')?.text ?? '']) {
         bind(globals, constBinding(n, name, cx));
       }
     }
-  }
-  for (const n of all) {
-    if (n.type === 'function_item' && keep.has(n.id)) {
+  });
+  for (let i = 0; i < all.length; i++) {
+    const n = all[i]!;
+    if (types[i] === 'function_item' && keep.has(n.id)) {
       const st = lowerFunction(n, globals, cx);
       // A trait method (`impl SetSockOpt for IpLocalPortRange { fn set(..) }`) is `Type.method`.
       const impl = n.parent?.parent?.type === 'impl_item' ? n.parent.parent : null;
       if (impl?.childForFieldName('trait')) st.fn.name = `${lastSegment(impl.childForFieldName('type')?.text ?? '')}.${st.fn.name}`;
       functions.push(st.fn);
-    } else if (n.type === 'call_expression') {
+    } else if (types[i] === 'call_expression') {
       const f = n.childForFieldName('function');
       const name = f ? lastSegment(f.type === 'field_expression' ? f.childForFieldName('field')?.text ?? '' : pathOf(f).pop() ?? '') : '';
       const kind = marks.sockopt.has(n.id) ? calls : marks.sockop.has(n.id) ? sockops : defined.has(name) ? helperCalls : null;
@@ -115,8 +127,9 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
     }
   }
   // Closures bound by let: callable helpers like functions (their scope is the enclosing function's).
-  for (const n of all) {
-    if (n.type !== 'closure_expression' || n.parent?.type !== 'let_declaration') continue;
+  for (let i = 0; i < all.length; i++) {
+    const n = all[i]!;
+    if (types[i] !== 'closure_expression' || n.parent?.type !== 'let_declaration') continue;
     const name = n.parent.childForFieldName('pattern')?.text;
     if (!name || !/^[A-Za-z_]\w*$/.test(name)) continue;
     const outer = functions.find((f) => f.at.start <= n.startIndex && n.endIndex <= f.at.end) ?? null;
@@ -137,7 +150,7 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
-  unit.guards = guardsOf(all, rustCondition);
+  unit.guards = guardsOf(all.filter((_, i) => GUARDS.has(types[i]!)), rustCondition);
   return { unit, helperCalls };
 }
 
