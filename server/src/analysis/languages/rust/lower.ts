@@ -22,6 +22,7 @@ const LIBC: Record<string, number> = {
 };
 /** The node types rustCondition may take a condition from. */
 const GUARDS = new Set(['if_expression', 'while_expression', 'macro_invocation']);
+const BODY_KINDS = ['let_declaration', 'const_item', 'static_item', 'assignment_expression', 'compound_assignment_expr', 'return_expression', 'for_expression', 'function_item', 'closure_expression'];
 const LOOPS = new Set(['for_expression', 'while_expression', 'loop_expression']);
 
 interface FnState {
@@ -246,11 +247,16 @@ function lowerFunction(n: Node, globals: FormScope, outerCx: RustCx): FnState {
 
 /** Walks a function body in source order: lets, assignments, loops, returns, inner consts. */
 function walkBody(body: Node, st: FnState, cx: RustCx): void {
-  const stack: Node[] = [body];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n !== body && (n.type === 'function_item' || n.type === 'closure_expression')) continue;
-    switch (n.type) {
+  // One native scan for the node kinds that matter (pre-order), nested functions and closures skipped.
+  let skipTo = -1;
+  for (const n of body.descendantsOfType(BODY_KINDS)) {
+    if (!n || n.startIndex < skipTo) continue;
+    const t = n.type;
+    if (n.id !== body.id && (t === 'function_item' || t === 'closure_expression')) {
+      skipTo = n.endIndex;
+      continue;
+    }
+    switch (t) {
       case 'let_declaration': {
         const pat = n.childForFieldName('pattern');
         const name = pat?.text.replace(/^mut\s+/, '');
@@ -302,10 +308,6 @@ function walkBody(body: Node, st: FnState, cx: RustCx): void {
         if (over && b) st.scope.loops.push({ vars, over: lowerExpr(over, cx), body: originOf(b), at: originOf(n) });
         break;
       }
-    }
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
     }
   }
 }
