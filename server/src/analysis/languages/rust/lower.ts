@@ -22,6 +22,8 @@ const LIBC: Record<string, number> = {
 };
 /** The node types rustCondition may take a condition from. */
 const GUARDS = new Set(['if_expression', 'while_expression', 'macro_invocation']);
+/** A function item's name from its text: `pub(crate) const unsafe extern "C" fn r#name<T>(`. */
+const FN_NAME = /^(?:pub(?:\s*\([^)]*\))?\s+)?(?:(?:const|async|unsafe|default|extern(?:\s+"[^"]*")?)\s+)*fn\s+((?:r#)?[A-Za-z_][A-Za-z0-9_]*)(?=\s*[<(])/;
 const BODY_KINDS = ['let_declaration', 'const_item', 'static_item', 'assignment_expression', 'compound_assignment_expr', 'return_expression', 'for_expression', 'function_item', 'closure_expression'];
 const LOOPS = new Set(['for_expression', 'while_expression', 'loop_expression']);
 
@@ -50,7 +52,14 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   const outlineTypes: string[] = [];
   const outline = walkKept(root, isFn, () => false, undefined, outlineTypes);
   const fnNodes = outline.filter((_, i) => outlineTypes[i] === 'function_item');
-  const keep = relevantFunctions(fnNodes.map((f) => ({ id: f.id, name: f.childForFieldName('name')?.text ?? '', text: f.text })));
+  const fnNames = new Map<number, string>();
+  const keep = relevantFunctions(fnNodes.map((f) => {
+    const text = f.text;
+    // The name from the text (one crossing for the text); the tree when the header is unusual.
+    const name = FN_NAME.exec(text)?.[1] ?? f.childForFieldName('name')?.text ?? '';
+    fnNames.set(f.id, name);
+    return { id: f.id, name, text };
+  }));
   // Then the kept bodies, expanded in place (the same pre-order as one walk of the whole tree).
   const all: Node[] = [];
   const types: string[] = [];
@@ -90,7 +99,7 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
     for (const f of n.childForFieldName('body')?.namedChildren ?? []) if (f?.type === 'function_item') traitMethods.add(`${owner}.${f.childForFieldName('name')?.text}`);
   });
   all.forEach((n, i) => {
-    if (types[i] === 'function_item') defined.add(n.childForFieldName('name')?.text ?? '');
+    if (types[i] === 'function_item') defined.add(fnNames.get(n.id) ?? n.childForFieldName('name')?.text ?? '');
     if (types[i] === 'closure_expression' && n.parent?.type === 'let_declaration') defined.add(n.parent.childForFieldName('pattern')?.text ?? '');
   });
   all.forEach((n, i) => {
