@@ -7,13 +7,22 @@ import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Binding, CompareOp, Expr, FormFunction, FormGuard, FormScope, FormType, FormUnit, Origin } from './form';
 import type { IntType } from './numeric';
 
-/** The origin of a node (text shortened to 200 characters). */
+/**
+ * The origin of a node (text shortened to 200 characters). One crossing into the parser (the
+ * text): the end and the end position follow from the start and the text, as tree-sitter counts
+ * them (rows at each newline, columns in UTF-16 code units like the indices).
+ */
 export function originOf(n: Node): Origin {
   const text = n.text;
+  const start = n.startIndex;
+  const { row, column } = n.startPosition;
+  let lines = 0;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) (lines++, (last = i));
   return {
-    start: n.startIndex,
-    end: n.endIndex,
-    span: { line: n.startPosition.row, column: n.startPosition.column, endLine: n.endPosition.row, endColumn: n.endPosition.column },
+    start,
+    end: start + text.length,
+    span: { line: row, column, endLine: row + lines, endColumn: last < 0 ? column + text.length : text.length - last - 1 },
     text: text.length > 200 ? text.slice(0, 200) + '…' : text,
   };
 }
