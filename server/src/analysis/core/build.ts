@@ -16,13 +16,18 @@ export function originOf(n: Node): Origin {
   const text = n.text;
   const start = n.startIndex;
   const { row, column } = n.startPosition;
-  let lines = 0;
-  let last = -1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) (lines++, (last = i));
+  let endLine = row;
+  let endColumn: number;
+  if (text.length > 4096) ({ row: endLine, column: endColumn } = n.endPosition); // a whole file: no newline count
+  else {
+    let last = -1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) (endLine++, (last = i));
+    endColumn = last < 0 ? column + text.length : text.length - last - 1;
+  }
   return {
     start,
     end: start + text.length,
-    span: { line: row, column, endLine: row + lines, endColumn: last < 0 ? column + text.length : text.length - last - 1 },
+    span: { line: row, column, endLine, endColumn },
     text: text.length > 200 ? text.slice(0, 200) + '…' : text,
   };
 }

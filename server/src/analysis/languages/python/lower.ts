@@ -92,9 +92,10 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
     if (h) callNodes.set(h.id, h);
   }
 
-  const globals = newScope(null, originOf(root));
+  const rootAt = originOf(root);
+  const globals = newScope(null, rootAt);
   for (const [name, v] of Object.entries(PY_SOCKET)) {
-    bind(globals, { name: `socket.${name}`, kind: 'const', type: null, values: [{ k: 'int', value: BigInt(v), type: null, at: originOf(root) }], at: { ...originOf(root), text: `socket.${name}` } });
+    bind(globals, { name: `socket.${name}`, kind: 'const', type: null, values: [{ k: 'int', value: BigInt(v), type: null, at: rootAt }], at: { ...rootAt, text: `socket.${name}` } });
   }
   const cx: PyCx = {
     imports: { modules: new Map(), names: new Map(), star: false },

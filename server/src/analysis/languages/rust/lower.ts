@@ -78,14 +78,15 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
     }
   });
   all.forEach((n, i) => types[i] === 'struct_item' && lowerStruct(n, aliases, structs));
-  const globals = newScope(null, originOf(root));
+  const rootAt = originOf(root);
+  const globals = newScope(null, rootAt);
   for (const [name, v] of Object.entries(LIBC)) {
-    bind(globals, { name, kind: 'const', type: { k: 'int', int: { bits: 32, unsigned: false }, name: 'c_int' }, values: [{ k: 'int', value: BigInt(v), type: null, at: originOf(root) }], at: { ...originOf(root), text: `libc::${name}` } });
+    bind(globals, { name, kind: 'const', type: { k: 'int', int: { bits: 32, unsigned: false }, name: 'c_int' }, values: [{ k: 'int', value: BigInt(v), type: null, at: rootAt }], at: { ...rootAt, text: `libc::${name}` } });
   }
   // Referenced as if it existed: the value the author meant, flagged (missing-constant).
-  bind(globals, { name: 'libc.IP_LOCAL_PORT_RANGE', kind: 'const', missing: true, type: { k: 'int', int: { bits: 32, unsigned: false }, name: 'c_int' }, values: [{ k: 'int', value: BigInt(uapi.IP_LOCAL_PORT_RANGE), type: null, at: originOf(root) }], at: { ...originOf(root), text: 'libc::IP_LOCAL_PORT_RANGE' } });
+  bind(globals, { name: 'libc.IP_LOCAL_PORT_RANGE', kind: 'const', missing: true, type: { k: 'int', int: { bits: 32, unsigned: false }, name: 'c_int' }, values: [{ k: 'int', value: BigInt(uapi.IP_LOCAL_PORT_RANGE), type: null, at: rootAt }], at: { ...rootAt, text: 'libc::IP_LOCAL_PORT_RANGE' } });
   // linux-raw-sys does define it (spec §0).
-  bind(globals, { name: 'linux_raw_sys.net.IP_LOCAL_PORT_RANGE', kind: 'const', type: { k: 'int', int: { bits: 32, unsigned: true }, name: 'c_uint' }, values: [{ k: 'int', value: BigInt(uapi.IP_LOCAL_PORT_RANGE), type: null, at: originOf(root) }], at: { ...originOf(root), text: 'linux_raw_sys::net::IP_LOCAL_PORT_RANGE' } });
+  bind(globals, { name: 'linux_raw_sys.net.IP_LOCAL_PORT_RANGE', kind: 'const', type: { k: 'int', int: { bits: 32, unsigned: true }, name: 'c_uint' }, values: [{ k: 'int', value: BigInt(uapi.IP_LOCAL_PORT_RANGE), type: null, at: rootAt }], at: { ...rootAt, text: 'linux_raw_sys::net::IP_LOCAL_PORT_RANGE' } });
   const functions: FormFunction[] = [];
   const inner: FormScope[] = [];
   const calls: FormCall[] = [];
