@@ -33,18 +33,19 @@ export interface PyLowered {
 }
 
 const DEFS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
-const isFn = (n: Node) => n.type === 'function_definition';
 /** Nodes the statement walk enters: statements, blocks, clauses; never an expression (walrus targets are not followed). */
 const CONTAINERS = /^(module|block|expression_statement|\w+_statement|\w+_clause|with_item|as_pattern|decorated_definition|class_definition)$/;
 
 /** Every statement of the file outside function bodies (functions found, expressions never entered). */
-function statementsOf(root: Node): Node[] {
+function statementsOf(root: Node, typeOf: Map<number, string>): Node[] {
   const out: Node[] = [];
   const stack: Node[] = [root];
   while (stack.length) {
     const n = stack.pop()!;
+    const t = n.type; // read once (typeOf): each read crosses into the parser
+    typeOf.set(n.id, t);
     out.push(n);
-    if (n.type === 'function_definition' || (n !== root && !CONTAINERS.test(n.type))) continue;
+    if (t === 'function_definition' || (n !== root && !CONTAINERS.test(t))) continue;
     const ks = n.namedChildren;
     for (let i = ks.length - 1; i >= 0; i--) if (ks[i]) stack.push(ks[i]!);
   }
@@ -57,12 +58,15 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
   const poisoned = new Set<string>();
   for (const m of text.matchAll(/\b(?:global|nonlocal)[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)/g)) for (const x of m[1]!.split(',')) poisoned.add(x.trim());
   // Functions first (without their bodies), then only the bodies that can matter.
-  const fnNodes = statementsOf(root).filter(isFn);
-  const moduleStmts = root.namedChildren.filter((c): c is Node => c !== null && !DEFS.has(c.type));
-  const moduleText = moduleStmts.map((c) => text.slice(c.startIndex, c.endIndex)).filter((t) => t.includes('sockopt')).join('\n');
+  const typeOf = new Map<number, string>();
+  const fnNodes = statementsOf(root, typeOf).filter((n) => typeOf.get(n.id) === 'function_definition');
+  const moduleStmts = root.namedChildren.filter((c): c is Node => c !== null && !DEFS.has(typeOf.get(c.id) ?? c.type));
+  const ends = new Map<number, number>();
+  const endOf = (n: Node) => ends.get(n.id) ?? (ends.set(n.id, n.endIndex), ends.get(n.id)!);
+  const moduleText = moduleStmts.map((c) => text.slice(c.startIndex, endOf(c))).filter((t) => t.includes('sockopt')).join('\n');
   // Names read from the text (`def name(` / `async def name(`): no tree access per function.
   const items = fnNodes.map((f) => {
-    const t = text.slice(f.startIndex, f.endIndex);
+    const t = text.slice(f.startIndex, endOf(f));
     return { id: f.id, name: /^(?:async\s+)?def\s+([A-Za-z_]\w*)/.exec(t)?.[1] ?? '', text: t };
   });
   const keep = relevantFunctions([...items, { id: -1, name: '\u0000module', text: moduleText }]);
@@ -75,7 +79,7 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
   for (const it of items) defined.set(it.name, (defined.get(it.name) ?? 0) + 1);
   const ownSockopt = new Set(items.filter((it) => defined.get(it.name) === 1 && /(set|get)sockopt$/.test(it.name) && /sockopt\s*\(/.test(it.text.slice(it.text.indexOf(':')))).map((it) => it.name));
   // The query's anchors, over the module's statements and the kept functions only.
-  const ranges = [...moduleStmts.map((c) => [c.startIndex, c.endIndex] as [number, number]), ...fnNodes.filter((f) => keep.has(f.id)).map((f) => [f.startIndex, f.endIndex] as [number, number])];
+  const ranges = [...moduleStmts.map((c) => [c.startIndex, endOf(c)] as [number, number]), ...fnNodes.filter((f) => keep.has(f.id)).map((f) => [f.startIndex, endOf(f)] as [number, number])];
   const sockoptIds = new Set<number>();
   const sockopIds = new Set<number>();
   const createIds = new Map<number, string>();
