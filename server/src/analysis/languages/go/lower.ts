@@ -50,12 +50,14 @@ export function lowerGo(root: Node, text: string, hostByteOrder: 'little' | 'big
   // Functions defined here, and those holding a sockopt call (a call of one is a helper call).
   const defined = new Map<string, number>();
   const holding = new Set<string>();
-  const at = marks.sockopt.map((c) => c.startIndex);
+  const at = marks.sockopt.map((c) => c.startIndex).sort((a, b) => a - b);
+  let k = 0; // decls are in source order: one pass over the sorted call starts
   for (const d of decls) {
+    while (k < at.length && at[k]! < d.start) k++;
     if (!FUNCS.has(d.type)) continue;
     const name = d.names[0] ?? '';
     defined.set(name, (defined.get(name) ?? 0) + 1);
-    if (at.some((c) => d.start <= c && c < d.end)) holding.add(name);
+    if (k < at.length && at[k]! < d.end) holding.add(name);
   }
   const functions: FormFunction[] = [];
   const inner: FormScope[] = [];
