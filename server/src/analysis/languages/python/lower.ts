@@ -184,10 +184,13 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
 
   const walk = (st: St) => {
     cur = st;
-    const stack: Node[] = [...kids(st.body)].reverse();
+    // Types read once per node (the outline's from statementsOf): each read crosses into the parser.
+    const typeAt = (n: Node) => typeOf.get(n.id) ?? (typeOf.set(n.id, n.type), typeOf.get(n.id)!);
+    const stack: Node[] = st.body.namedChildren.filter((c): c is Node => c !== null && typeAt(c) !== 'comment').reverse();
     while (stack.length) {
       const n = stack.pop()!;
-      switch (n.type) {
+      const t = typeAt(n);
+      switch (t) {
         case 'function_definition':
           if (st.fn || keep.has(n.id)) queue.push({ def: n, parent: st.scope, decorated: null });
           continue;
@@ -235,13 +238,13 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
           if (st.fn && kids(n)[0]) st.fn.returns.push(lowerExpr(kids(n)[0]!, cx));
           break;
       }
-      if (n.type === 'except_clause') {
+      if (t === 'except_clause') {
         const c = n.children.filter((x): x is Node => x !== null);
         const i = c.findIndex((x) => x.type === 'as');
         if (i >= 0) escapeAll(st, c[i + 1] ?? null);
       }
       // Statements and blocks only: the calls come from the query, expressions are lowered whole.
-      if (!CONTAINERS.test(n.type)) continue;
+      if (!CONTAINERS.test(t)) continue;
       const ks = n.namedChildren;
       for (let i = ks.length - 1; i >= 0; i--) if (ks[i]) stack.push(ks[i]!);
     }
