@@ -77,13 +77,13 @@ test('the stat shortcut: trusted only for a settled, unchanged file; a same-size
   const o = { dir, version: 't', config: resolved() };
   // A file changed within 2 s of the run is racy: recorded, never trusted.
   let c = openCheckCache(o);
-  c.record(f, statSync(f, { bigint: true }), 'clean');
+  c.record(f, statSync(f), 'clean');
   c.close();
   assert.equal(openCheckCache(o).unchanged(f), null);
   // The same file seen by a run 10 s later (the clock is the only thing faked).
   const later = { ...o, startNs: BigInt(Date.now() + 10_000) * 1_000_000n };
   c = openCheckCache(later);
-  c.record(f, statSync(f, { bigint: true }), 'clean');
+  c.record(f, statSync(f), 'clean');
   c.close();
   assert.equal(openCheckCache(later).unchanged(f), 'clean');
   const { atime, mtime } = statSync(f);

@@ -13,20 +13,23 @@
  *
  * The stat shortcut (index) only ever says "this path still holds the content that had no
  * call site" (or was binary); it is trusted only when the signature (device, inode, size,
- * mtime and ctime in ns) is unchanged and was recorded at least RACY_NS after the file's last
+ * mtime and ctime) is unchanged and was recorded at least RACY_MS after the file's last
  * change, so a write in the same timestamp tick as the read cannot hide (Git's racy-clean
  * rule). Files with call sites are always read and hashed: the content hash is the truth.
+ * The times are Node's plain (double) milliseconds, not bigint ns (a third of the stat's cost
+ * in a cached run): a double keeps them to a quarter of a microsecond, and any change after a
+ * trusted record moves ctime by at least RACY_MS, far beyond that.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisNote, CallSite, Language } from '../analysis/index';
 
 /** The environment variable that overrides the cache directory (as --cache-dir does). */
 export const CACHE_DIR_ENV = 'PORT_RANGE_LENS_CACHE_DIR';
-/** A file changed this recently (ns) before the run is never trusted by its stat alone. */
-const RACY_NS = 2_000_000_000n;
+/** A file changed this recently (ms) before the run is never trusted by its stat alone. */
+const RACY_MS = 2_000;
 /** Index entries kept at most (those of paths this run did not visit go first). */
 const MAX_INDEX_ENTRIES = 200_000;
 
@@ -82,7 +85,7 @@ export function stableText(v: unknown): string {
 /** The namespace of a version + configuration: a change of either starts an empty cache. */
 export function cacheNamespace(o: Pick<CheckCacheOptions, 'version' | 'config' | 'extra'>): string {
   // startNs and dir are not part of the key.
-  return sha256(stableText({ schema: 1, version: o.version, config: o.config, extra: o.extra ?? null })).slice(0, 32);
+  return sha256(stableText({ schema: 2, version: o.version, config: o.config, extra: o.extra ?? null })).slice(0, 32);
 }
 
 /** `<sum>\n<payload>` → the parsed payload, or null when the file is not intact. */
@@ -110,15 +113,15 @@ function faithfulJson(v: unknown): string | null {
   return ok ? text : null;
 }
 
-function signature(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+function signature(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
 export interface CheckCache {
   /** The stat shortcut: 'clean' or 'binary' when the path certainly still holds what it held. */
   unchanged(path: string): StatOutcome | null;
   /** Remembers a path's stat (taken before its bytes were read) and what it held. */
-  record(path: string, st: BigIntStats, outcome: StatOutcome | null): void;
+  record(path: string, st: Stats, outcome: StatOutcome | null): void;
   get(hash: string, language: Language, file: string): CachedResult | null;
   put(hash: string, language: Language, file: string, result: CachedResult): void;
   /** Writes the index; returns the warnings of the run (an unwritable directory). */
@@ -147,7 +150,7 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
   const base = join(o.dir, 'v1', cacheNamespace(o));
   const entries = join(base, 'e');
   const indexPath = join(base, 'index');
-  const runStartNs = o.startNs ?? BigInt(Date.now()) * 1_000_000n;
+  const runStartMs = o.startNs === undefined ? Date.now() : Number(o.startNs / 1_000_000n);
   const warnings: string[] = [];
   let writable: boolean | null = null;
   let seq = 0;
@@ -193,8 +196,8 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
       const abs = absolute(path);
       const known = index.get(abs);
       if (!known) return null;
-      let st: BigIntStats | undefined;
-      try { st = statSync(abs, { bigint: true, throwIfNoEntry: false }); } catch { return null; }
+      let st: Stats | undefined;
+      try { st = statSync(abs, { throwIfNoEntry: false }); } catch { return null; }
       if (!st || !st.isFile() || signature(st) !== known[0]) return null;
       visited.add(abs);
       stats.shortcuts++;
@@ -204,7 +207,7 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
       const abs = absolute(path);
       visited.add(abs);
       // Racy clean: a change in the same timestamp tick as this read could keep the signature.
-      const settled = st.ctimeNs + RACY_NS < runStartNs && st.mtimeNs + RACY_NS < runStartNs;
+      const settled = st.ctimeMs + RACY_MS < runStartMs && st.mtimeMs + RACY_MS < runStartMs;
       if (outcome && settled) {
         const sig = signature(st);
         const known = index.get(abs);

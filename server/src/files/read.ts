@@ -4,7 +4,7 @@
  * 8,000 bytes) and files over MAX_FILE_BYTES are not analysed. A file over the size limit
  * is a limit that was hit (the caller reports it and the run fails); a binary file is not.
  */
-import { closeSync, fstatSync, openSync, promises as fsp, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readSync, statSync, type Stats } from 'node:fs';
 
 /** Files larger than this are not analysed (reported as a limit). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -16,8 +16,8 @@ export function looksBinary(buf: Buffer): boolean {
 
 export type ReadResult =
   /** The bytes: a view of a buffer re-used by the next call (copy or decode before keeping). */
-  | { kind: 'bytes'; bytes: Buffer; stat?: BigIntStats }
-  | { kind: 'binary'; stat?: BigIntStats }
+  | { kind: 'bytes'; bytes: Buffer; stat?: Stats }
+  | { kind: 'binary'; stat?: Stats }
   | { kind: 'too-large'; size: number };
 
 /** One buffer re-used for every read: most source files are small. */
@@ -39,8 +39,8 @@ export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES, withStat
     throw e;
   }
   try {
-    const stat = withStat ? fstatSync(fd, { bigint: true }) : undefined;
-    if (stat && stat.size > BigInt(maxBytes)) return { kind: 'too-large', size: Number(stat.size) };
+    const stat = withStat ? fstatSync(fd) : undefined;
+    if (stat && stat.size > maxBytes) return { kind: 'too-large', size: stat.size };
     let len = 0;
     for (;;) {
       if (len === readBuf.length) {
