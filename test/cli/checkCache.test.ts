@@ -1,5 +1,5 @@
 // `check --cache` (server/src/cli/checkCache.ts): the key (version, resolved configuration,
-// content), the stat shortcut's racy-clean rule, damaged entries, an unwritable directory,
+// content), the stat shortcut's racy-clean rule (files with call sites included), damaged entries, an unwritable directory,
 // and the promise that a cached run prints byte for byte what an uncached run prints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -126,12 +126,24 @@ test('a cached run prints byte for byte what an uncached run prints (text, json,
   const outcome = (name: string) => index.paths.find(([p]) => p === join(d, name))?.[2];
   assert.equal(outcome('plain.c'), 'clean');
   assert.equal(outcome('blob.c'), 'binary');
-  assert.equal(outcome('bad.c'), undefined, 'a file with call sites is always read');
+  const badHash = contentHash(readFileSync(join(d, 'bad.c')));
+  assert.equal(outcome('bad.c'), `#${badHash}`, 'a file with call sites: the hash of its stored result');
   for (const e of index.paths) if (e[0] === join(d, 'plain.c')) e[2] = 'binary';
+  // bad.c's shortcut names another hash whose stored result says PLANTED: a run that trusts
+  // the stat reads that result without reading the file; SARIF (which needs the lines) reads it.
+  const fake = contentHash(Buffer.from('planted'));
+  const entries = join(dir, 'v1', ns!, 'e');
+  const entry = readFileSync(join(entries, `${badHash}.c`), 'utf8');
+  const payload = entry.slice(65).replace(badHash, fake).replace(/"message":"[^"]*"/, '"message":"PLANTED"');
+  writeFileSync(join(entries, `${fake}.c`), `${contentHash(Buffer.from(payload))}\n${payload}`);
+  for (const e of index.paths) if (e[0] === join(d, 'bad.c')) e[2] = `#${fake}`;
   const planted = JSON.stringify(index);
   writeFileSync(indexFile, `${contentHash(Buffer.from(planted))}\n${planted}`);
   const j = JSON.parse(cli(['check', '--format', 'json', '--cache-dir', dir, '.'], d).out);
   assert.ok(j.summary.skipped.some((s: { file: string }) => s.file.endsWith('plain.c')));
+  const bad = j.callSites.filter((s: { file: string }) => s.file === 'bad.c');
+  assert.equal(bad[0].diagnostics[0].message, 'PLANTED', 'the stat shortcut of a file with call sites');
+  assert.ok(!cli(['check', '--format', 'sarif', '--cache-dir', dir, '.'], d).out.includes('PLANTED'), 'SARIF reads the file');
 });
 
 test('the CLI reads the cache, and a content or configuration change misses it', () => {

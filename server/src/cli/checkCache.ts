@@ -12,10 +12,11 @@
  * that cannot be written is one warning; the run goes on without storing.
  *
  * The stat shortcut (index) only ever says "this path still holds the content that had no
- * call site" (or was binary); it is trusted only when the signature (device, inode, size,
+ * call site" (or was binary, or had the content hash `#<sha256>`, whose stored result is then
+ * read without reading the file); it is trusted only when the signature (device, inode, size,
  * mtime and ctime) is unchanged and was recorded at least RACY_MS after the file's last
  * change, so a write in the same timestamp tick as the read cannot hide (Git's racy-clean
- * rule). Files with call sites are always read and hashed: the content hash is the truth.
+ * rule). A file whose result was not stored (an analyzer error) is always read and hashed.
  * The times are Node's plain (double) milliseconds, not bigint ns (a third of the stat's cost
  * in a cached run): a double keeps them to a quarter of a microsecond, and any change after a
  * trusted record moves ctime by at least RACY_MS, far beyond that.
@@ -49,7 +50,8 @@ export interface CachedResult {
   notes?: AnalysisNote[];
 }
 
-export type StatOutcome = 'clean' | 'binary';
+/** No call site, a binary file, or the content hash of a stored result (`#<sha256>`). */
+export type StatOutcome = 'clean' | 'binary' | `#${string}`;
 
 export interface CheckCacheOptions {
   dir: string;
@@ -118,7 +120,7 @@ function signature(st: Stats): string {
 }
 
 export interface CheckCache {
-  /** The stat shortcut: 'clean' or 'binary' when the path certainly still holds what it held. */
+  /** The stat shortcut: 'clean', 'binary' or `#<hash>` when the path certainly still holds what it held. */
   unchanged(path: string): StatOutcome | null;
   /** Remembers a path's stat (taken before its bytes were read) and what it held. */
   record(path: string, st: Stats, outcome: StatOutcome | null): void;

@@ -82,6 +82,16 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   const cache: CheckCache | null = opts.cacheDir === null ? null
     : openCheckCache({ dir: opts.cacheDir, version: `${VERSION} ${buildStamp()}`, config: resolveConfig(opts.config), extra: ANALYZER_OPTIONS });
   const binaryNote = (file: string): FileNote => ({ file, kind: 'skipped', id: 'binary', message: 'binary file: skipped' });
+  /** One file's result into the report (text: its source, for SARIF's fingerprints). */
+  const take = (file: string, r: Pick<AnalysisResult, 'callSites' | 'notes' | 'error'>, text: string): void => {
+    const own = r.notes ?? [];
+    for (const n of own) notes.push({ file, kind: n.kind === 'limit' ? 'limit' : 'info', id: n.id, message: n.message });
+    // A file the analyzer could not finish is a limit too (unless it said which one).
+    if (r.error && !own.some((n) => n.kind === 'limit')) notes.push({ file, kind: 'limit', id: 'not-analysed', message: `not analysed: ${r.error}` });
+    if (r.callSites.length) texts.set(file, text.split('\n'));
+    const display = relative(cwd, file) || file;
+    for (const s of r.callSites) sites.push({ site: s, display });
+  };
   try {
     // Walk order: read each file once, skip those that cannot hold a call site, and
     // analyse the rest right away (the parser and each grammar load on first use).
@@ -90,6 +100,9 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
       const known = cache?.unchanged(file);
       if (known === 'clean') { checked++; continue; }
       if (known === 'binary') { notes.push(binaryNote(file)); continue; }
+      // An unchanged file whose result is stored: no read (SARIF needs the lines: it reads).
+      const stored = known && opts.format !== 'sarif' ? cache!.get(known.slice(1), languageForPath(file)!, file) : null;
+      if (stored) { checked++; take(file, stored, ''); continue; }
       let read;
       try {
         read = readSourceFile(file, MAX_FILE_BYTES, cache !== null);
@@ -122,14 +135,8 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
         // A result the analyzer could not finish (parse timeout, internal error) is not stored.
         if (cache && !r.error) cache.put(hash, language, file, { callSites: r.callSites, ...(r.notes ? { notes: r.notes } : {}) });
       }
-      if (read.stat) cache?.record(file, read.stat, r.callSites.length || r.notes?.length || r.error ? null : 'clean');
-      const own = r.notes ?? [];
-      for (const n of own) notes.push({ file, kind: n.kind === 'limit' ? 'limit' : 'info', id: n.id, message: n.message });
-      // A file the analyzer could not finish is a limit too (unless it said which one).
-      if (r.error && !own.some((n) => n.kind === 'limit')) notes.push({ file, kind: 'limit', id: 'not-analysed', message: `not analysed: ${r.error}` });
-      if (r.callSites.length) texts.set(file, text.split('\n'));
-      const display = relative(cwd, file) || file;
-      for (const s of r.callSites) sites.push({ site: s, display });
+      if (read.stat) cache?.record(file, read.stat, r.error ? null : r.callSites.length || r.notes?.length ? `#${hash}` : 'clean');
+      take(file, r, text);
     }
   } finally {
     progress.done();
