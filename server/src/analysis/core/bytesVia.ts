@@ -5,7 +5,7 @@
  */
 import type { Expr, FormScope } from './form';
 import { MAX_CALL_DEPTH, memberPath, type Bytes, type FormEvaluator } from './evaluator';
-import { exact, ofType, TOP, type Value } from './value';
+import { exact, type Value } from './value';
 
 const NO_BYTES: Bytes = { k: 'unknown' };
 
@@ -23,11 +23,6 @@ export function bytesVia(ev: FormEvaluator, e: Expr, frame: Map<string, Value>, 
   const depth = d?.k === 'exact' ? d.v : 0n;
   if (depth >= BigInt(MAX_CALL_DEPTH)) return NO_BYTES;
   const inner = new Map<string, Value>([['\u0000depth', exact(depth + 1n)]]);
-  fn.params.forEach((p, i) => {
-    const a = e.call.args[i];
-    let v = a ? ev.value(a, frame, sc) : TOP;
-    if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
-    inner.set(p.name, v);
-  });
+  fn.params.forEach((p, i) => inner.set(p.name, ev.argValue(p, e.call.args[i], frame, sc)));
   return ev.bytes(fn.returns[0]!, inner, fn.scope);
 }

@@ -6,7 +6,7 @@
  * of its table's entries, gives an unbound parameter the interval of its type, and evaluates
  * byte buffers to the bytes the kernel reads. Work is bounded: a step budget per evaluator.
  */
-import type { Binding, Endian, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
+import type { Binding, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
 import { bytesOf, wrap, type EvalLanguage, type IntType } from './numeric';
 import { bytesVia } from './bytesVia';
 import { lengthOf, readInt, sizeOf, swap } from './sizes';
@@ -230,6 +230,12 @@ export class FormEvaluator {
     return f ? castTo(f, t) : ofType(t, name);
   }
 
+  /** A parameter's value from its argument (the one rule of every followed call): wrapped to an integer parameter's type; unknown → the type's named interval. */
+  argValue(p: FormFunction['params'][number], a: Expr | undefined, frame: Frame, scope: FormScope): Value {
+    const v = a ? this.value(a, frame, scope) : TOP;
+    return p.type?.k !== 'int' ? v : v.k === 'unknown' ? ofType(p.type.int, p.name) : castTo(v, p.type.int);
+  }
+
   /** Runs `fn` with its own step budget, leaving the file's budget as it was. */
   withBudget<R>(steps: number, fn: () => R): R {
     const saved = [this.steps, this.exhausted] as const;
@@ -244,18 +250,10 @@ export class FormEvaluator {
   /** Type parameters bound by the calls being followed (core/sites.ts binds them for a caller). */
   types: TypeFrame = new Map();
 
-  private bound(t: FormType): FormType {
-    return t.k === 'typeParam' ? this.types.get(t.name) ?? t : t;
-  }
+  private bound(t: FormType): FormType { return t.k === 'typeParam' ? this.types.get(t.name) ?? t : t; }
 
   private followed(fn: FormFunction, args: Expr[], frame: Frame, scope: FormScope, inner: Frame): Value {
-    fn.params.forEach((p, i) => {
-      const a = args[i];
-      let v = a ? this.value(a, frame, scope) : TOP;
-      if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
-      else if (p.type?.k === 'int') v = castTo(v, p.type.int);
-      inner.set(p.name, v);
-    });
+    fn.params.forEach((p, i) => inner.set(p.name, this.argValue(p, args[i], frame, scope)));
     let r: Value | null = null;
     for (const ret of fn.returns) {
       const x = this.value(ret, inner, fn.scope);

@@ -7,7 +7,7 @@
  */
 import type { Expr, FormScope } from './form';
 import { FormEvaluator, MAX_CALL_DEPTH } from './evaluator';
-import { castTo, exact, ofType, TOP, type Value } from './value';
+import { exact, type Value } from './value';
 
 type Frame = Map<string, Value>;
 
@@ -38,10 +38,7 @@ export function throughHelpers(ev: FormEvaluator, def: Expr, frame: Frame, scope
     const names = new Map<string, string>();
     fn.params.forEach((p, i) => {
       const a = c.call.args[i]!;
-      let v = ev.value(a, out.frame, out.scope);
-      if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
-      else if (p.type?.k === 'int') v = castTo(v, p.type.int);
-      inner.set(p.name, v ?? TOP);
+      inner.set(p.name, ev.argValue(p, a, out.frame, out.scope));
       const text = out.names.get(a.at.text) ?? a.at.text;
       if (/[A-Za-z_]/.test(text)) names.set(p.name, text);
     });

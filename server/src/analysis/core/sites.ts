@@ -19,7 +19,7 @@ import { decoded } from './halves';
 import { toNum } from './numeric';
 import type { Expr, FormCall, FormFunction, FormScope, FormUnit } from './form';
 import { FormEvaluator, MAX_CALL_DEPTH } from './evaluator';
-import { castTo, exact, ofType, TOP, type Value } from './value';
+import { exact, type Value } from './value';
 import { socketContext } from './socketContext';
 
 type Frame = Map<string, Value>;
@@ -164,13 +164,7 @@ function within<T>(ev: FormEvaluator, fn: FormFunction, args: Expr[], scope: For
       if (t && p.type.k === 'pointer') t = t.k === 'pointer' ? t.to : null;
       if (t) ev.types.set(pt.name, t);
     });
-    fn.params.forEach((p, i) => {
-      const a = args[i];
-      let v = a ? ev.value(a, frame, scope) : TOP;
-      if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
-      else if (p.type?.k === 'int') v = castTo(v, p.type.int);
-      inner.set(p.name, v);
-    });
+    fn.params.forEach((p, i) => inner.set(p.name, ev.argValue(p, args[i], frame, scope)));
     return body(inner);
   } finally {
     ev.types = saved;

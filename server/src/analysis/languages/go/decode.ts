@@ -11,7 +11,7 @@ import type { ByteOrder } from '../../callSite';
 import { intendedFromHalves, intendedFromShiftOr, orderLabel, shiftOrParts, stripShape, type Intended } from '../../core/halves';
 import type { Endian, Expr, FormScope } from '../../core/form';
 import type { FormEvaluator } from '../../core/evaluator';
-import { castTo, ofType, type Value } from '../../core/value';
+import type { Value } from '../../core/value';
 
 type Frame = Map<string, Value>;
 interface Write { offset: number; size: number; order: Endian | null; value: Expr | null; form: string }
@@ -131,12 +131,7 @@ export function intendedOf(ev: FormEvaluator, e: Expr, frame: Frame, scope: Form
     const fn = ev.functionNamed(x.call.lastName);
     if (!fn || fn.returns.length !== 1 || fn.params.length !== x.call.args.length) return null;
     const inner: Frame = new Map();
-    fn.params.forEach((p, i) => {
-      let v = ev.value(x.call.args[i]!, frame, d.scope);
-      if (v.k === 'unknown' && p.type?.k === 'int') v = ofType(p.type.int, p.name);
-      else if (p.type?.k === 'int') v = castTo(v, p.type.int);
-      inner.set(p.name, v);
-    });
+    fn.params.forEach((p, i) => inner.set(p.name, ev.argValue(p, x.call.args[i], frame, d.scope)));
     return intendedOf(ev, fn.returns[0]!, inner, fn.scope, depth + 1);
   }
   const parts = shiftOrParts(x);
