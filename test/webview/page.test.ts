@@ -5,16 +5,16 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
 import { makeNonce, pageHtml } from '../../client/src/webview/html';
+import { launchChromium, pageErrors } from './chromium';
 import { fixtureReport } from './fixture';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOSTILE = `</script><img src=x onerror="window.__pwned=1"><b>bold</b>`;
 
 interface Served {
@@ -47,25 +47,13 @@ async function serve(): Promise<Served> {
 }
 
 test('simulation page renders in Chromium under the strict CSP', { timeout: 60_000 }, async (t: TestContext) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip(`${CHROMIUM} not found (apt-get install chromium)`);
-    return;
-  }
-  const { chromium } = await import('playwright-core');
+  const chrome = await launchChromium(t);
+  if (!chrome) return;
+  const { browser } = chrome;
   const s = await serve();
-  const home = mkdtempSync(join(tmpdir(), 'prl-chromium-home-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    env: { ...process.env, HOME: home },
-  });
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
-    const consoleErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    const consoleErrors = pageErrors(page);
     // Stand-in for the webview host: acquireVsCodeApi and a CSP violation recorder.
     // (A string, not a function: tsx's keepNames helpers do not exist in the page.)
     await page.addInitScript(`
@@ -170,9 +158,8 @@ test('simulation page renders in Chromium under the strict CSP', { timeout: 60_0
     assert.deepEqual(csp, [], `CSP violations: ${csp.join('; ')}`);
     assert.deepEqual(consoleErrors, []);
   } finally {
-    await browser.close();
+    await chrome.close();
     s.server.close();
     rmSync(s.dir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
   }
 });

@@ -6,7 +6,8 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { launchChromium, pageErrors } from './chromium';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,6 @@ import { makeNonce, pageHtml } from '../../client/src/webview/html';
 import { planForEditor } from '../../server/src/plan/editor';
 import { buildPlanViewModel, reservedRuns } from '../../client/src/planPage/viewModel';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOSTILE = `</script><img src=x onerror="window.__pwned=1"><b>bold</b>`;
 
 function samplePlan() {
@@ -66,23 +66,13 @@ async function serve(): Promise<Served> {
 }
 
 test('planner page renders in Chromium under the strict CSP and works by keyboard', { timeout: 60_000 }, async (t: TestContext) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip(`${CHROMIUM} not found (apt-get install chromium)`);
-    return;
-  }
-  const { chromium } = await import('playwright-core');
+  const chrome = await launchChromium(t);
+  if (!chrome) return;
+  const { browser } = chrome;
   const s = await serve();
-  const home = mkdtempSync(join(tmpdir(), 'prl-chromium-home-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    env: { ...process.env, HOME: home },
-  });
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
-    const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    const errors = pageErrors(page);
     await page.addInitScript(`
       window.__posted = []; window.__csp = []; window.__state = undefined;
       document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
@@ -149,10 +139,9 @@ test('planner page renders in Chromium under the strict CSP and works by keyboar
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
+    await chrome.close();
     s.server.close();
     rmSync(s.dir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
   }
 });
 

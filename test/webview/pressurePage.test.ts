@@ -5,7 +5,8 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { launchChromium, pageErrors } from './chromium';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,6 @@ import { build } from 'esbuild';
 import { makeNonce, pageHtml } from '../../client/src/webview/html';
 import type { PressureForEditorView } from '../../server/src/protocol';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOSTILE = `</script><img src=x onerror="window.__pwned=1"><b>bold</b>`;
 
 function sample(time: number, inUse: number): PressureForEditorView {
@@ -33,8 +33,8 @@ function sample(time: number, inUse: number): PressureForEditorView {
 }
 
 test('pressure page renders samples in Chromium under the strict CSP', { timeout: 60_000 }, async (t: TestContext) => {
-  if (!existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not found (apt-get install chromium)`); return; }
-  const { chromium } = await import('playwright-core');
+  const chrome = await launchChromium(t);
+  if (!chrome) return;
   const dir = mkdtempSync(join(tmpdir(), 'prl-pressure-page-'));
   await build({ entryPoints: ['client/src/webview/pressure.ts'], bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, outfile: join(dir, 'pressure.js'), logLevel: 'error' });
   let origin = '';
@@ -49,13 +49,9 @@ test('pressure page renders samples in Chromium under the strict CSP', { timeout
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const home = mkdtempSync(join(tmpdir(), 'prl-chromium-home-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'], env: { ...process.env, HOME: home } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(e.message));
+    const page = await chrome.browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const errors = pageErrors(page);
     await page.addInitScript(`
       window.__posted = []; window.__csp = [];
       document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
@@ -86,9 +82,8 @@ test('pressure page renders samples in Chromium under the strict CSP', { timeout
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
+    await chrome.close();
     server.close();
     rmSync(dir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
   }
 });
