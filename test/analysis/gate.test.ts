@@ -18,9 +18,9 @@ function files(dir: string): string[] {
   });
 }
 
-/** The analyzer with the gate held open: a comment that opens it, appended after the code. */
+/** The analyzer with the gate held open: a comment that opens both halves, appended after the code. */
 async function ungated(language: Language, text: string): Promise<number> {
-  const open = language === 'python' ? '\n# setsockopt(\n' : '\n// setsockopt(\n';
+  const open = language === 'python' ? '\n# setsockopt( IP_LOCAL_PORT_RANGE\n' : '\n// setsockopt( IP_LOCAL_PORT_RANGE\n';
   return (await analyzeAs(language, text + open)).length;
 }
 
@@ -63,6 +63,9 @@ test('mentions that cannot be calls keep the gate closed, and the analyzer agree
     ['python', '"""Call sock.setsockopt to set the range."""\nSOCKOPT = 51\n'],
     ['go', 'package p\n// SetsockoptInt sets 51.\nvar SETSOCKOPT = 51\n'],
     ['c', 'int SETSOCKOPT(int a, int b, int c, void *d, int e);\nvoid f(int fd){ unsigned v = 1; SETSOCKOPT(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }\n'],
+    // A macro's name is no call (the kernel's syscall tables), nor is a version number in a comment.
+    ['c', '#define __NR_setsockopt (__X32_SYSCALL_BIT + 54)\n  #  define __NR_getsockopt\t(__X32_SYSCALL_BIT + 55) /* v2.51 */\n#define IP_LOCAL_PORT_RANGE 51\n'],
+    ['python', '#   Id: asyncore.py,v 2.51\nimport socket\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n'],
   ];
   for (const [language, text] of closed) {
     assert.equal(mayContainCallSite(text), false, text);
@@ -97,4 +100,37 @@ test("C's set_sock_opt wrappers (c.scm accepts them) open the gate like setsocko
   assert.ok(mayContainCallSite(text));
   assert.ok(bytesMayContainCallSite(Buffer.from(text)));
   assert.equal((await analyzeAs('c', text)).length, await ungated('c', text));
+});
+
+test('the option half: a file that calls setsockopt only for other options is closed, every spelling of 51 opens it', async () => {
+  const other: [Language, string][] = [
+    ['c', 'void f(int fd){ int one = 1; setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one); setsockopt(fd, IPPROTO_TCP, 1, &one, 4); }'],
+    ['python', 'import socket\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\nport = 40051\n'],
+    ['go', 'package p\nimport "golang.org/x/sys/unix"\nfunc f(fd int) { unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1) }\n'],
+    ['rust', 'fn f(fd: i32) { let one: i32 = 1; unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_REUSEADDR, &one as *const i32 as *const libc::c_void, 4) }; }\n'],
+  ];
+  for (const [language, text] of other) {
+    assert.equal(mayContainCallSite(text), false, text);
+    assert.equal(bytesMayContainCallSite(Buffer.from(text)), false, text);
+    assert.equal(await ungated(language, text), 0, `${language}: ${text}`);
+  }
+  const v = '40000u | 40511u << 16';
+  const spelled: [Language, string][] = [
+    ...['51', '51u', '51UL', '0x33', '0X33', '063', "5'1"].map((n): [Language, string] => ['c', `void f(int fd){ unsigned v = ${v}; setsockopt(fd, SOL_IP, ${n}, &v, sizeof v); }`]),
+    ['c', `void f(int fd){ unsigned v = ${v}; setsockopt(fd, SOL_IP, '3', &v, sizeof v); }`],
+    ...['51', '0o63', '0b110011', '5_1'].map((n): [Language, string] => ['python', `import socket\ns = socket.socket()\ns.setsockopt(socket.SOL_IP, ${n}, (40511 << 16) | 40000)\n`]),
+    ['rust', 'fn f(fd: i32) { let v: u32 = (40511u32 << 16) | 40000; unsafe { libc::setsockopt(fd, libc::SOL_IP, 51_i32, &v as *const u32 as *const libc::c_void, 4) }; }\n'],
+    ['c', `#define OPT 51 /* v2.0 */\nvoid f(int fd){ unsigned v = ${v}; setsockopt(fd, SOL_IP, OPT, &v, sizeof v); }`],
+    ['c', `#define HOP IPV6_RECVHOPLIMIT\nvoid f(int fd){ unsigned v = ${v}; setsockopt(fd, SOL_IP, HOP, &v, sizeof v); }`],
+  ];
+  for (const [language, text] of spelled) {
+    assert.ok(mayContainCallSite(text), text);
+    assert.ok(bytesMayContainCallSite(Buffer.from(text)), text);
+    assert.equal((await analyzeAs(language, text)).length, 1, `${language}: ${text}`);
+  }
+  // The one rule the option half adds: 51 computed from other numbers is not the option.
+  const computed = `void f(int fd){ unsigned v = ${v}; setsockopt(fd, SOL_IP, 50 + 1, &v, sizeof v); }`;
+  assert.equal(mayContainCallSite(computed), false);
+  assert.equal((await analyzeAs('c', computed)).length, 0);
+  assert.equal(await ungated('c', computed), 1, 'held open, the evaluator still reads 50 + 1 as 51');
 });

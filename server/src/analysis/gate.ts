@@ -9,8 +9,11 @@
  * So the gate is exact, not a guess: some `sockopt` followed (after the rest of its name,
  * blanks and comments) by `(`, `<` or `:`. A mention in a comment (`see setsockopt.`)
  * or a constant such as `SO_SNDBUF` in a header that only talks about socket options opens
- * nothing; a declaration `int setsockopt (int, ...)` still does (the gate is a superset).
+ * nothing, nor does the name a `#define` defines; a declaration `int setsockopt (int, ...)`
+ * still does (the gate is a superset).
  */
+
+import { parseIntLiteral, type EvalLanguage } from './core/numeric';
 
 /**
  * The ends of every `@sockopt.name` pattern (C's also accepts `set_sock_opt`), searched as
@@ -25,7 +28,7 @@ const SOC = [0x73, 0x6f, 0x63]; // s o c
 function eachName(at: (k: number) => number, find: (needle: string, from: number) => number, found: (start: number, end: number) => boolean): boolean {
   for (const needle of NEEDLES) {
     for (let i = find(needle, 3); i >= 0; i = find(needle, i + needle.length)) {
-      if (at(i - 3) === SOC[0] && at(i - 2) === SOC[1] && at(i - 1) === SOC[2] && found(i - 3, i + needle.length)) return true;
+      if (at(i - 3) === SOC[0] && at(i - 2) === SOC[1] && at(i - 1) === SOC[2] && !definedName(at, i - 3) && found(i - 3, i + needle.length)) return true;
     }
   }
   return false;
@@ -37,6 +40,24 @@ function isIdent(c: number): boolean {
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
+}
+
+/**
+ * Whether the identifier holding offset `i` is the name a `#define` defines
+ * (`#define __NR_setsockopt (__X32_SYSCALL_BIT + 54)` in the kernel's syscall tables): a macro's
+ * name is never a call, and its body's own calls are openings of their own.
+ */
+function definedName(at: (k: number) => number, i: number): boolean {
+  while (i > 0 && isIdent(at(i - 1))) i--;
+  const back = (k: number) => { while (k > 0 && (at(k - 1) === 0x20 || at(k - 1) === 0x09)) k--; return k; };
+  let k = back(i);
+  const word = 'define';
+  if (k < word.length || k === i) return false;
+  for (let j = 0; j < word.length; j++) if (at(k - word.length + j) !== word.charCodeAt(j)) return false;
+  k = back(k - word.length);
+  if (k === 0 || at(k - 1) !== 0x23 /* # */) return false;
+  k = back(k - 1);
+  return k === 0 || at(k - 1) === 0x0a;
 }
 
 /**
@@ -61,17 +82,52 @@ function callFollows(at: (k: number) => number, len: number, i: number): boolean
   return false;
 }
 
+/**
+ * The option half of the gate: a call site's option is IP_LOCAL_PORT_RANGE only when the file
+ * spells it (core/sites.ts takes the option by its name or by the value 51): the name
+ * IP_LOCAL_PORT_RANGE (bare, `socket.`, `unix.`, `libc::`, a fallback `#define`), a name the
+ * analyzer's constant tables give the number 51 (IPV6_RECVHOPLIMIT, SO_ATTACH_REUSEPORT_CBPF,
+ * which a `#define` can carry to SOL_IP), the character literal '3' (C, C++, Go), or an integer
+ * literal that some language reads as 51 (`51`, `51u`, `0x33`, `063`, `0o63`, `0b110011`,
+ * `5_1`, `51_i32`: core/numeric.ts parseIntLiteral, in every language). A file that only
+ * computes 51 from other numbers (`50 + 1`, `(uint8_t)307`) is not analysed: that is the one
+ * rule this gate adds (docs/analysis.md), and what lets `check` skip the many files that call
+ * setsockopt for other options without parsing them.
+ */
+const OPTION_NAMES = ['IP_LOCAL_PORT_RANGE', 'IPV6_RECVHOPLIMIT', 'SO_ATTACH_REUSEPORT_CBPF', "'3'"] as const;
+const LANGUAGES: readonly EvalLanguage[] = ['c', 'cpp', 'python', 'go', 'rust'];
+/** A number token: a digit not inside an identifier nor after a `.` (`2.51` is no 51), then its digits, letters, `_` and `'`. */
+const NUMBER = /(?<![A-Za-z0-9_$.])[0-9][0-9A-Za-z_']*/g;
+
+function spellsNumber(text: string): boolean {
+  NUMBER.lastIndex = 0;
+  for (let m = NUMBER.exec(text); m; m = NUMBER.exec(text)) {
+    const t = m[0];
+    // Every spelling of 51 holds a 1 or a 3 (51, 0x33, 063, 0b110011); most numbers are cut here.
+    if (t.length > 24 || (!t.includes('1') && !t.includes('3'))) continue;
+    for (const l of LANGUAGES) if (parseIntLiteral(t, l)?.value === 51n) return true;
+  }
+  return false;
+}
+
+/** Whether the text spells the option (see above): false means no call site can be found in it. */
+export function spellsTheOption(text: string): boolean {
+  return OPTION_NAMES.some((n) => text.includes(n)) || spellsNumber(text);
+}
+
 /** Whether the text may hold a call site (see above); false means it certainly holds none. */
 export function mayContainCallSite(text: string): boolean {
   const at = (k: number) => text.charCodeAt(k);
-  return eachName(at, (n, from) => text.indexOf(n, from), (_s, end) => callFollows(at, text.length, end));
+  return eachName(at, (n, from) => text.indexOf(n, from), (_s, end) => callFollows(at, text.length, end)) && spellsTheOption(text);
 }
 
 /** The same test on the file's bytes (UTF-8), before decoding them. */
 export function bytesMayContainCallSite(buf: Uint8Array): boolean {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const at = (k: number) => b[k] ?? -1;
-  return eachName(at, (n, from) => b.indexOf(n, from), (_s, end) => callFollows(at, b.length, end));
+  if (!eachName(at, (n, from) => b.indexOf(n, from), (_s, end) => callFollows(at, b.length, end))) return false;
+  // Every spelling is ASCII: latin1 keeps each byte at its offset.
+  return OPTION_NAMES.some((n) => b.includes(n)) || spellsNumber(b.toString('latin1'));
 }
 
 /** Where the gate opens in a text: the offset of each `sockopt` followed by an argument list. */
