@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesMayContainCallSite, languageForPath, mayContainCallSite } from '../../server/src/analysis/index';
+import { bytesMayContainCallSite, createAnalyzer, languageForPath, mayContainCallSite, type Analyzer } from '../../server/src/analysis/index';
+import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import type { Language } from '../../server/src/analysis/callSite';
 import { analyzeAs } from './helpers';
 
@@ -18,10 +19,13 @@ function files(dir: string): string[] {
   });
 }
 
-/** The analyzer with the gate held open: a comment that opens both halves, appended after the code. */
+/** The analyzer without the text gate: every file parsed and analysed. */
+let open: Promise<Analyzer> | null = null;
 async function ungated(language: Language, text: string): Promise<number> {
-  const open = language === 'python' ? '\n# setsockopt( IP_LOCAL_PORT_RANGE\n' : '\n// setsockopt( IP_LOCAL_PORT_RANGE\n';
-  return (await analyzeAs(language, text + open)).length;
+  open ??= createAnalyzer({ incremental: false, gate: false }).then(async (a) => (await a.prepare(['cpp', 'rust']), a));
+  const r = (await open).analyze(`snippet.${language}`, text, language, DEFAULT_CONFIG);
+  assert.equal(r.error, undefined, text);
+  return r.callSites.length;
 }
 
 test('every fixture and example: where the analyzer finds a call site, the gate is open (string and bytes)', async () => {
@@ -30,11 +34,13 @@ test('every fixture and example: where the analyzer finds a call site, the gate 
   let withSites = 0;
   for (const f of all) {
     const text = readFileSync(f, 'utf8');
-    const n = await ungated(languageForPath(f)!, text);
+    const language = languageForPath(f)!;
+    const n = await ungated(language, text);
     if (n === 0) continue;
     withSites++;
     assert.ok(mayContainCallSite(text), f);
-    assert.ok(bytesMayContainCallSite(Buffer.from(text)), f);
+    assert.ok(mayContainCallSite(text, language), f);
+    assert.ok(bytesMayContainCallSite(Buffer.from(text), language), f);
   }
   assert.ok(withSites >= 15, `${withSites} files with call sites`);
 });
@@ -51,8 +57,8 @@ const EDGES: [Language, string][] = [
 
 test('call shapes at the edge of the gate (comments, line breaks, template arguments) are found', async () => {
   for (const [language, text] of EDGES) {
-    assert.ok(mayContainCallSite(text), text);
-    assert.ok(bytesMayContainCallSite(Buffer.from(text)), text);
+    assert.ok(mayContainCallSite(text, language), text);
+    assert.ok(bytesMayContainCallSite(Buffer.from(text), language), text);
     assert.ok((await analyzeAs(language, text)).length >= 1, `${language}: ${text}`);
   }
 });
@@ -124,8 +130,8 @@ test('the option half: a file that calls setsockopt only for other options is cl
     ['c', `#define HOP IPV6_RECVHOPLIMIT\nvoid f(int fd){ unsigned v = ${v}; setsockopt(fd, SOL_IP, HOP, &v, sizeof v); }`],
   ];
   for (const [language, text] of spelled) {
-    assert.ok(mayContainCallSite(text), text);
-    assert.ok(bytesMayContainCallSite(Buffer.from(text)), text);
+    assert.ok(mayContainCallSite(text, language), text);
+    assert.ok(bytesMayContainCallSite(Buffer.from(text), language), text);
     assert.equal((await analyzeAs(language, text)).length, 1, `${language}: ${text}`);
   }
   // The one rule the option half adds: 51 computed from other numbers is not the option.
@@ -133,4 +139,32 @@ test('the option half: a file that calls setsockopt only for other options is cl
   assert.equal(mayContainCallSite(computed), false);
   assert.equal((await analyzeAs('c', computed)).length, 0);
   assert.equal(await ungated('c', computed), 1, 'held open, the evaluator still reads 50 + 1 as 51');
+});
+
+test('C and C++: a sockopt call or an option spelled only in comments and strings opens nothing; in code next to them it does', async () => {
+  const prose = [
+    '/* For setsockopt(2) */\n#define SO_ATTACH_REUSEPORT_CBPF 51\n',
+    '#define VKI_SYS_SETSOCKOPT 14 /* sys_setsockopt(2) */\n#define VKI_PR_SVE_GET_VL 51\n',
+    'const char *s = "setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4)";\n',
+    '// setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, \\\n   &v, 4) spliced onto the comment\n',
+    'auto s = R"x(setsockopt(fd, SOL_IP, 51, &v, 4) )" still raw )x";\n',
+    'void f(int fd) { int one = 1; setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, 4); /* IP_LOCAL_PORT_RANGE is 51 */ }\n',
+  ];
+  for (const text of prose) {
+    assert.equal(mayContainCallSite(text, 'cpp'), false, text);
+    assert.equal(bytesMayContainCallSite(Buffer.from(text), 'c'), false, text);
+    assert.equal(await ungated('cpp', text), 0, `the analyzer agrees: ${text}`);
+  }
+  const v = 'unsigned v = 40000u | 40511u << 16;';
+  const code: [Language, string][] = [
+    ['cpp', `auto s = R"x(a "quoted" )" )x"; int n = 1'000'000; void f(int fd) { ${v} setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }`],
+    ['c', `char q = '"'; /* it's */ void f(int fd) { ${v} char c = L'\\''; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, sizeof v); }`],
+    ['c', `const char *s = "a \\" setsockopt("; void f(int fd) { ${v} setsockopt(fd, SOL_IP, '3', &v, sizeof v); }`],
+    ['c', `#error don't\nvoid f(int fd) { ${v} setsockopt(fd, SOL_IP, 51, &v, sizeof v); }`],
+  ];
+  for (const [language, text] of code) {
+    assert.ok(mayContainCallSite(text, language), text);
+    assert.ok(bytesMayContainCallSite(Buffer.from(text), language), text);
+    assert.equal((await analyzeAs(language, text)).length, 1, `${language}: ${text}`);
+  }
 });

@@ -13,6 +13,8 @@
  * still does (the gate is a superset).
  */
 
+import type { Language } from './callSite';
+import { cProseRanges, inCode } from './cProse';
 import { parseIntLiteral, type EvalLanguage } from './core/numeric';
 
 /**
@@ -94,40 +96,54 @@ function callFollows(at: (k: number) => number, len: number, i: number): boolean
  * rule this gate adds (docs/analysis.md), and what lets `check` skip the many files that call
  * setsockopt for other options without parsing them.
  */
-const OPTION_NAMES = ['IP_LOCAL_PORT_RANGE', 'IPV6_RECVHOPLIMIT', 'SO_ATTACH_REUSEPORT_CBPF', "'3'"] as const;
+const OPTION_NAMES = ['IP_LOCAL_PORT_RANGE', 'IPV6_RECVHOPLIMIT', 'SO_ATTACH_REUSEPORT_CBPF'] as const;
+/** C's and Go's character literal '3' is 51 (a literal: the prose filter below never drops it). */
+const CHAR_51 = "'3'";
 const LANGUAGES: readonly EvalLanguage[] = ['c', 'cpp', 'python', 'go', 'rust'];
 /** A number token: a digit not inside an identifier nor after a `.` (`2.51` is no 51), then its digits, letters, `_` and `'`. */
 const NUMBER = /(?<![A-Za-z0-9_$.])[0-9][0-9A-Za-z_']*/g;
 
-function spellsNumber(text: string): boolean {
+type InCode = (offset: number) => boolean;
+const everywhere: InCode = () => true;
+
+function spellsNumber(text: string, code: InCode): boolean {
   NUMBER.lastIndex = 0;
   for (let m = NUMBER.exec(text); m; m = NUMBER.exec(text)) {
     const t = m[0];
     // Every spelling of 51 holds a 1 or a 3 (51, 0x33, 063, 0b110011); most numbers are cut here.
     if (t.length > 24 || (!t.includes('1') && !t.includes('3'))) continue;
-    for (const l of LANGUAGES) if (parseIntLiteral(t, l)?.value === 51n) return true;
+    if (LANGUAGES.some((l) => parseIntLiteral(t, l)?.value === 51n) && code(m.index)) return true;
   }
   return false;
 }
 
-/** Whether the text spells the option (see above): false means no call site can be found in it. */
-export function spellsTheOption(text: string): boolean {
-  return OPTION_NAMES.some((n) => text.includes(n)) || spellsNumber(text);
+/** Whether the text spells the option (see above) in code: false means no call site can be found in it. */
+export function spellsTheOption(text: string, code: InCode = everywhere): boolean {
+  for (const n of OPTION_NAMES) {
+    for (let i = text.indexOf(n); i >= 0; i = text.indexOf(n, i + n.length)) if (code(i)) return true;
+  }
+  return text.includes(CHAR_51) || spellsNumber(text, code);
 }
 
-/** Whether the text may hold a call site (see above); false means it certainly holds none. */
-export function mayContainCallSite(text: string): boolean {
+/**
+ * Whether the text may hold a call site (see above); false means it certainly holds none. In C
+ * and C++ (`language` given), openings and spellings inside comments and string literals do not
+ * count (cProse.ts: a header's `/* For setsockopt(2) *\/`).
+ */
+export function mayContainCallSite(text: string, language?: Language): boolean {
   const at = (k: number) => text.charCodeAt(k);
-  return eachName(at, (n, from) => text.indexOf(n, from), (_s, end) => callFollows(at, text.length, end)) && spellsTheOption(text);
+  let prose: number[] | null = null;
+  const code: InCode = language === 'c' || language === 'cpp' ? (k) => inCode((prose ??= cProseRanges(text)), k) : everywhere;
+  return eachName(at, (n, from) => text.indexOf(n, from), (s, end) => callFollows(at, text.length, end) && code(s)) && spellsTheOption(text, code);
 }
 
 /** The same test on the file's bytes (UTF-8), before decoding them. */
-export function bytesMayContainCallSite(buf: Uint8Array): boolean {
+export function bytesMayContainCallSite(buf: Uint8Array, language?: Language): boolean {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const at = (k: number) => b[k] ?? -1;
   if (!eachName(at, (n, from) => b.indexOf(n, from), (_s, end) => callFollows(at, b.length, end))) return false;
-  // Every spelling is ASCII: latin1 keeps each byte at its offset.
-  return OPTION_NAMES.some((n) => b.includes(n)) || spellsNumber(b.toString('latin1'));
+  // Every character the gate reads is ASCII: latin1 keeps each byte at its offset.
+  return mayContainCallSite(b.toString('latin1'), language);
 }
 
 /** Where the gate opens in a text: the offset of each `sockopt` followed by an argument list. */

@@ -52,6 +52,11 @@ export interface AnalyzerOptions extends ParserOptions {
    * need one to be hit: the result then carries a `budget` note.
    */
   maxEvalSteps?: number;
+  /**
+   * The text gate before parsing (gate.ts). Default true; false parses every file, so that
+   * the tests can compare the gate with a run without it (test/analysis/gate.test.ts).
+   */
+  gate?: boolean;
 }
 
 export interface Analyzer {
@@ -152,7 +157,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
         if (r.errors.length) configErrors = r.errors;
         const grammar = grammarFor(language);
         const adapter = adapters.get(grammar);
-        if (!adapter || !mayContainCallSite(text)) {
+        if (!adapter || (options.gate !== false && !mayContainCallSite(text, language))) {
           drop(file);
           return { callSites: [], ...(configErrors ? { configErrors } : {}) };
         }

@@ -126,12 +126,12 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
       }
       checked++;
       // Most files cannot contain a call site: look at the bytes before decoding or parsing.
-      const text = bytesMayContainCallSite(read.bytes) ? read.bytes.toString('utf8') : '';
-      if (!mayContainCallSite(text)) {
+      const language = languageForPath(file)!;
+      const text = bytesMayContainCallSite(read.bytes, language) ? read.bytes.toString('utf8') : '';
+      if (!mayContainCallSite(text, language)) {
         if (read.stat) cache?.record(file, read.stat, 'clean');
         continue;
       }
-      const language = languageForPath(file)!;
       const hash = cache ? contentHash(read.bytes) : '';
       let r: AnalysisResult | null = cache?.get(hash, language, file) ?? null;
       if (!r) {

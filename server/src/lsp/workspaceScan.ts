@@ -112,7 +112,7 @@ export class WorkspaceScan {
       if (!live() || this.d.isOpen(uri)) return null;
       const config = this.d.configFor(uri);
       // Most files never mention a sockopt call: no need to ship them to the worker.
-      const r = mayContainCallSite(text) ? await this.d.host.analyze(path, text, language, config, false) : { callSites: [], error: undefined };
+      const r = mayContainCallSite(text, language) ? await this.d.host.analyze(path, text, language, config, false) : { callSites: [], error: undefined };
       if (!live() || this.d.isOpen(uri)) return null;
       if (r.error) this.d.log(`scan ${path}: ${r.error}`);
       const diags = documentDiagnostics(uri, r.callSites, text.split('\n'), featureEnv(config, this.d.docsUrl(), text));
