@@ -13,6 +13,13 @@ import type { TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 
 export const ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * Where the UI tests save their screenshots: a scratch folder, so that `npm test` leaves the
+ * working tree as it was. `PRL_SCREENSHOT_DIR=docs` refreshes the ones the README shows.
+ */
+export const SHOTS = resolve(process.env.PRL_SCREENSHOT_DIR ?? join(tmpdir(), 'port-range-lens-screenshots'));
+mkdirSync(SHOTS, { recursive: true });
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 

@@ -3,16 +3,15 @@
  * user with headless Chromium: "Plan port ranges for workers…" from the command palette,
  * answered by keyboard, the webview's chart and table, a language tab and a worker chosen by
  * keyboard, "Insert at cursor" into an open file (no squiggles after), "Decode a value…", and
- * no CSP violation. Saves docs/screenshot-plan.png (the README shows it).
+ * no CSP violation. Saves screenshot-plan.png (the README shows it) in harness.ts SHOTS.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ROOT, codeServerForTest, installExtension, launchChromium, runCommand, scratchWorkspace, startCodeServer, until } from './harness';
+import { ROOT, SHOTS, codeServerForTest, installExtension, launchChromium, runCommand, scratchWorkspace, startCodeServer, until } from './harness';
 
-const SHOTS = process.env.PRL_SCREENSHOT_DIR ?? join(ROOT, 'docs');
 
 async function planFrame(page: Page): Promise<Frame | null> {
   for (const f of page.frames()) {

@@ -2,7 +2,7 @@
  * UI test of the installed .vsix in code-server, driven like a user with headless
  * Chromium: open an example, see squiggles and the Problems count, open a hover with the
  * keyboard (Ctrl+K Ctrl+I), run "Simulate this socket" from the command palette, read the
- * webview, and check the console has no CSP violation. Saves the screenshots the README
+ * webview, and check the console has no CSP violation. Saves (in harness.ts SHOTS) the screenshots the README
  * shows: docs/screenshot-{diagnostics,hover,simulation}.png.
  */
 import { test, type TestContext } from 'node:test';
@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ROOT, codeServerForTest, installExtension, launchChromium, runCommand, scratchWorkspace, startCodeServer, until } from './harness';
+import { ROOT, SHOTS, codeServerForTest, installExtension, launchChromium, runCommand, scratchWorkspace, startCodeServer, until } from './harness';
 
 const EXAMPLE = 'examples/c/egress.c';
-const SHOTS = process.env.PRL_SCREENSHOT_DIR ?? join(ROOT, 'docs');
 
 async function simulationFrame(page: Page): Promise<Frame | null> {
   for (const f of page.frames()) {
