@@ -9,6 +9,9 @@ import { SIMULATE_COMMAND } from './cli/simulate';
 import { PLAN_USAGE, planCommand } from './cli/plan';
 import { DECODE_USAGE, decodeCommand } from './cli/decode';
 import { PRESSURE_USAGE, runPressure } from './cli/pressure';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { CHECK_WORKER_ROLE } from './cli/checkPool';
+import { startCheckWorker } from './cli/checkWorker';
 import { VERSION } from './version';
 
 /** Every subcommand, in the order the help lists them. */
@@ -56,7 +59,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (!isMainThread && (workerData as { role?: string } | null)?.role === CHECK_WORKER_ROLE) {
+  // This bundle on a check worker thread (cli/checkPool.ts): analysis only, no CLI.
+  startCheckWorker();
+} else if (require.main === module) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;

@@ -7,9 +7,9 @@ const root = join(__dirname, '..', '..');
 const cliTs = join(root, 'server/src/cli.ts');
 const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
-export function cli(args: string[], cwd = root, timeout = 60_000) {
+export function cli(args: string[], cwd = root, timeout = 60_000, env: NodeJS.ProcessEnv = process.env) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--import', tsx, cliTs, ...args], { cwd, encoding: 'utf8', timeout, maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, ['--import', tsx, cliTs, ...args], { cwd, encoding: 'utf8', timeout, maxBuffer: 1 << 28, env });
   return { code: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - t0, signal: r.signal };
 }
 

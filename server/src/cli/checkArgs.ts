@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../config/schema';
 import { UsageError, bool, parseArgs, str, type FlagSpec } from './args';
 import { CACHE_DIR_ENV, defaultCacheDir } from './checkCache';
+import { MAX_JOBS, defaultJobs } from './checkPool';
 
 export const CHECK_USAGE = `usage: port-range-lens check [paths...] [options]
 
-Finds every setsockopt/getsockopt of IP_LOCAL_PORT_RANGE in C/C++, Python and Go files,
+Finds every setsockopt/getsockopt of IP_LOCAL_PORT_RANGE in C, C++, Python, Go and Rust files,
 decodes the range and reports what the kernel will do with it.
 
 options:
@@ -28,6 +29,9 @@ options:
                               not analysed again (same output as without --cache)
   --cache-dir DIR             the cache directory (implies --cache; default $${CACHE_DIR_ENV},
                               else $XDG_CACHE_HOME/port-range-lens, else ~/.cache/port-range-lens)
+  --jobs N                    analyse on up to N worker threads when at least 16 files need
+                              analysing (default: the number of CPUs, at most 8; 1 = all on
+                              the main thread; same output whatever N)
   --no-progress               never draw the progress bar
   -h, --help                  this help
   -V, --version               print the version
@@ -46,6 +50,8 @@ export interface CheckOptions {
   sarifRoot: string;
   /** --cache: the cache directory; null = no cache. */
   cacheDir: string | null;
+  /** --jobs: analysis threads at most (1 = the main thread only; checkPool.ts). */
+  jobs: number;
 }
 
 const FLAGS: FlagSpec[] = [
@@ -61,6 +67,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'list', type: 'boolean' },
   { name: 'cache', type: 'boolean' },
   { name: 'cache-dir', type: 'string' },
+  { name: 'jobs', type: 'string' },
 ];
 
 export function parseCheckArgs(argv: string[]): CheckOptions {
@@ -88,7 +95,14 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
     list: bool(p, 'list'),
     sarifRoot: resolve(str(p, 'sarif-root') ?? '.'),
     cacheDir: cacheDir(str(p, 'cache-dir'), bool(p, 'cache')),
+    jobs: jobs(str(p, 'jobs')),
   };
+}
+
+function jobs(flag: string | undefined): number {
+  if (flag === undefined) return defaultJobs();
+  if (!/^\d+$/.test(flag) || Number(flag) < 1 || Number(flag) > MAX_JOBS) throw new UsageError(`--jobs: "${flag}" is not a number from 1 to ${MAX_JOBS}`);
+  return Number(flag);
 }
 
 function cacheDir(flag: string | undefined, on: boolean): string | null {

@@ -16,6 +16,8 @@ import { VERSION } from '../version';
 import type { CheckOptions } from './checkArgs';
 import { buildStamp, contentHash, openCheckCache, type CheckCache } from './checkCache';
 import { createProgress, progressWanted } from './progress';
+import { PoolLoadError, type AnalysisJob } from './checkPool';
+import { analysisQueue, inWalkOrder } from './checkQueue';
 
 export interface FileNote {
   file: string;
@@ -96,32 +98,40 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
     const display = relative(cwd, file) || file;
     for (const s of r.callSites) sites.push({ site: s, display });
   };
+  // Each file's contribution to the report runs in walk order, whenever its analysis (on this
+  // thread or a worker's, checkQueue.ts) is in: the report never depends on which came first.
+  const order = inWalkOrder();
+  const inline = async (job: AnalysisJob): Promise<AnalysisResult> => (await analyzerFor(job.language)).analyze(job.file, job.text, job.language, job.config);
+  const work = analysisQueue(opts.jobs, ANALYZER_OPTIONS, inline);
   try {
-    // Walk order: read each file once, skip those that cannot hold a call site, and
-    // analyse the rest right away (the parser and each grammar load on first use).
+    // Walk order: read each file once, skip those that cannot hold a call site, and hand the
+    // rest to the analysis (the parser and each grammar load on first use).
     for (const file of files) {
-      progress.tick();
+      await work.breathe();
       const known = cache?.unchanged(file);
-      if (known === 'clean') { checked++; continue; }
-      if (known === 'binary') { notes.push(binaryNote(file)); continue; }
+      if (known === 'clean') { checked++; progress.tick(); continue; }
+      if (known === 'binary') { order.now(() => notes.push(binaryNote(file))); progress.tick(); continue; }
       // An unchanged file whose result is stored: no read (SARIF needs the lines: it reads).
       const stored = known && opts.format !== 'sarif' ? cache!.get(known.slice(1), languageForPath(file)!, file) : null;
-      if (stored) { checked++; take(file, stored, ''); continue; }
+      if (stored) { checked++; order.now(() => take(file, stored, '')); progress.tick(); continue; }
       let read;
       try {
         read = readSourceFile(file, MAX_FILE_BYTES, cache !== null);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         errors.push({ file, code: err.code ?? 'EIO', message: err.code === 'EACCES' ? 'permission denied' : err.message });
+        progress.tick();
         continue;
       }
+      progress.tick();
       if (read.kind === 'too-large') {
-        notes.push({ file, kind: 'limit', id: 'file-too-large', message: `larger than 5 MB (${read.size} bytes, limit ${MAX_FILE_BYTES}): not analysed` });
+        const message = `larger than 5 MB (${read.size} bytes, limit ${MAX_FILE_BYTES}): not analysed`;
+        order.now(() => notes.push({ file, kind: 'limit', id: 'file-too-large', message }));
         continue;
       }
       if (read.kind === 'binary') {
         if (read.stat) cache?.record(file, read.stat, 'binary');
-        notes.push(binaryNote(file));
+        order.now(() => notes.push(binaryNote(file)));
         continue;
       }
       checked++;
@@ -133,16 +143,26 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
         continue;
       }
       const hash = cache ? contentHash(read.bytes) : '';
-      let r: AnalysisResult | null = cache?.get(hash, language, file) ?? null;
-      if (!r) {
-        r = (await analyzerFor(language)).analyze(file, text, language, opts.config);
+      const stat = read.stat;
+      const hit = cache?.get(hash, language, file) ?? null;
+      const result: Promise<Pick<AnalysisResult, 'callSites' | 'notes' | 'error'>> = hit ? Promise.resolve(hit) : work.submit({ file, text, language, config: opts.config });
+      order.after(result, (r) => {
         // A result the analyzer could not finish (parse timeout, internal error) is not stored.
-        if (cache && !r.error) cache.put(hash, language, file, { callSites: r.callSites, ...(r.notes ? { notes: r.notes } : {}) });
-      }
-      if (read.stat) cache?.record(file, read.stat, r.error ? null : r.callSites.length || r.notes?.length ? `#${hash}` : 'clean');
-      take(file, r, text);
+        if (!hit && cache && !r.error) cache.put(hash, language, file, { callSites: r.callSites, ...(r.notes ? { notes: r.notes } : {}) });
+        if (stat) cache?.record(file, stat, r.error ? null : r.callSites.length || r.notes?.length ? `#${hash}` : 'clean');
+        take(file, r, text);
+      });
+    }
+    await work.flush();
+    await order.end().catch((e: unknown) => {
+      throw e instanceof PoolLoadError ? new ParserLoadError(e.message) : e;
+    });
+    if (process.env.PRL_CHECK_TRACE === '1') {
+      const c = work.counts();
+      process.stderr.write(`check: ${c.main + c.workers} files analysed on ${c.threads} thread(s): ${c.workers} on workers, ${c.main} on the main thread\n`);
     }
   } finally {
+    await work.close();
     progress.done();
     (analyzer as Analyzer | null)?.dispose();
   }
