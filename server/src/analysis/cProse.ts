@@ -62,11 +62,42 @@ function rawEnd(text: string, i: number): number {
   return close < 0 ? text.length : close + delimiter.length + 2;
 }
 
-/** The ranges of C/C++ text that are not code, as a flat sorted list [start0, end0, start1, ...]. */
-export function cProseRanges(text: string): number[] {
-  const out: number[] = [];
-  const n = text.length;
-  for (let i = 0; i < n; ) {
+/**
+ * The comments and literals of one text, lexed lazily: only as far as the furthest offset asked
+ * about (the gate asks about a file's first openings, usually near its top).
+ */
+export class CProse {
+  /** The ranges found so far, as a flat sorted list [start0, end0, start1, ...]. */
+  private readonly ranges: number[] = [];
+  /** Lexed up to here: every range that starts before it is known. */
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** Whether `offset` lies in code. */
+  inCode(offset: number): boolean {
+    while (this.pos <= offset && this.pos < this.text.length) this.step();
+    const r = this.ranges;
+    let lo = 0;
+    let hi = r.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r[2 * mid + 1]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === r.length / 2 || offset < r[2 * lo]!;
+  }
+
+  /** Every range of the text. */
+  all(): number[] {
+    while (this.pos < this.text.length) this.step();
+    return this.ranges;
+  }
+
+  /** One token's worth: a comment or literal at `pos` is recorded and skipped, else one character. */
+  private step(): void {
+    const { text } = this;
+    const i = this.pos;
     const c = text.charCodeAt(i);
     let end = -1;
     if (c === 0x2f /* / */) {
@@ -74,31 +105,22 @@ export function cProseRanges(text: string): number[] {
       if (d === 0x2f) end = lineCommentEnd(text, i);
       else if (d === 0x2a /* * */) {
         const close = text.indexOf('*/', i + 2);
-        end = close < 0 ? n : close + 2;
+        end = close < 0 ? text.length : close + 2;
       }
     } else if (c === 0x22 /* " */) {
-      const word = wordBefore(text, i);
-      end = RAW_PREFIX.has(word) ? rawEnd(text, i) : -1;
+      end = RAW_PREFIX.has(wordBefore(text, i)) ? rawEnd(text, i) : -1;
       if (end < 0) end = quotedEnd(text, i, c);
     } else if (c === 0x27 /* ' */ && CHAR_PREFIX.has(wordBefore(text, i))) {
       end = quotedEnd(text, i, c);
     }
     if (end > i) {
-      out.push(i, end);
-      i = end;
-    } else i++;
+      this.ranges.push(i, end);
+      this.pos = end;
+    } else this.pos = i + 1;
   }
-  return out;
 }
 
-/** Whether `offset` lies in code, given the ranges of cProseRanges (binary search). */
-export function inCode(prose: readonly number[], offset: number): boolean {
-  let lo = 0;
-  let hi = prose.length / 2;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (prose[2 * mid + 1]! <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === prose.length / 2 || offset < prose[2 * lo]!;
+/** The ranges of C/C++ text that are not code, as a flat sorted list [start0, end0, start1, ...]. */
+export function cProseRanges(text: string): number[] {
+  return new CProse(text).all();
 }

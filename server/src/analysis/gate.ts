@@ -14,7 +14,7 @@
  */
 
 import type { Language } from './callSite';
-import { cProseRanges, inCode } from './cProse';
+import { CProse } from './cProse';
 import { parseIntLiteral, type EvalLanguage } from './core/numeric';
 
 /**
@@ -132,8 +132,8 @@ export function spellsTheOption(text: string, code: InCode = everywhere): boolea
  */
 export function mayContainCallSite(text: string, language?: Language): boolean {
   const at = (k: number) => text.charCodeAt(k);
-  let prose: number[] | null = null;
-  const code: InCode = language === 'c' || language === 'cpp' ? (k) => inCode((prose ??= cProseRanges(text)), k) : everywhere;
+  let prose: CProse | null = null;
+  const code: InCode = language === 'c' || language === 'cpp' ? (k) => (prose ??= new CProse(text)).inCode(k) : everywhere;
   return eachName(at, (n, from) => text.indexOf(n, from), (s, end) => callFollows(at, text.length, end) && code(s)) && spellsTheOption(text, code);
 }
 
