@@ -273,9 +273,7 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
     }
   }
 
-  nameEntry(out, valueFrom, v?.entry);
-
-  // --- C: signed shift ----------------------------------------------------------------------
+  // --- C: signed shift (per table entry: named like the value's codes) ---------------------
   const ss = raw.facts.signedShift;
   if (ss) {
     const hiVal = ss.value;
@@ -290,6 +288,7 @@ export function judgeCallSite(raw: RawCallSite, config: ResolvedConfig, lines: s
       }
     }
   }
+  nameEntry(out, valueFrom, v?.entry);
 
   // --- order of socket operations -------------------------------------------------------------
   if (raw.op === 'set' && (atSolIp || !levelKnown) && optIs51) {

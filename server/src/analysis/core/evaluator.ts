@@ -7,16 +7,16 @@
  * byte buffers to the bytes the kernel reads. Work is bounded: a step budget per evaluator.
  */
 import type { Binding, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
-import { bytesOf, wrap, type EvalLanguage, type IntType } from './numeric';
-import { bytesVia } from './bytesVia';
+import { wrap, type EvalLanguage, type IntType } from './numeric';
+import { bytesOfExpr } from './bytes';
+import { loopValue, tableRows, type Row } from './tables';
 import { lengthOf, readInt, sizeOf, swap } from './sizes';
-import { binary, castTo, entryLabel, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, MAX_SET, type Value } from './value';
+import { binary, castTo, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, type Value } from './value';
 
 export const MAX_CALL_DEPTH = 3;
 
 /** Bytes: each alternative is one concrete byte sequence (a set value gives several). */
 export type Bytes = { k: 'bytes'; alts: number[][]; labels?: string[] } | { k: 'unknown' };
-const NO_BYTES: Bytes = { k: 'unknown' };
 
 /** Parameter values for a function being followed (name → value). */
 type Frame = Map<string, Value>;
@@ -107,7 +107,7 @@ export class FormEvaluator {
   private name(name: string, at: number, frame: Frame, scope: FormScope): Value {
     const p = frame.get(name);
     if (p) return p;
-    const loop = this.loopValue(name, at, frame, scope);
+    const loop = loopValue(this, name, at, frame, scope);
     if (loop) return loop;
     const b = this.binding(name, at, scope);
     if (!b) return TOP;
@@ -119,9 +119,9 @@ export class FormEvaluator {
     for (let s: FormScope | null = scope; s; s = s.parent) {
       const bs = s.bindings.get(name);
       if (!bs || bs.length === 0) continue;
-      // The last binding of that name that starts before the use.
+      // The binding of that name that starts last before the use (the last one written on a tie).
       let best: Binding | null = null;
-      for (const b of bs) if (b.at.start <= at || s === this.unit.globals) best = b;
+      for (const b of bs) if (s === this.unit.globals || (b.at.start <= at && (!best || b.at.start >= best.at.start))) best = b;
       return best ?? null;
     }
     return null;
@@ -151,43 +151,9 @@ export class FormEvaluator {
     return v && t ? castTo(v, t) : v ?? TOP;
   }
 
-  /** A loop variable used inside its loop body: the set of the table's entries (labelled). */
-  private loopValue(name: string, at: number, frame: Frame, scope: FormScope): Value | null {
-    for (let s: FormScope | null = scope; s; s = s.parent)
-      for (const l of s.loops) {
-        const idx = l.vars.indexOf(name);
-        if (idx < 0 || at < l.body.start || at > l.body.end) continue;
-        const rows = this.table(l.over, frame, scope);
-        if (!rows) return TOP;
-        if (l.indexOver) return setOf(rows.map((_, i) => BigInt(i)), null, rows.map((r) => r.label));
-        const vals = rows.map((r) => (l.vars.length > 1 ? r.items[idx] : r.whole));
-        const out: bigint[] = [];
-        const labels: string[] = [];
-        for (let i = 0; i < vals.length; i++) {
-          const vs = vals[i] ? valuesOf(this.value(vals[i]!, frame, scope)) : null;
-          if (!vs) return TOP;
-          for (const v of vs) (out.push(v), labels.push(rows[i]!.label));
-        }
-        return out.length <= MAX_SET ? setOf(out, null, labels) : TOP;
-      }
-    return null;
-  }
-
-  /** The rows of a constant table: an initialiser, or a name bound once to one. */
-  table(e: Expr, frame: Frame, scope: FormScope): { whole: Expr; items: Expr[]; label: string }[] | null {
-    let cur: Expr = e;
-    const tableName = e.k === 'name' ? e.name : null;
-    for (let i = 0; i < 4 && cur.k === 'name'; i++) {
-      const b = this.binding(cur.name, cur.at.start, scope);
-      if (!b || b.escapes || b.values.length !== 1) return null;
-      cur = b.values[0]!;
-    }
-    if (cur.k !== 'init') return null;
-    return cur.items.map((it, i) => ({
-      whole: it.value,
-      items: it.value.k === 'init' ? it.value.items.map((x) => x.value) : [it.value],
-      label: entryLabel(tableName, i, it.value.at.text),
-    }));
+  /** The rows of a constant table: an initialiser, or a name bound once to one (core/tables.ts). */
+  table(e: Expr, _frame: Frame, scope: FormScope): Row[] | null {
+    return tableRows(this, e, scope);
   }
 
   /** A project function called with these arguments: its returns, up to MAX_CALL_DEPTH deep. */
@@ -267,87 +233,16 @@ export class FormEvaluator {
     return fs && fs.length === 1 ? fs[0]! : null;
   }
 
-  /** The bytes of a byte-valued expression (encode, byte literal, concat, a buffer binding). */
+  /** The bytes of a byte-valued expression (core/bytes.ts). */
   bytes(e: Expr, frame: Frame = new Map(), scope?: FormScope): Bytes {
-    const sc = scope ?? this.unit.scopeAt(e.at.start);
-    if (--this.steps < 0) return ((this.exhausted = true), NO_BYTES);
-    switch (e.k) {
-      case 'byteLit':
-        return { k: 'bytes', alts: [e.bytes] };
-      case 'encode': {
-        const v = this.value(e.value, frame, sc);
-        const vs = valuesOf(v);
-        if (!vs) return NO_BYTES;
-        const order = e.order === 'host' ? this.unit.hostByteOrder : e.order;
-        return { k: 'bytes', alts: vs.map((x) => bytesOf(x, e.size, order)), ...(v.k === 'set' && v.labels ? { labels: [...v.labels] } : {}) };
-      }
-      case 'concat': {
-        let acc: number[][] = [[]];
-        let labels: string[] = [''];
-        let labelled = false;
-        for (const p of e.parts) {
-          const b = this.bytes(p, frame, sc);
-          if (b.k === 'unknown' || acc.length * b.alts.length > MAX_SET) return NO_BYTES;
-          const alts: number[][] = [];
-          const ls: string[] = [];
-          acc.forEach((x, i) => b.alts.forEach((y, j) => {
-            alts.push([...x, ...y]);
-            ls.push([labels[i], b.labels?.[j]].filter(Boolean).join(', '));
-          }));
-          labelled ||= !!b.labels;
-          acc = alts;
-          labels = ls;
-        }
-        // Labels as for binary values: "A, A" when both parts come from one table row.
-        return labelled ? { k: 'bytes', alts: acc, labels } : { k: 'bytes', alts: acc };
-      }
-      case 'name': {
-        const b = this.binding(e.name, e.at.start, sc);
-        if (!b || b.escapes) return NO_BYTES;
-        if (b.steps?.length) return this.buffer(b, e.at.start, frame);
-        const before = b.values.filter((v) => v.at.start < e.at.start || b.kind === 'const');
-        return before.length === 1 ? this.bytes(before[0]!, frame, sc) : NO_BYTES;
-      }
-      case 'addr':
-        return this.bytes(e.arg, frame, sc);
-      case 'init': {
-        // An array/struct of integers in memory: each element in host order, by its type's size.
-        const t = e.type;
-        const sizes = e.items.map((it, i) => {
-          const ft = t?.k === 'array' ? t.elem : t?.k === 'struct' ? t.fields.find((f) => f.name === it.field)?.type ?? t.fields[i]?.type : null;
-          return ft?.k === 'int' ? ft.int.bits / 8 : null;
-        });
-        if (sizes.includes(null)) return NO_BYTES;
-        const parts: Expr[] = e.items.map((it, i) => ({ k: 'encode', value: it.value, size: sizes[i]!, order: 'host', at: it.value.at }));
-        return this.bytes({ k: 'concat', parts, at: e.at }, frame, sc);
-      }
-      default: // a field (self.x), a project function's return: core/bytesVia.ts
-        return bytesVia(this, e, frame, sc);
-    }
+    return bytesOfExpr(this, e, frame, scope ?? this.unit.scopeAt(e.at.start));
   }
 
-  /** A buffer built step by step (make/append/PutUint16/index stores) up to offset `at`. */
-  private buffer(b: Binding, at: number, frame: Frame): Bytes {
-    const init = b.values.length === 1 ? this.bytes(b.values[0]!, frame) : null;
-    if (!init || init.k === 'unknown' || init.alts.length !== 1) return NO_BYTES;
-    const buf = [...init.alts[0]!];
-    for (const s of b.steps!) {
-      if (s.at.start >= at) break;
-      if (s.k === 'append') {
-        const x = this.bytes(s.value, frame);
-        if (x.k === 'unknown' || x.alts.length !== 1) return NO_BYTES;
-        buf.push(...x.alts[0]!);
-      } else {
-        const v = valuesOf(this.value(s.value, frame));
-        if (!v || v.length !== 1) return NO_BYTES;
-        const size = s.k === 'store' ? 1 : s.size;
-        const order = s.k === 'store' || s.order === 'host' ? this.unit.hostByteOrder : s.order;
-        const off = s.k === 'store' ? s.index : s.offset;
-        if (off + size > buf.length) return NO_BYTES; // would panic / write out of bounds
-        buf.splice(off, size, ...bytesOf(v[0]!, size, order));
-      }
-    }
-    return { k: 'bytes', alts: [buf] };
+  /** One evaluation step of the budget: false (and `exhausted`) once it is spent. */
+  spend(): boolean {
+    if (--this.steps >= 0) return true;
+    this.exhausted = true;
+    return false;
   }
 
   private sizeOfExpr(e: Expr, scope: FormScope): number | null {

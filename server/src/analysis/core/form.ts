@@ -134,6 +134,8 @@ export interface FormLoop {
   over: Expr;
   /** For index loops: the variable is an index into `over` (each entry is over[i]). */
   indexOver?: boolean;
+  /** How many entries the loop visits from the first (`i < 2`, `t < tbl + 2`); absent: the whole table (`ARRAY_SIZE(tbl)`). */
+  count?: Expr;
   /** Byte range of the loop body: uses inside it see the loop variable. */
   body: Origin;
   at: Origin;

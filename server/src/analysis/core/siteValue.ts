@@ -129,7 +129,11 @@ function decodeOne(ev: FormEvaluator, packed: number | null, order: ByteOrder, f
     const hi = packed >>> 16;
     if (lo > hi && hi !== 0) (f = 'array-swapped'), (intended = { lo: BigInt(hi), hi: BigInt(lo) });
   } else if (form.name === 'struct-swapped' && packed !== null) intended = { lo: BigInt(packed >>> 16), hi: BigInt(packed & 0xffff) };
-  return { packed, order, form: f, intended, ...(form.signedShift ? { facts: { signedShift: form.signedShift } } : {}) };
+  // Per table entry: the signed shift overflows only for the entries whose upper half does.
+  let ss = form.signedShift;
+  const rowUp = ss && row && form.shift ? ofRow(ev.value(form.shift.upper, frame, scope), row) : null;
+  if (ss && rowUp?.length === 1) ss = rowUp[0]! < 32768n ? undefined : ev.unit.language === 'c' ? { ...ss, value: Number(rowUp[0]) } : ss;
+  return { packed, order, form: f, intended, ...(ss ? { facts: { signedShift: ss } } : {}) };
 }
 
 /** "X, X" (or more parts), every part the same row: X; else null. */

@@ -293,7 +293,7 @@ export function typed(e: Expr, type: FormType | null, structs: ReadonlyMap<strin
     if (designated && !e.items.every((it) => it.field !== undefined)) return { ...e, type: t };
     const items = t.fields.map((f, i) => {
       const it = designated ? e.items.find((x) => x.field === f.name) : e.items[i];
-      return { field: f.name, value: it?.value ?? ({ k: 'int', value: 0n, type: null, at: e.at } as Expr) };
+      return { field: f.name, value: it ? typed(it.value, f.type, structs) : ({ k: 'int', value: 0n, type: null, at: e.at } as Expr) };
     });
     return { ...e, type: t, items };
   }
@@ -378,7 +378,7 @@ function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormSc
       const v = s.namedChildren.find((c) => c !== null);
       if (v) fn.returns.push(lowerExpr(v, cx));
     } else if (s.type === 'for_statement') {
-      scope.loops.push(...indexLoops(s, scope, structs));
+      scope.loops.push(...indexLoops(s, scope, structs, cx));
     } else if (s.type === 'for_range_loop') {
       const decl = s.childForFieldName('declarator');
       const vname = decl ? declared(null, decl).name : null;

@@ -82,7 +82,10 @@ export class Writes {
       const block = s.parent?.type === 'expression_statement' ? s.parent.parent : null;
       if (c && block?.type === 'compound_statement' && block.parent && LOOPS.has(block.parent.type)) {
         const v = this.typed(lowerExpr(s.childForFieldName('right'), this.cx), b.type);
-        bind(this.scope, { name: b.name, kind: 'var', type: b.type, values: [v], at: { ...originOf(s), start: s.endIndex } });
+        const nb = bind(this.scope, { name: b.name, kind: 'var', type: b.type, values: [v], at: { ...originOf(s), start: s.endIndex } });
+        if (this.declBlock.has(b)) this.declBlock.set(nb, this.declBlock.get(b)!);
+        // After that body (the loop may not run): unknown until the next write.
+        this.unknownFrom(nb, block.endIndex, block);
       }
       return;
     }
