@@ -9,7 +9,7 @@
 import type { Binding, Expr, FormFunction, FormScope, FormType, FormUnit } from './form';
 import { wrap, type EvalLanguage, type IntType } from './numeric';
 import { bytesOfExpr } from './bytes';
-import { loopValue, tableRows, type Row } from './tables';
+import { loopValue, selected, tableRows, type Row } from './tables';
 import { lengthOf, readInt, sizeOf, swap } from './sizes';
 import { binary, castTo, exact, interval, join, ofType, setOf, TOP, unary, valuesOf, type Value } from './value';
 
@@ -63,7 +63,11 @@ export class FormEvaluator {
       case 'member':
       case 'index': {
         const path = memberPath(e);
-        return path ? this.name(path, e.at.start, frame, scope) : TOP;
+        const v = path ? this.name(path, e.at.start, frame, scope) : TOP;
+        if (v.k !== 'unknown') return v;
+        // `r.lo`, `T[1]`, `cfg["lo"]` of a constant initialiser (core/tables.ts).
+        const item = selected(this, e, frame, scope);
+        return item ? this.value(item, frame, scope) : TOP;
       }
       case 'binary':
         return binary(e.op, this.value(e.left, frame, scope), this.value(e.right, frame, scope), this.lang);

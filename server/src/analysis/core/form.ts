@@ -134,6 +134,10 @@ export interface FormLoop {
   over: Expr;
   /** For index loops: the variable is an index into `over` (each entry is over[i]). */
   indexOver?: boolean;
+  /** A dict's view (Python `T.items()`: each row is (key, value); `T.values()`): absent, the table's entries. */
+  view?: 'items' | 'values';
+  /** Destructuring (`for name, (lo, hi) in T.items()`): each variable's path of positions into its row; absent, [i] for several variables, [] for one. */
+  paths?: number[][];
   /** How many entries the loop visits from the first (`i < 2`, `t < tbl + 2`); absent: the whole table (`ARRAY_SIZE(tbl)`). */
   count?: Expr;
   /** Byte range of the loop body: uses inside it see the loop variable. */

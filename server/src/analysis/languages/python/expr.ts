@@ -110,7 +110,21 @@ export function lowerExpr(n: Node | null, cx: PyCx, depth = 0): Expr {
       const v = n.childForFieldName('value');
       const idx = n.childForFieldName('subscript');
       if (v?.type === 'identifier' && idx?.type === 'integer' && /^\d$/.test(idx.text)) return { k: 'member', object: sub(v), field: idx.text, at };
+      // cfg["lo"], RANGES["web"]: a dict entry by its literal key (core/tables.ts selects it).
+      // T["web"][0]: an item of an item (core/tables.ts selects each).
+      const key = idx ? sub(idx) : null;
+      if (v && (key?.k === 'str' || key?.k === 'int')) return { k: 'index', object: sub(v), index: key, at };
       return opaque(at);
+    }
+    case 'dictionary': {
+      // {"web": (40000, 40511), ...}: keyed items, only when every key is a string literal.
+      const items: { field: string; value: Expr }[] = [];
+      for (const p of kids(n)) {
+        const key = p.type === 'pair' ? sub(p.childForFieldName('key')) : null;
+        if (key?.k !== 'str' || items.some((it) => it.field === key.value)) return opaque(at);
+        items.push({ field: key.value, value: sub(p.childForFieldName('value')) });
+      }
+      return items.length ? { k: 'init', type: null, items, at } : opaque(at);
     }
     case 'unary_operator': {
       const op = n.childForFieldName('operator')?.text;

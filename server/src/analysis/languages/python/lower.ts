@@ -18,6 +18,7 @@ import { classFields, classOf } from './attributes';
 import { PY_SOCKET } from './constants';
 import { kids, lowerExpr, opaque, qualified, type PyCx, type PyTags } from './expr';
 import { registerImport } from './imports';
+import { dictView, loopTarget } from './loops';
 
 export interface Create { target: string; call: FormCall; kind: 'socket' | 'create_connection' | 'create_server' }
 
@@ -128,10 +129,19 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
     while (stack.length) {
       const x = stack.pop()!;
       if (x.type === 'identifier') define(st, x.text, null, originOf(x));
-      else if (x.type !== 'attribute' && x.type !== 'subscript') stack.push(...kids(x));
+      else if (x.type === 'subscript') mutated(st, x.childForFieldName('value'));
+      else if (x.type !== 'attribute') stack.push(...kids(x));
     }
   };
 
+  /** `T[k] = v`: the table T (where it is bound) is no longer a constant. */
+  const mutated = (st: St, base: Node | null) => {
+    if (base?.type !== 'identifier') return;
+    for (let s: FormScope | null = st.scope; s; s = s.parent) {
+      const list = s.bindings.get(base.text);
+      if (list?.length) return void list.forEach((b) => (b.escapes = true));
+    }
+  };
   const assign = (st: St, n: Node) => {
     let right = n.childForFieldName('right');
     // a = b = v: each target gets v
@@ -151,6 +161,12 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
         ls.forEach((l, i) => define(st, l.text, lowerExpr(rs[i]!, cx), originOf(n)));
         return;
       }
+    }
+    // lo, hi = RANGES["web"]: each name is its item of the value (unknown unless it is a constant tuple).
+    if (/^(pattern_list|tuple_pattern)$/.test(left.type) && kids(left).every((l) => l.type === 'identifier') && !/^(expression_list|tuple|list)$/.test(right.type)) {
+      const whole = lowerExpr(right, cx);
+      kids(left).forEach((l, i) => define(st, l.text, { k: 'index', object: whole, index: { k: 'int', value: BigInt(i), type: null, at: whole.at }, at: whole.at }, originOf(n)));
+      return;
     }
     escapeAll(st, left);
   };
@@ -231,7 +247,7 @@ export function lowerPython(root: Node, text: string, host: 'little' | 'big', qu
           const cols = left?.type === 'identifier' && body ? [...text.slice(body.startIndex, body.endIndex).matchAll(new RegExp(`\\b${left.text}\\[(\\d)\\]`, 'g'))].map((m) => Number(m[1])) : [];
           if (cols.length) vars = Array.from({ length: Math.max(...cols) + 1 }, (_, i) => `${left!.text}.${i}`);
           escapeAll(st, left);
-          if (body) st.scope.loops.push({ vars, over: lowerExpr(n.childForFieldName('right'), cx), body: originOf(body), at: originOf(n) });
+          if (body) st.scope.loops.push({ ...loopTarget(left, vars), ...dictView(n.childForFieldName('right'), cx), body: originOf(body), at: originOf(n) });
           break;
         }
         case 'return_statement':

@@ -11,6 +11,7 @@ import type { Expr, FormScope } from '../../core/form';
 import type { FormEvaluator } from '../../core/evaluator';
 import { MAX_SET, type Value } from '../../core/value';
 import { traced } from '../../core/sites';
+import { entryOf, loopRows } from '../../core/tables';
 import type { SiteAt } from '../../core/siteHooks';
 import type { RawCallSite } from '../types';
 import { describe, operandOf, type Described } from './describe';
@@ -27,12 +28,12 @@ function rowFrames(ev: FormEvaluator, at: number, frame: Map<string, Value>, sco
   for (let s: FormScope | null = scope; s; s = s.parent) {
     for (const l of s.loops) {
       if (at < l.body.start || at > l.body.end) continue;
-      const table = ev.table(l.over, frame, scope);
+      const table = loopRows(ev, l, frame, scope);
       if (!table || table.length * rows.length > MAX_SET) continue;
       rows = rows.flatMap((f) => table.map((r) => {
         const g = new Map(f.frame);
         l.vars.forEach((v, i) => {
-          const e = l.vars.length > 1 ? r.items[i] : r.whole;
+          const e = entryOf(l, r, i);
           if (e) g.set(v, ev.value(e, f.frame, scope));
         });
         return { frame: g, labels: [...f.labels, r.label] };
