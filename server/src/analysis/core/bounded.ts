@@ -61,7 +61,8 @@ export function boundedValue(s: BoundedSearch): BoundedValue | null {
 function search(s: BoundedSearch): BoundedValue | null {
   // Candidates per input: the grid stays under about 64 runs whatever the number of inputs.
   const per = (n: number) => (n <= 1 ? 8 : n === 2 ? 6 : 4);
-  const all = [...s.inputs].map(([n, t]) => domainOf(n, t)).filter((d) => d.lo <= d.hi).map((d, _, xs) => ({ ...d, candidates: d.candidates.slice(0, per(xs.length)) }));
+  // Each domain keeps all its candidates: the grid over the relevant inputs alone is finer.
+  const all = [...s.inputs].map(([n, t]) => domainOf(n, t)).filter((d) => d.lo <= d.hi);
   const one = (v: Value): bigint | null => {
     const vs = valuesOf(v);
     return vs && new Set(vs).size === 1 ? vs[0]! : null;
@@ -79,7 +80,7 @@ function search(s: BoundedSearch): BoundedValue | null {
   const hiInputs = new Set<string>();
   const relevant: Domain[] = [];
   for (const d of all) {
-    for (const c of d.candidates.slice(1)) {
+    for (const c of d.candidates.slice(1, per(all.length))) {
       const r = runAt(new Map([...base, [d.name, c]]));
       if (!r || r.packed === null) continue;
       if ((r.packed & 0xffff) !== (baseRun.packed & 0xffff) || r.lo !== baseRun.lo) loInputs.add(d.name);

@@ -142,7 +142,10 @@ export class FormEvaluator {
 
   private bindingValueOf(b: Binding, at: number, frame: Frame): Value {
     const t = b.type?.k === 'int' ? b.type.int : null;
-    if (b.kind === 'param') return t ? this.input(t, b.name) : TOP;
+    // A parameter, or a data member no constructor of the file sets: any value of its type.
+    if (b.kind === 'param' || (b.kind === 'field' && b.values.length === 0)) return t ? this.input(t, b.name, b.at.start) : TOP;
+    // A member's value is its constructor's, whatever function reads it.
+    if (b.kind === 'field') frame = new Map();
     const before = b.values.filter((v) => v.at.start < at || b.kind === 'const' || b.kind === 'field');
     if (before.length === 0) return TOP;
     // Several assignments reach the use only when they are branch arms; the adapter marks
@@ -194,8 +197,12 @@ export class FormEvaluator {
   /** Values forced on free inputs by name (core/bounded.ts); null: each input is its type's interval. */
   forced: ReadonlyMap<string, Value> | null = null;
 
-  private input(t: IntType, name: string): Value {
+  /** Where each free input is declared (offset of its parameter or member), when known. */
+  readonly inputAt = new Map<string, number>();
+
+  private input(t: IntType, name: string, at?: number): Value {
     this.inputs.set(name, t);
+    if (at !== undefined) this.inputAt.set(name, at);
     const f = this.forced?.get(name);
     return f ? castTo(f, t) : ofType(t, name);
   }

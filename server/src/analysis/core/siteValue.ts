@@ -56,7 +56,16 @@ export function boundedOf(ev: FormEvaluator, val: Expr, scope: FormScope, unit: 
   };
   const b = boundedValue({ ev, inputs, under: search.under, packedAt, halves });
   if (!b) return null;
-  const guard = guardFor(unit, ev, new Set(b.inputs.map((i) => i.name)), search.regions);
+  // A check counts on the path up to the call, and anywhere in the function that declares an
+  // input off that path (a constructor whose parameters set the members the call reads).
+  const regions = [...search.regions];
+  for (const i of b.inputs) {
+    const at = ev.inputAt.get(i.name);
+    const s = at === undefined ? null : unit.scopeAt(at);
+    const whole = unit.globals.at.end - unit.globals.at.start;
+    if (s && s.at.end - s.at.start < whole && !search.regions.some((r) => r.start <= at! && at! < r.end)) regions.push({ start: s.at.start, end: s.at.end });
+  }
+  const guard = guardFor(unit, ev, new Set(b.inputs.map((i) => i.name)), regions);
   return guard ? { ...b, guard } : b;
 }
 

@@ -132,6 +132,7 @@ function judge(input: SiteInput, ev: FormEvaluator, call: FormCall, shape: Shape
   // Where a check of the inputs counts: each function on the path, up to its call.
   const regions = [call, ...chain].map((c) => ({ start: fnAt(c)?.at.start ?? c.at.start, end: c.at.start }));
   ev.inputs.clear();
+  ev.inputAt.clear();
   run(chain.length - 1, new Map(), (frame) => {
     // The language's hooks (core/siteHooks.ts): its own rule instead of the common one, its last word on each site.
     const at: SiteAt = { file: input.file, call, shape, chain, frame, ev };

@@ -18,6 +18,7 @@ import { relevantFunctions, walkKept } from '../relevance';
 import type { CallMarks } from '../../core/matches';
 import { Writes } from './writes';
 import { indexLoops } from './loops';
+import { ctorFields } from './fields';
 
 /** What a C file adds to the C-family lowering (languages/c/): its macros and global writes. */
 export interface CFamilyOptions {
@@ -237,11 +238,12 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marksOf: C
     else if (isOpt) calls.push(e.call);
     else if (isOp) sockops.push(assigned(n, e.call));
   }
-  const unit = newUnit(opts.lang, hostByteOrder, globals, functions, inner);
+  const ctors = c ? null : ctorFields(fnNodes, keep, classScopes, cx, cppCondition);
+  const unit = newUnit(opts.lang, hostByteOrder, globals, functions, [...inner, ...(ctors?.scopes ?? [])]);
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
-  unit.guards = guardsOf(allTyped.filter(([, t]) => t === 'if_statement' || t === 'while_statement' || t === 'call_expression').map(([n]) => n), cppCondition);
+  unit.guards = [...guardsOf(allTyped.filter(([, t]) => t === 'if_statement' || t === 'while_statement' || t === 'call_expression').map(([n]) => n), cppCondition), ...(ctors?.guards ?? [])];
   opts.finish?.(unit, globalVars, cx);
   return { unit, helperCalls };
 }
@@ -321,7 +323,6 @@ function lowerFunction(n: Node, globals: FormScope, classScopes: Map<string, For
   return lowerBody(n, q[q.length - 1]!, d.childForFieldName('parameters'), parent, cx, structs, templ);
 }
 
-/** A function or lambda body: params, locals, assignments, returns, range-for loops. */
 /**
  * The element type of a range-for variable (`for (std::uint32_t v : VALUES)`, `for (const auto& r : RANGES)`),
  * bound in the loop's scope for `sizeof v`; struct elements are resolved through `structs`.
@@ -337,7 +338,7 @@ function loopElement(name: string, loop: Node, over: Node, declType: FormType | 
   if (t) bind(scope, { name, kind: 'loop', type: t, values: [], at: originOf(loop) });
   return t;
 }
-
+/** A function or lambda body: params, locals, assignments, returns, range-for loops. */
 function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormScope, outerCx: CppCx, structs: ReadonlyMap<string, FormType>, templ: string[]): FormFunction {
   const cx: CppCx = { ...outerCx, typeParams: new Set([...outerCx.typeParams, ...templ]) };
   const scope = newScope(parent, originOf(n));
