@@ -7,6 +7,7 @@
  */
 import type { Binding, Expr, FormScope } from './form';
 import { bytesOf } from './numeric';
+import { sizeOf } from './sizes';
 import { bytesVia } from './bytesVia';
 import { loopBytes } from './tables';
 import { memberPath, type Bytes, type FormEvaluator } from './evaluator';
@@ -57,7 +58,18 @@ export function bytesOfExpr(ev: FormEvaluator, e: Expr, frame: Frame, sc: FormSc
       const before = b.values.filter((v) => v.at.start < e.at.start || b.kind === 'const');
       return before.length === 1 ? ev.bytes(before[0]!, frame, sc) : NO_BYTES;
     }
-    case 'addr':
+    case 'addr': {
+      // &b[k] of an array: its bytes from element k on (the kernel reads on past the element).
+      const a = e.arg;
+      const t = a.k === 'index' ? ev.typeOfExpr(a.object, sc) : null;
+      const size = t?.k === 'array' ? sizeOf(t.elem, unit) : null;
+      const k = a.k === 'index' && size !== null ? ev.value(a.index, frame, sc) : null;
+      if (a.k === 'index' && k?.k === 'exact' && size !== null) {
+        const whole = ev.bytes(a.object, frame, sc);
+        return whole.k === 'bytes' ? { ...whole, alts: whole.alts.map((bs) => bs.slice(Number(k.v) * size)) } : whole;
+      }
+      return ev.bytes(a, frame, sc);
+    }
     case 'deref':
       return ev.bytes(e.arg, frame, sc);
     case 'init': {

@@ -264,8 +264,16 @@ export class FormEvaluator {
   /** The static type of an expression, as far as names and derefs tell. */
   typeOfExpr(e: Expr, scope: FormScope): FormType | null {
     if (e.k === 'name') {
-      const t = this.binding(e.name, e.at.start, scope)?.type ?? null;
+      const b = this.binding(e.name, e.at.start, scope);
+      // `v := uint32(hi)<<16 | lo` (Go), `let v = x as u32` (Rust): the type its one value has.
+      const t = b?.type ?? (b && b.values.length === 1 && b.values[0]!.k !== 'name' ? this.typeOfExpr(b.values[0]!, scope) : null);
       return t ? this.bound(t) : null;
+    }
+    if (e.k === 'binary' && ['<<', '>>', '|', '&', '^', '+', '-', '*'].includes(e.op)) {
+      // Go and Rust: both operands share a type, a shift has its left operand's; an untyped literal takes the other's.
+      if (this.lang !== 'go' && this.lang !== 'rust') return null;
+      const l = this.typeOfExpr(e.left, scope);
+      return e.op === '<<' || e.op === '>>' || e.right.k === 'int' ? l : e.left.k === 'int' && !e.left.type ? this.typeOfExpr(e.right, scope) : l;
     }
     if (e.k === 'cast') return e.type;
     if (e.k === 'int' && e.type) return { k: 'int', int: e.type, name: `${e.type.unsigned ? 'u' : 'i'}${e.type.bits}` };

@@ -9,7 +9,7 @@ import type { RawCallSite } from '../languages/types';
 import { intendedFromShiftOr, orderLabel, shiftOrParts, type Intended } from './halves';
 import type { Expr, FormScope, FormUnit } from './form';
 import { memberPath, type FormEvaluator } from './evaluator';
-import { valuesOf, type Value } from './value';
+import { TOP, valuesOf, type Value } from './value';
 import { boundedValue, type Rerun } from './bounded';
 import { nameText, throughHelpers, type Followed } from './follow';
 
@@ -87,7 +87,10 @@ export function decodeValue(ev: FormEvaluator, val: Expr, frame: Frame, scope: F
     packs = rows.vs.map((bs) => readU32([...bs, 0, 0, 0, 0].slice(0, 4), host));
     labels = rows.labels;
   } else {
-    const v = ev.value(val.k === 'addr' ? val.arg : val, frame, scope);
+    // &t[i] or &r.f: the kernel reads 4 bytes from there, the element's value only when it is as wide.
+    const elem = val.k === 'addr' && (val.arg.k === 'index' || val.arg.k === 'member') ? ev.typeOfExpr(val.arg, scope) : null;
+    const narrow = elem !== null && (elem.k !== 'int' || elem.int.bits < 32);
+    const v = narrow ? TOP : ev.value(val.k === 'addr' ? val.arg : val, frame, scope);
     const vs = valuesOf(v);
     const rows = vs ? sameRow(vs, v.k === 'set' ? v.labels : undefined) : null;
     packs = rows ? rows.vs.map((x) => Number(BigInt.asUintN(32, x))) : [null];

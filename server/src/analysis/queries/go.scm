@@ -15,6 +15,13 @@
    arguments: (argument_list) @sockopt.args) @sockopt
  (#match? @sockopt.name "^[A-Za-z0-9]*[sS]etsockopt(Int)?$|^[A-Za-z0-9]*[gG]etsockopt(Int)?$"))
 
+; 2b. A method or function-valued field named like setsockopt (s.setsockopt(ctx, fd, ...), c.ops.setsockopt(...)).
+((call_expression
+   function: (selector_expression
+     field: (field_identifier) @sockopt.name) @sockopt.callee
+   arguments: (argument_list) @sockopt.args) @sockopt
+ (#match? @sockopt.name "^([a-z][A-Za-z0-9_]*)?[sS]etsockopt$|^([a-z][A-Za-z0-9_]*)?[gG]etsockopt$"))
+
 ; 3. Raw-fd socket operations: unix.Socket/Bind/Connect/Listen/Sendto(fd, ...).
 ((call_expression
    function: (selector_expression

@@ -231,7 +231,7 @@ export function walkBody(root: Node, st: BodyState): void {
       case 'unary_expression': {
         const t = n.childForFieldName('operand');
         const b = n.childForFieldName('operator')?.text === '&' && t?.type === 'identifier' ? visible(st.scope, t.text, n.startIndex) : null;
-        if (b) b.escapes = true;
+        if (b && !setsockoptReads(n)) b.escapes = true;
         break;
       }
       case 'identifier': bufferUse(n, st); break;
@@ -257,4 +257,20 @@ export function goCondition(n: Node): Node | null {
   if (n.type === 'if_statement') return n.childForFieldName('condition');
   const clause = kids(n).find((c) => c.type === 'for_clause');
   return clause?.childForFieldName('condition') ?? null;
+}
+
+/**
+ * `&v` (or `unsafe.Pointer(&v)`) passed as the optval of a setsockopt-named call in the C shape
+ * (5 arguments, or 6 after a context; the raw `Syscall6(SYS_SETSOCKOPT, ...)` wrappers): read, not written.
+ */
+function setsockoptReads(n: Node): boolean {
+  let a: Node = n;
+  const up = (x: Node) => x.parent?.type === 'argument_list' && x.parent.parent?.type === 'call_expression' ? x.parent.parent : null;
+  const conv = up(a);
+  if (conv && /^unsafe\.Pointer$/.test(conv.childForFieldName('function')?.text ?? '')) a = conv;
+  const call = up(a);
+  const args = a.parent?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  const fn = call?.childForFieldName('function');
+  const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text ?? '' : fn?.text ?? '';
+  return /setsockopt$/i.test(name) && (args.length === 5 || args.length === 6) && args[args.length - 2]?.id === a.id;
 }

@@ -4,7 +4,7 @@
  * passes v as a 4-byte int in host order; SetsockoptString(fd, l, o, s) passes s's bytes with
  * optlen len(s) (as SetsockoptBytes); SetsockoptByte one byte; GetsockoptInt(fd, l, o) reads 4.
  * A package-local wrapper named like setsockopt with 4 arguments is the int form; with 5 it is
- * already the C shape.
+ * already the C shape, with 6 the C shape after a leading context argument.
  */
 import type { Node } from 'web-tree-sitter';
 import { originOf } from '../../core/build';
@@ -40,6 +40,8 @@ export function sockoptCall(n: Node, cx: GoCx): GoSockopt | null {
     call: { callee, lastName, args: [fd, level, opt, val, len], at }, kind, written: set ? originOf(argNodes[3]!) : null, node: n,
   });
   if (!pkg && args.length === 5) return { call: { callee, lastName, args, at }, kind: 'c', written: originOf(argNodes[3]!), node: n };
+  // A wrapper with one leading context argument, (ctx, fd, level, opt, val, len): the C shape after it.
+  if (!pkg && args.length === 6) return { call: { callee, lastName, args, at }, kind: 'c', written: originOf(argNodes[4]!), node: n };
   if (!set) return mk('get', { k: 'opaque', at }, int(4));
   if (/Int$/.test(method) || (!/String$|Byte$|Bytes$/.test(method) && !pkg)) return mk('int', args[3]!, int(4));
   if (/Byte$/.test(method)) return mk('byte', args[3]!, int(1));

@@ -206,6 +206,8 @@ function call(n: Node, cx: GoCx, depth: number, at: Origin): Expr {
       if (!m[1] && args.length === 1) return { k: 'decode', bytes: sub(args[0]!), size, order, at };
     }
     if (packageOf(operand, cx) === 'unsafe' && field === 'Sizeof' && args.length === 1) return { k: 'sizeof', of: { expr: sub(args[0]!) }, at };
+    // unsafe.Pointer(&v): the pointer itself (the raw Syscall6(SYS_SETSOCKOPT, ...) wrappers' optval).
+    if (packageOf(operand, cx) === 'unsafe' && field === 'Pointer' && args.length === 1) return sub(args[0]!);
     const pkg = packageOf(operand, cx);
     const c: FormCall = { callee: sub(fn), lastName: field, args: args.map(sub), at };
     if (!pkg) c.receiver = sub(operand);

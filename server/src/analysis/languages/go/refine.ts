@@ -28,23 +28,23 @@ function otherName(view: GoEval, e: Expr, depth = 0): boolean {
 export function refineSite(site: RawCallSite, at: SiteAt, g: GoLowered, view: GoEval, ms: Matches): RawCallSite | null {
   const s = g.sockopts.get(at.call);
   if (!s) return site;
-  const { call, chain } = at;
+  const { call, chain, shape } = at;
   const unit = g.unit;
   const outer = chain.length ? chain[chain.length - 1]! : call;
-  const opt = traced(call.args[2]!, [...chain], unit, call) ?? call.args[2]!;
+  const opt = traced(call.args[shape.opt]!, [...chain], unit, call) ?? call.args[shape.opt]!;
   const out: RawCallSite = { ...site, facts: { ...site.facts }, optname: { ...site.optname } };
   if (otherName(view, opt) && out.level.value !== null && out.level.value !== 0) return null;
   if (s.kind !== 'c') delete out.facts.optlenExpr;
-  const fdNode = chain.length ? null : s.node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment')[0] ?? null;
+  const fdNode = chain.length ? null : s.node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment')[shape.fd] ?? null;
   const outerNode = chain.length ? view.root.namedDescendantForIndex(outer.at.start, outer.at.end - 1) : s.node;
-  const fdOuter = chain.length ? traced(call.args[0]!, [...chain], unit, call) : null;
+  const fdOuter = chain.length ? traced(call.args[shape.fd]!, [...chain], unit, call) : null;
   const fdOuterNode = fdOuter ? view.root.namedDescendantForIndex(fdOuter.at.start, Math.max(fdOuter.at.start, fdOuter.at.end - 1)) : fdNode;
   if (outerNode) out.socket = socketContext(view, ms, outerNode, fdOuterNode ?? null);
   if (s.kind === 'get') return { ...out, value: null };
   if (!out.value || s.kind === 'c') return out;
   const scope = unit.scopeAt(call.at.start);
   const frame = new Map(at.frame);
-  const val = call.args[3]!;
+  const val = call.args[shape.val]!;
   let labels: Labels;
   if (s.kind === 'string') labels = bytesLabels(at.ev, val, frame, scope, call.at.start) ?? { order: 'unknown', form: 'bytes', intended: null };
   else if (s.kind === 'byte') labels = { order: 'host', form: 'byte', intended: null };
