@@ -114,6 +114,17 @@ void f(int fd) { uint32_t v = A; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v,
   assert.deepEqual(res!.callSites.map((s) => s.value!.packed), [null, null]);
 });
 
+test('tables whose items refer to themselves end as unknown (core/tables.ts selects items)', async () => {
+  const [c] = await analyzeAll(`struct r { uint16_t lo, hi; };
+void f(int fd) { struct r a = { a.hi, a.lo }; uint32_t v = ((uint32_t)a.hi << 16) | a.lo; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }`, ['c']);
+  const [py] = await analyzeAll(`import socket
+a = a[0]
+x = y[0]
+y = x[1]
+socket.socket().setsockopt(socket.IPPROTO_IP, 51, x["k"] << 16 | y[0] | a)`, ['python']);
+  assert.deepEqual([...c!.callSites, ...py!.callSites].map((s) => s.value?.packed ?? null), [null, null]);
+});
+
 test('huge literals are not statically known, never a crash', async () => {
   const big = '9'.repeat(5000);
   const [res] = await analyzeAll(`void f(int fd) { uint32_t v = ${big}; setsockopt(fd, SOL_IP, IP_LOCAL_PORT_RANGE, &v, 4); }`, ['c']);

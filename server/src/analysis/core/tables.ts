@@ -13,10 +13,10 @@ type Frame = Map<string, Value>;
 export interface Row { whole: Expr; items: Expr[]; label: string }
 
 /** The initialiser a name is bound to once (a few names deep), or the initialiser itself. */
-function initOf(ev: FormEvaluator, e: Expr, scope: FormScope, frame: Frame = new Map()): Extract<Expr, { k: 'init' }> | null {
+function initOf(ev: FormEvaluator, e: Expr, scope: FormScope, frame: Frame = new Map(), depth = 0): Extract<Expr, { k: 'init' }> | null {
   let cur: Expr | null = e;
   for (let i = 0; i < 6 && cur && cur.k !== 'init'; i++) {
-    if (cur.k === 'member' || cur.k === 'index') cur = selected(ev, cur, frame, scope); // T["web"][0]
+    if (cur.k === 'member' || cur.k === 'index') cur = depth < 8 ? selected(ev, cur, frame, scope, depth + 1) : null; // T["web"][0]; `a = a[0]` ends here
     else if (cur.k === 'name') {
       const b = ev.binding(cur.name, cur.at.start, scope);
       if (!b || b.escapes || b.values.length !== 1 || b.kind === 'param' || frame.has(cur.name)) return null;
@@ -50,9 +50,9 @@ export function tableRows(ev: FormEvaluator, e: Expr, scope: FormScope, view?: F
  * The item `e` selects from an initialiser a name is bound to: `r.lo` of a struct, `T[1]` of a
  * list or tuple, `cfg["lo"]` of a dict; null when the object is no such constant.
  */
-export function selected(ev: FormEvaluator, e: Expr, frame: Frame, scope: FormScope): Expr | null {
+export function selected(ev: FormEvaluator, e: Expr, frame: Frame, scope: FormScope, depth = 0): Expr | null {
   if (e.k !== 'member' && e.k !== 'index') return null;
-  const init = initOf(ev, e.object, scope, frame);
+  const init = initOf(ev, e.object, scope, frame, depth);
   if (!init) return null;
   const keyed = init.items.some((it) => it.field !== undefined);
   let key: string | null = null;
