@@ -247,7 +247,6 @@ export function lowerCpp(root: Node, hostByteOrder: 'little' | 'big', marksOf: C
   opts.finish?.(unit, globalVars, cx);
   return { unit, helperCalls };
 }
-
 const ASSERTS = /^(assert|static_assert|BOOST_ASSERT|D?CHECK\w*|ASSERT\w*|EXPECT\w*)$/;
 
 /** `if (c)`, `while (c)`, `assert(c)`-like calls: the condition (core/bounded.ts guards). */
@@ -396,5 +395,4 @@ function lowerBody(n: Node, name: string, paramList: Node | null, parent: FormSc
   // A lambda's expression body or a one-expression function: nothing more to do.
   return fn;
 }
-
 export { qualified };
