@@ -21,7 +21,10 @@ function bodies(out: string): { id?: unknown; error?: { code: number }; result?:
     if (!m) break;
     const start = m[0].length;
     const len = Number(m[1]);
-    const b = Buffer.from(rest.slice(start), 'utf8').subarray(0, len).toString('utf8');
+    const avail = Buffer.from(rest.slice(start), 'utf8');
+    // A frame still arriving (the server's output read while it streams): wait for the rest.
+    if (avail.length < len) break;
+    const b = avail.subarray(0, len).toString('utf8');
     res.push(JSON.parse(b));
     rest = rest.slice(start + b.length);
   }
@@ -74,8 +77,8 @@ test('server process: after a lying Content-Length and a malformed body it still
   const p = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  p.stdout!.on('data', (d) => (out += String(d)));
-  p.stderr!.on('data', (d) => (err += String(d)));
+  p.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  p.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const answered = (id: number) => bodies(out).some((b) => b.id === id && b.result !== undefined);
   const until = async (pred: () => boolean, what: string) => {
     const t0 = Date.now();
