@@ -10,6 +10,9 @@ import type { AnalysisNote, LanguageAdapter, RawCallSite } from './languages/typ
 import { createParserHost, diffEdit, PARSE_TIMEOUT_MS, type GrammarName, type ParserHost, type ParserOptions } from './parser';
 import { reuseState, tryFocused, tryReuse, type ReuseState } from './reuse';
 import { pruneC } from './languages/c/prune';
+import { pruneCpp } from './languages/cfamily/prune';
+import { pruneRust } from './languages/rust/prune';
+import { bodiesParsedAsSkipped, type SkippedBodies } from './languages/pruneBodies';
 import { cAdapter } from './languages/c';
 import { pythonAdapter } from './languages/python';
 import { goAdapter } from './languages/go';
@@ -102,6 +105,15 @@ export function languageForPath(path: string): Language | null {
  */
 const PRUNE_MAX_CHARS = 200_000;
 
+/**
+ * C++ and Rust under `prune`: the bodies their lowering never walks are left out of the parse
+ * (languages/pruneBodies.ts); `body`/`fn`: the node types the parsed tree must show there.
+ */
+const BODY_PRUNE: Partial<Record<Language, { prune(text: string): SkippedBodies | null; body: string; fn: string }>> = {
+  cpp: { prune: pruneCpp, body: 'compound_statement', fn: 'function_definition' },
+  rust: { prune: pruneRust, body: 'block', fn: 'function_item' },
+};
+
 export function grammarFor(language: Language): GrammarName {
   return language;
 }
@@ -173,11 +185,18 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
         // kept line unchanged in place.
         const own = adapter.parseText ? adapter.parseText(text) : text;
         const parsed = prune && language === 'c' && text.length <= PRUNE_MAX_CHARS ? pruneC(text)?.text ?? text : own;
+        const bodyPrune = prune && text.length <= PRUNE_MAX_CHARS ? BODY_PRUNE[language] : undefined;
+        const bodies = bodyPrune?.prune(parsed) ?? null;
         const prevParsed = prev?.parsed ?? prev?.text;
         const old = prev && prev.grammar === grammar
           ? { tree: prev.tree, text: prevParsed!, edit: parsed === text && prevParsed === prev.text ? edit : diffEdit(prevParsed!, parsed) }
           : null;
-        const tree = host.parse(grammar, parsed, old);
+        let tree = host.parse(grammar, parsed, old, bodies?.ranges);
+        if (tree && bodies && !bodiesParsedAsSkipped(tree.rootNode, bodies.skipped, bodyPrune!.body, bodyPrune!.fn)) {
+          // Not the tree the scanner expected: the whole text, as without prune.
+          tree.delete();
+          tree = host.parse(grammar, parsed, null);
+        }
         if (prev) {
           // An incremental parse returns a new tree; the old one is ours to free.
           prev.tree.delete();

@@ -8,7 +8,7 @@
  * sit beside the bundle (__dirname = dist/); when running from sources under tsx they come
  * from node_modules and server/src/analysis/queries.
  */
-import { Edit, Language, Parser, Query, type Point, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, Query, type Point, type Range, type Tree } from 'web-tree-sitter';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -144,9 +144,10 @@ export interface ParserHost {
   queryError(grammar: GrammarName): string | null;
   /**
    * Parses text. With an old tree and its text, the tree is edited and re-used (incremental).
-   * Returns null when parsing was abandoned (timeout).
+   * `ranges`: only these parts of the text are parsed (tree-sitter's included ranges; offsets
+   * stay the text's). Returns null when parsing was abandoned (timeout).
    */
-  parse(grammar: GrammarName, text: string, old?: { tree: Tree; text: string; edit?: Edit | null } | null): Tree | null;
+  parse(grammar: GrammarName, text: string, old?: { tree: Tree; text: string; edit?: Edit | null } | null, ranges?: Range[]): Tree | null;
   dispose(): void;
 }
 
@@ -200,7 +201,7 @@ export async function createParserHost(options: ParserOptions = {}): Promise<Par
     languageOf,
     query: (g) => (disposed ? null : compile(g)),
     queryError: (g) => queryErrors.get(g) ?? (languages.has(g) ? null : `grammar ${g} not loaded`),
-    parse(g, text, old) {
+    parse(g, text, old, ranges) {
       if (disposed) throw new Error('parser host disposed');
       const parser = parserFor(g);
       let oldTree: Tree | null = null;
@@ -216,6 +217,7 @@ export async function createParserHost(options: ParserOptions = {}): Promise<Par
       let abandoned = false;
       parser.reset();
       const tree = parser.parse(text, oldTree, {
+        ...(ranges ? { includedRanges: ranges } : {}),
         progressCallback: () => {
           if (Date.now() > deadline) abandoned = true;
           return abandoned;
