@@ -49,8 +49,8 @@ export interface SkippedBodies {
   ranges: TextRange[];
 }
 
-const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 const SEED = /sockopt|port-range-lens/gi;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 /**
  * The bodies of the candidates that cannot matter and the ranges that leave them out, or null

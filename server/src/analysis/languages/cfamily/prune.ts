@@ -5,7 +5,8 @@
  * `extern "C"`, class bodies). Anything unsure (a line splice outside a directive, a string
  * over two lines, an unterminated comment) gives up on the file: it is parsed whole.
  */
-import { findBodies, type ScanRules, type StatementView, type Tok } from '../bodyScan';
+import { BodyScanner, DIR, ID, P, STR, type ScanRules, type StatementView } from '../bodyScan';
+import type { BodyCandidate } from '../pruneBodies';
 import { skippedBodies, type SkippedBodies } from '../pruneBodies';
 
 /** Words that never name a function (`operator` is left out: `operator==` is named by it). */
@@ -24,9 +25,9 @@ const RAW_PREFIX = new Set(['R', 'u8R', 'uR', 'UR', 'LR']);
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 0x80;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
 
-/** The tokens of a C++ text, or null when the scanner is not sure of it. */
-export function cppTokens(text: string): Tok[] | null {
-  const out: Tok[] = [];
+/** The function bodies of a C++ text (bodyScan.ts), or null when the scanner is not sure of it. */
+export function cppBodies(text: string): BodyCandidate[] | null {
+  const out = new BodyScanner(text, cppRules);
   const n = text.length;
   let lineStart = true;
   let i = 0;
@@ -59,14 +60,14 @@ export function cppTokens(text: string): Tok[] | null {
           i = e + 2;
         } else i++;
       }
-      out.push({ k: 'dir', v: '#', s });
+      out.tok(DIR, s, i);
       continue;
     }
     lineStart = false;
     if (c === 34 || c === 39) {
       const e = quoted(text, i, c);
       if (e < 0) return null;
-      out.push({ k: 'str', v: '', s: i });
+      out.tok(STR, i, e);
       i = e;
       continue;
     }
@@ -85,30 +86,29 @@ export function cppTokens(text: string): Tok[] | null {
     if (isIdStart(c)) {
       let j = i + 1;
       while (j < n && isIdPart(text.charCodeAt(j))) j++;
-      const w = text.slice(i, j);
-      if (RAW_PREFIX.has(w) && text.charCodeAt(j) === 34) {
+      if (text.charCodeAt(j) === 34 && j - i <= 3 && RAW_PREFIX.has(text.slice(i, j))) {
         const open = text.indexOf('(', j);
         const delim = open < 0 ? '' : text.slice(j + 1, open);
         const e = open < 0 || delim.length > 16 ? -1 : text.indexOf(`)${delim}"`, open);
         if (e < 0) return null;
-        out.push({ k: 'str', v: '', s: i });
+        out.tok(STR, i, e + delim.length + 2);
         i = e + delim.length + 2;
         continue;
       }
-      out.push({ k: 'id', v: w, s: i });
+      out.tok(ID, i, j);
       i = j;
       continue;
     }
     if (c === 92 || c === 0) return null; // a line splice outside a directive (or a NUL)
     if (c === 58 && d === 58) {
-      out.push({ k: 'p', v: '::', s: i });
+      out.tok(P, i, i + 2);
       i += 2;
       continue;
     }
-    out.push({ k: 'p', v: text[i]!, s: i });
+    out.tok(P, i, i + 1);
     i++;
   }
-  return out;
+  return out.finish();
 }
 
 /** The end of a string or character literal on one line, or -1. */
@@ -122,34 +122,28 @@ function quoted(text: string, i: number, q: number): number {
   return -1;
 }
 
-const at0 = (st: StatementView, v: string) => st.toks.some((t, i) => st.depth[i] === 0 && t.v === v && t.k !== 'str');
-
 export const cppRules: ScanRules = {
   keywords: CPP_KEYWORDS,
-  endsAfter: (st) => {
-    const t = st.toks;
-    return t.length === 2 && t[1]!.v === ':' && /^(public|private|protected)$/.test(t[0]!.v);
-  },
-  classify(st) {
-    const t = st.toks;
-    if (!t.length) return { kind: 'opaque' };
-    const first = t[0]!.v === 'inline' ? t[1]?.v : t[0]!.v;
-    if (first === 'namespace' && !at0(st, '=')) return { kind: 'item' };
-    if (t.length === 2 && t[0]!.v === 'extern' && t[1]!.k === 'str') return { kind: 'item' };
-    if (at0(st, '=') || at0(st, '[') || at0(st, 'operator') || at0(st, 'enum')) return { kind: 'opaque' };
-    if ((at0(st, 'class') || at0(st, 'struct') || at0(st, 'union')) && !at0(st, '(')) return { kind: 'item' };
-    let j = t.length - 1;
-    while (j >= 0 && t[j]!.k === 'id' && TRAILING.has(t[j]!.v)) j--;
-    if (j < 0 || t[j]!.v !== ')' || st.depth[j] !== 0 || at0(st, ':')) return { kind: 'opaque' };
-    const name = t[(st.opener.get(j) ?? -1) - 1];
-    if (!name || name.k !== 'id' || CPP_KEYWORDS.has(name.v)) return { kind: 'opaque' };
-    return { kind: 'fn', name: name.v };
+  labels: new Set(['public', 'private', 'protected']),
+  classify(st: StatementView) {
+    const n = st.length;
+    if (!n) return { kind: 'opaque' };
+    const first = st.text(0) === 'inline' && n > 1 ? st.text(1) : st.text(0);
+    if (first === 'namespace' && !st.has('=')) return { kind: 'item' };
+    if (n === 2 && st.text(0) === 'extern' && st.kind(1) === STR) return { kind: 'item' };
+    if (st.has('=') || st.has('[') || st.has('operator') || st.has('enum')) return { kind: 'opaque' };
+    if ((st.has('class') || st.has('struct') || st.has('union')) && !st.has('(')) return { kind: 'item' };
+    let j = n - 1;
+    while (j >= 0 && st.kind(j) === ID && TRAILING.has(st.text(j))) j--;
+    if (j < 0 || st.text(j) !== ')' || st.depth(j) !== 0 || st.has(':')) return { kind: 'opaque' };
+    const at = st.opener(j) - 1;
+    if (at < 0 || st.kind(at) !== ID || CPP_KEYWORDS.has(st.text(at))) return { kind: 'opaque' };
+    return { kind: 'fn', name: st.text(at) };
   },
 };
 
 /** The C++ function bodies that cannot matter, left out of the parse (pruneBodies.ts), or null. */
 export function pruneCpp(text: string): SkippedBodies | null {
-  const toks = cppTokens(text);
-  const cands = toks && findBodies(toks, cppRules);
+  const cands = cppBodies(text);
   return cands ? skippedBodies(text, cands, CPP_KEYWORDS) : null;
 }

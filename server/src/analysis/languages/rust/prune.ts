@@ -5,7 +5,8 @@
  * (top level, `mod`, `impl`, `trait`, `extern` blocks). Macro definitions and invocations,
  * struct, enum and const bodies are opaque: nothing inside them is skipped.
  */
-import { findBodies, type ScanRules, type Tok } from '../bodyScan';
+import { BodyScanner, ID, P, STR, type ScanRules, type StatementView } from '../bodyScan';
+import type { BodyCandidate } from '../pruneBodies';
 import { skippedBodies, type SkippedBodies } from '../pruneBodies';
 
 /** Words reserved in every edition: never a function's name (2018's async, await, dyn, try are not among them). */
@@ -19,9 +20,9 @@ const PREFIX = new Set(['pub', 'unsafe', 'async', 'const', 'extern', 'default'])
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
 
-/** The tokens of a Rust text, or null when the scanner is not sure of it (an unterminated literal or comment). */
-export function rustTokens(text: string): Tok[] | null {
-  const out: Tok[] = [];
+/** The function bodies of a Rust text (bodyScan.ts), or null when the scanner is not sure of it (an unterminated literal or comment). */
+export function rustBodies(text: string): BodyCandidate[] | null {
+  const out = new BodyScanner(text, rustRules);
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -48,7 +49,7 @@ export function rustTokens(text: string): Tok[] | null {
     if (c === 34) {
       const e = closeQuote(text, i + 1, 34);
       if (e < 0) return null;
-      out.push({ k: 'str', v: '', s: i });
+      out.tok(STR, i, e);
       i = e;
       continue;
     }
@@ -58,7 +59,7 @@ export function rustTokens(text: string): Tok[] | null {
       if (!single && isIdStart(d)) { i++; continue; }
       const e = closeQuote(text, i + 1, 39);
       if (e < 0) return null;
-      out.push({ k: 'str', v: '', s: i });
+      out.tok(STR, i, e);
       i = e;
       continue;
     }
@@ -71,24 +72,24 @@ export function rustTokens(text: string): Tok[] | null {
     if (isIdStart(c)) {
       let j = i + 1;
       while (j < n && isIdPart(text.charCodeAt(j))) j++;
-      const w = text.slice(i, j);
-      if ((w === 'r' || w === 'br' || w === 'cr') && /^#*"/.test(text.slice(j, j + 256))) {
+      const raw = j - i <= 2 && (text.charCodeAt(j) === 34 || text.charCodeAt(j) === 35) && /^(r|br|cr)$/.test(text.slice(i, j)) && /^#*"/.test(text.slice(j, j + 256));
+      if (raw) {
         let hashes = 0;
         while (text.charCodeAt(j + hashes) === 35) hashes++;
         const e = text.indexOf('"' + '#'.repeat(hashes), j + hashes + 1);
         if (e < 0) return null;
-        out.push({ k: 'str', v: '', s: i });
+        out.tok(STR, i, e + 1 + hashes);
         i = e + 1 + hashes;
         continue;
       }
-      out.push({ k: 'id', v: w, s: i });
+      out.tok(ID, i, j);
       i = j;
       continue;
     }
-    out.push({ k: 'p', v: text[i]!, s: i });
+    out.tok(P, i, i + 1);
     i++;
   }
-  return out;
+  return out.finish();
 }
 
 /** The end of a quoted literal (escapes skipped, newlines allowed), or -1. */
@@ -104,43 +105,43 @@ function closeQuote(text: string, j: number, q: number): number {
 export const rustRules: ScanRules = {
   keywords: RUST_KEYWORDS,
   braceEnds: true,
-  classify(st) {
-    const t = st.toks;
+  classify(st: StatementView) {
+    const n = st.length;
     let k = 0;
     let external = false;
     // Attributes, visibility and qualifiers: `#[inline] pub(crate) const unsafe extern "C" fn`.
-    while (k < t.length) {
-      const v = t[k]!.v;
+    while (k < n) {
+      const v = st.text(k);
       if (v === '#') {
         k++;
-        if (t[k]?.v === '!') k++;
-        if (t[k]?.v !== '[') return { kind: 'opaque' };
-        while (k < t.length && !(t[k]!.v === ']' && st.depth[k] === 0)) k++;
+        if (k < n && st.text(k) === '!') k++;
+        if (k >= n || st.text(k) !== '[') return { kind: 'opaque' };
+        while (k < n && !(st.text(k) === ']' && st.depth(k) === 0)) k++;
         k++;
-      } else if (t[k]!.k === 'id' && PREFIX.has(v)) {
+      } else if (st.kind(k) === ID && PREFIX.has(v)) {
         if (v === 'extern') external = true;
         k++;
-        if (v === 'pub' && t[k]?.v === '(') {
-          while (k < t.length && !(t[k]!.v === ')' && st.depth[k] === 0)) k++;
+        if (v === 'pub' && k < n && st.text(k) === '(') {
+          while (k < n && !(st.text(k) === ')' && st.depth(k) === 0)) k++;
           k++;
-        } else if (v === 'extern' && t[k]?.k === 'str') k++;
+        } else if (v === 'extern' && k < n && st.kind(k) === STR) k++;
       } else break;
     }
-    if (t.some((x, i) => st.depth[i] === 0 && x.v === '=')) return { kind: 'opaque' };
-    const kw = t[k];
-    if (!kw) return external ? { kind: 'item' } : { kind: 'opaque' };
-    if (kw.k !== 'id') return { kind: 'opaque' };
-    if (kw.v === 'mod' || kw.v === 'impl' || kw.v === 'trait') return { kind: 'item' };
-    const name = t[k + 1];
-    if (kw.v !== 'fn' || name?.k !== 'id' || RUST_KEYWORDS.has(name.v) || (name.v === 'r' && t[k + 2]?.v === '#')) return { kind: 'opaque' };
+    if (st.has('=')) return { kind: 'opaque' };
+    if (k >= n) return external ? { kind: 'item' } : { kind: 'opaque' };
+    if (st.kind(k) !== ID) return { kind: 'opaque' };
+    const kw = st.text(k);
+    if (kw === 'mod' || kw === 'impl' || kw === 'trait') return { kind: 'item' };
+    if (kw !== 'fn' || k + 1 >= n || st.kind(k + 1) !== ID) return { kind: 'opaque' };
+    const name = st.text(k + 1);
+    if (RUST_KEYWORDS.has(name) || (name === 'r' && k + 2 < n && st.text(k + 2) === '#')) return { kind: 'opaque' };
     // The lowering's name is this word (FN_NAME, or the item's name field).
-    return { kind: 'fn', name: name.v, words: [name.v] };
+    return { kind: 'fn', name, words: [name] };
   },
 };
 
 /** The Rust function bodies that cannot matter, left out of the parse (pruneBodies.ts), or null. */
 export function pruneRust(text: string): SkippedBodies | null {
-  const toks = rustTokens(text);
-  const cands = toks && findBodies(toks, rustRules);
+  const cands = rustBodies(text);
   return cands ? skippedBodies(text, cands, RUST_KEYWORDS) : null;
 }
