@@ -182,7 +182,8 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
         const edit = prev && prev.grammar === grammar ? diffEdit(prev.text, text) : null;
         // The parsed text: the file itself, the adapter's version of it (parseText), or
         // (prune) the file with the function definitions that cannot matter erased; every
-        // kept line unchanged in place.
+        // kept line unchanged in place. C++/Rust (prune): the same text, with the bodies that
+        // cannot matter left out by the parser's included ranges (languages/pruneBodies.ts).
         const own = adapter.parseText ? adapter.parseText(text) : text;
         const parsed = prune && language === 'c' && text.length <= PRUNE_MAX_CHARS ? pruneC(text)?.text ?? text : own;
         const bodyPrune = prune && text.length <= PRUNE_MAX_CHARS ? BODY_PRUNE[language] : undefined;

@@ -21,6 +21,8 @@ export const CPP_KEYWORDS = new Set((
 /** Words after a parameter list and before the body. */
 const TRAILING = new Set(['const', 'override', 'final', 'noexcept', 'volatile']);
 const RAW_PREFIX = new Set(['R', 'u8R', 'uR', 'UR', 'LR']);
+/** `class EXPORT Name final : Base {`: every word up to the body, base list or end names a possible class. */
+const CLASS_HEAD = /\b(?:class|struct|union)\b([^{;:(]*)/g;
 
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 0x80;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
@@ -144,6 +146,10 @@ export const cppRules: ScanRules = {
 
 /** The C++ function bodies that cannot matter, left out of the parse (pruneBodies.ts), or null. */
 export function pruneCpp(text: string): SkippedBodies | null {
-  const cands = cppBodies(text);
+  // A possible constructor (named like a class, struct or union of the file) is never skipped:
+  // cfamily/fields.ts reads the checks in the body of every constructor.
+  const classes = new Set<string>();
+  for (const m of text.matchAll(CLASS_HEAD)) for (const w of m[1]!.match(/[A-Za-z_]\w*/g) ?? []) classes.add(w);
+  const cands = cppBodies(text)?.filter((c) => !classes.has(c.name)) ?? null;
   return cands ? skippedBodies(text, cands, CPP_KEYWORDS) : null;
 }
