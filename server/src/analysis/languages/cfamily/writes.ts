@@ -3,8 +3,8 @@
  * - `x = e` in the block that declares x (not in a loop): a new binding from there on
  *   (straight-line reassignment; `r = r + 1` reads the previous one);
  * - C++: `x = e` in a nested block adds an arm (a finite set), in a loop or `x op= e` escapes;
- * - C: `x = e` in a nested block or a loop, `x op= e`, `x++` and `&x` passed to a call (other
- *   than as setsockopt's read-only optval) make x unknown from there on (a loop: from its
+ * - C: `x = e` in a nested block or a loop, `x op= e`, `x++`, `&x` passed to a call (other
+ *   than as setsockopt's read-only optval) or stored in a pointer make x unknown from there on (a loop: from its
  *   start; `x = e` straight in a loop's body then holds for the rest of that body);
  * - C: `r.lo = a; r.hi = b;` and `v[0] = a; v[1] = b;` (each part written once, at the
  *   declaring block) give r the initialiser `{ .lo = a, .hi = b }` after the last write.
@@ -125,7 +125,12 @@ export class Writes {
     while (a.parent && (a.parent.type === 'cast_expression' || a.parent.type === 'parenthesized_expression')) a = a.parent;
     const list = a.parent?.type === 'argument_list' ? a.parent : null;
     const call = list?.parent?.type === 'call_expression' ? list.parent : null;
-    if (!call) return;
+    // `struct r *p = &a;`, `p = &a;`: writes through p are not followed, a is unknown from there on.
+    if (!call) {
+      const stored = a.parent?.type === 'init_declarator' || (a.parent?.type === 'assignment_expression' && a.parent.childForFieldName('right')?.id === a.id);
+      if (stored) this.unknownFrom(b, a.parent!.endIndex, a.parent!);
+      return;
+    }
     const fn = call.childForFieldName('function');
     const name = fn?.type === 'field_expression' ? fn.childForFieldName('field')?.text ?? '' : fn?.text ?? '';
     const args = list!.namedChildren.filter((c) => c !== null && c.type !== 'comment');

@@ -128,9 +128,15 @@ function assignment(n: Node, st: BodyState): void {
       const b = visible(st.scope, name, n.startIndex);
       const idx = parseIntLiteral(l.childForFieldName('index')?.text ?? '', 'go')?.value ?? null;
       const r = right.length === left.length ? right[i] : undefined;
-      if (!b || !st.buffers.has(b)) return;
-      if (op !== '=' || idx === null || !r || conditional(n, b, st)) b.escapes = true;
+      if (!b) return;
+      if (!st.buffers.has(b) || op !== '=' || idx === null || !r || conditional(n, b, st)) b.escapes = true;
       else (b.steps ??= []).push({ k: 'store', index: Number(idx), value: lowerExpr(r, st.cx), at: originOf(n) });
+    } else {
+      // r.Hi = x, t[i].Lo = x: the value r was built with no longer holds.
+      let base: Node | null = l;
+      while (base && (base.type === 'selector_expression' || base.type === 'index_expression' || base.type === 'parenthesized_expression')) base = base.childForFieldName('operand') ?? kids(base)[0] ?? null;
+      const b = base?.type === 'identifier' ? visible(st.scope, base.text, n.startIndex) : null;
+      if (b) b.escapes = true;
     }
   });
 }

@@ -325,7 +325,7 @@ function walkBody(body: Node, st: FnState, cx: RustCx): void {
 function assign(n: Node, st: FnState, cx: RustCx): void {
   const left = n.childForFieldName('left');
   const name = left?.type === 'identifier' ? left.text : null;
-  if (!name) return;
+  if (!name) return fieldWrite(left, st);
   const list = st.scope.bindings.get(name);
   const b = list?.[list.length - 1];
   if (!b || b.kind !== 'var') return;
@@ -349,4 +349,11 @@ function assign(n: Node, st: FnState, cx: RustCx): void {
     const nb = bind(st.scope, { name, kind: 'var', type: b.type, values: [value], at: originOf(n) });
     st.declBlock.set(nb, declBlock);
   } else b.values.push(value); // a branch arm: joined with the other assignments
+}
+
+/** `r.hi = x`, `t[1] = x`, `r.range.lo += 1`: the value the binding was built with no longer holds. */
+function fieldWrite(left: Node | null, st: FnState): void {
+  let base = left;
+  for (let i = 0; i < 16 && base && (base.type === 'field_expression' || base.type === 'index_expression'); i++) base = base.namedChildren.find((c) => c !== null) ?? null;
+  if (base?.type === 'identifier') for (const b of st.scope.bindings.get(base.text) ?? []) b.escapes = true;
 }
