@@ -60,6 +60,7 @@ export class Writes {
     if (!left) return;
     if (left.type === 'field_expression' || left.type === 'subscript_expression') {
       if (c) this.part(s, left);
+      else this.partWritten(left); // C++: r.hi = x leaves r's value unknown
       return;
     }
     if (left.type !== 'identifier') return;
@@ -94,6 +95,13 @@ export class Writes {
     const v = this.typed(lowerExpr(s.childForFieldName('right'), this.cx), b.type);
     if (sameBlock) this.declBlock.set(bind(this.scope, { name: b.name, kind: 'var', type: b.type, values: [v], at: { ...originOf(s), start: s.endIndex } }), this.declBlock.get(b)!);
     else b.values.push(v);
+  }
+
+  /** C++: `r.hi = x`, `t[1].lo = x`, `r.a.b += 1`: every binding of r escapes. */
+  private partWritten(left: Node): void {
+    let base: Node | null = left;
+    for (let i = 0; i < 16 && base && (base.type === 'field_expression' || base.type === 'subscript_expression'); i++) base = stripParens(base.childForFieldName('argument'));
+    if (base?.type === 'identifier') for (const b of this.scope.bindings.get(base.text) ?? []) b.escapes = true;
   }
 
   /** `r.lo = a`, `v[1] = b` (C). */
