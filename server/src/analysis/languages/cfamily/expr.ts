@@ -144,6 +144,12 @@ function lowerCall(n: Node, cx: CppCx, depth: number, at: ReturnType<typeof orig
       return { k: 'decode', bytes: sub(args[0]), size: t.int.bits / 8, order: 'host', at };
     }
   }
+  // std::make_pair(a, b): a pair literal, its items `first` and `second`.
+  if (/^(std::)?make_pair$/.test((tf?.childForFieldName('name') ?? fn).text.replace(/^::/, '')) && args.length === 2) {
+    const targs = (tf?.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => c !== null).map((c) => lowerType(c, cx));
+    const type: FormType | null = targs.length === 2 && targs.every((t) => t?.k === 'int') ? { k: 'struct', name: 'pair', fields: [{ name: 'first', type: targs[0]! }, { name: 'second', type: targs[1]! }] } : null;
+    return { k: 'init', type, items: [{ field: 'first', value: sub(args[0]) }, { field: 'second', value: sub(args[1]) }], at };
+  }
   const path = fn.type === 'field_expression' ? null : qualified(fn.text, cx.nsAliases);
   const last = path ? path.split('.').pop()! : fn.childForFieldName('field')?.text ?? '';
   // Functional cast: std::uint32_t(x), unsigned(x).
