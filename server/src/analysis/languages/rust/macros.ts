@@ -11,9 +11,12 @@ const OPEN = /\b[A-Za-z_]\w*!\s*\(\s*(?=(?:[A-Za-z_]\w*::)*\w*[sg]etsockopt\s*\(
 export function unwrapSockoptMacros(text: string): string {
   if (!/![\s(]/.test(text)) return text;
   let out: string[] | null = null;
+  let budget = 2_000_000; // characters scanned for closing parens, over the whole file
   for (const m of text.matchAll(OPEN)) {
     const open = m.index! + m[0].lastIndexOf('(');
+    if (budget <= 0) break;
     const close = matching(text, open);
+    budget -= close < 0 ? 20_000 : close - open;
     if (close < 0) continue;
     out ??= [...text];
     for (let i = m.index!; i <= open; i++) out[i] = ' ';
