@@ -323,11 +323,12 @@ function assign(n: Node, st: FnState, cx: RustCx): void {
   // A field written (`r.lo = x`, `self.lo += 1`), or the whole value replaced: its field bindings are not followed.
   const path = left?.type === 'field_expression' ? left.text.replace(/\s+/g, '') : null;
   for (const [k, bs] of st.scope.bindings) if (k === path || (name && k.startsWith(`${name}.`))) for (const b of bs) b.escapes = true;
+  const right = n.childForFieldName('right');
+  if (path) return fieldWrite(n, path, right, st, cx);
   if (!name) return;
   const list = st.scope.bindings.get(name);
   const b = list?.[list.length - 1];
   if (!b || b.kind !== 'var') return;
-  const right = n.childForFieldName('right');
   if (n.type === 'compound_assignment_expr' || !right) {
     b.escapes = true;
     return;
@@ -341,10 +342,31 @@ function assign(n: Node, st: FnState, cx: RustCx): void {
       return;
     }
   }
-  const stmtBlock = n.parent?.type === 'expression_statement' ? n.parent.parent : n.parent;
-  if (stmtBlock && declBlock && stmtBlock.id === declBlock.id) {
+  if (declBlock && straightLine(n, declBlock)) {
     // Straight-line reassignment: a new binding from here on (the evaluator takes the last one).
     const nb = bind(st.scope, { name, kind: 'var', type: b.type, values: [value], at: originOf(n) });
     st.declBlock.set(nb, declBlock);
   } else b.values.push(value); // a branch arm: joined with the other assignments
+}
+
+/** `n` runs once, in the block `declBlock` a binding was declared in (no branch, no loop between). */
+function straightLine(n: Node, declBlock: Node | undefined): boolean {
+  const stmtBlock = n.parent?.type === 'expression_statement' ? n.parent.parent : n.parent;
+  return !!stmtBlock && !!declBlock && stmtBlock.id === declBlock.id;
+}
+
+/**
+ * `d.lo = 41000` on a local: the local no longer holds its literal (core/tables.ts would read the
+ * literal's item), so it escapes; in straight-line code the written field is a binding of its own
+ * from here on (`d.lo` is 41000 after the write). Anything else leaves the field unknown.
+ */
+function fieldWrite(n: Node, path: string, right: Node | null, st: FnState, cx: RustCx): void {
+  const base = path.split('.')[0]!;
+  const bs = st.scope.bindings.get(base);
+  const b = bs?.[bs.length - 1];
+  if (!b || b.kind !== 'var') return;
+  b.escapes = true;
+  if (n.type !== 'assignment_expression' || !right || !straightLine(n, st.declBlock.get(b))) return;
+  const nb = bind(st.scope, { name: path, kind: 'var', type: null, values: [lowerExpr(right, cx)], at: originOf(n) });
+  st.declBlock.set(nb, st.declBlock.get(b)!);
 }
