@@ -83,29 +83,33 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
       if (name && t) aliases.set(name, t);
     }
   });
+  // `#[cfg]` is read only in a file that writes one (cfg.ts); the kept functions compiled out on Linux.
+  const cfgOff = /#\s*\[\s*cfg\s*\(/.test(root.text) ? offLinux : () => false;
+  const keptFns = fnNodes.filter((n) => keep.has(n.id));
+  const off = new Set(keptFns.filter((n) => cfgOff(n)).map((n) => n.id));
   // Integer results by function name (a name defined twice, on Linux, has none).
-  all.forEach((n, i) => {
-    if (types[i] !== 'function_item' || offLinux(n)) return;
+  for (const n of keptFns) {
+    if (off.has(n.id)) continue;
     const name = fnNames.get(n.id) ?? '';
     const t = lowerType(n.childForFieldName('return_type'), aliases);
     results.set(name, results.has(name) || t?.k !== 'int' ? null : t);
-  });
+  }
   const fields: StructFields = new Map();
   all.forEach((n, i) => types[i] === 'struct_item' && lowerStruct(n, aliases, structs, fields));
   // Methods reading `self.<field>`: their inputs by `name` and `Type.name` (null: two methods share the name).
   const methodInputs = new Map<string, ReturnType<typeof selfInputs> | null>();
   // Method names defined by several types (`PortRange::apply`, `PortBlock::apply`): named `Type.name`.
   const ownersOf = new Map<string, Set<string>>();
-  all.forEach((n, i) => {
-    if (types[i] !== 'function_item' || offLinux(n)) return;
+  for (const n of keptFns) {
+    if (off.has(n.id)) continue;
     const owner = implOwner(n);
-    if (owner) ownersOf.set(fnNames.get(n.id) ?? '', (ownersOf.get(fnNames.get(n.id) ?? '') ?? new Set()).add(owner));
-    const inputs = selfInputs(n, fields);
-    if (!inputs.length) return;
     const name = fnNames.get(n.id) ?? '';
+    if (owner) ownersOf.set(name, (ownersOf.get(name) ?? new Set()).add(owner));
+    const inputs = owner ? selfInputs(n, fields) : [];
+    if (!inputs.length) continue;
     methodInputs.set(name, methodInputs.has(name) ? null : inputs);
-    methodInputs.set(`${implOwner(n)}.${name}`, inputs);
-  });
+    methodInputs.set(`${owner}.${name}`, inputs);
+  }
   const shared = new Set([...ownersOf].filter(([, o]) => o.size > 1).map(([name]) => name));
   // `r.apply(fd)`: which type's method (when several define it), and the receiver's fields as its `self.<field>` inputs.
   cx.methodCall = (call, c) => {
@@ -143,7 +147,7 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   });
   all.forEach((n, i) => {
     // A `#[cfg]` false on Linux (the Windows twin of a constant) is not the value the kernel sees.
-    if ((types[i] === 'const_item' || types[i] === 'static_item') && !enclosing(n, 'function_item') && !offLinux(n)) {
+    if ((types[i] === 'const_item' || types[i] === 'static_item') && !enclosing(n, 'function_item') && !cfgOff(n)) {
       const impl = enclosing(n, 'impl_item');
       const owner = impl ? lastSegment(impl.childForFieldName('type')?.text ?? '') : '';
       const own = n.childForFieldName('name')?.text ?? '';
@@ -161,7 +165,7 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
       const impl = n.parent?.parent?.type === 'impl_item' ? n.parent.parent : null;
       if (impl?.childForFieldName('trait') || (impl && shared.has(st.fn.name))) st.fn.name = `${lastSegment(impl.childForFieldName('type')?.text ?? '')}.${st.fn.name}`;
       // Compiled out on Linux (Pingora's no-op `ip_local_port_range` twins): no helper by that name.
-      if (offLinux(n)) st.fn.name = `${st.fn.name}#cfg`;
+      if (off.has(n.id)) st.fn.name = `${st.fn.name}#cfg`;
       functions.push(st.fn);
     } else if (types[i] === 'call_expression') {
       const f = n.childForFieldName('function');
@@ -231,7 +235,7 @@ function lowerFunction(n: Node, globals: FormScope, outerCx: RustCx, fields: Str
     bind(scope, { name, kind: 'param', type, values: [], at: originOf(p) });
   }
   // A method's `self.<field>` inputs follow its own parameters (callers pass them, methods.ts).
-  for (const p of selfInputs(n, fields)) {
+  for (const p of fn.receiver ? selfInputs(n, fields) : []) {
     fn.params.push(p);
     st.types.set(p.name, p.type);
     bind(scope, { name: p.name, kind: 'param', type: p.type, values: [], at: originOf(n) });
