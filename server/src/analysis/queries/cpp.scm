@@ -3,11 +3,14 @@
 ; languages/cfamily/ keeps a `sockopt` match as a call only with the (fd, level, optname, optval,
 ; optlen) shape; a project function of the same name with its own arity is a helper.
 
-; 1. setsockopt(...), ::setsockopt(...), zsock_setsockopt(...), ns::setsockopt(...), setsockopt<T>(...).
+; 1. setsockopt(...), ::setsockopt(...), zsock_setsockopt(...), ns::setsockopt(...), setsockopt<T>(...),
+;    folly::netops::setsockopt(...) (a nested namespace path, folly/net/NetOps.h).
 ((call_expression
    function: [
      (identifier) @sockopt.name
      (qualified_identifier name: (identifier) @sockopt.name)
+     (qualified_identifier name: (qualified_identifier name: (identifier) @sockopt.name))
+     (qualified_identifier name: (qualified_identifier name: (qualified_identifier name: (identifier) @sockopt.name)))
      (qualified_identifier name: (template_function name: (identifier) @sockopt.name))
      (template_function name: (identifier) @sockopt.name)
    ] @sockopt.callee

@@ -143,9 +143,14 @@ function lowerCall(n: Node, cx: CppCx, depth: number, at: ReturnType<typeof orig
     if (name === 'bit_cast' && args.length === 1 && t?.k === 'int') {
       return { k: 'decode', bytes: sub(args[0]), size: t.int.bits / 8, order: 'host', at };
     }
+    if (name === 'make_pair' && args.length === 2) {
+      const targs = (tf.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => c !== null).map((c) => lowerType(c, cx));
+      return pairOf(targs[0]?.k === 'int' && targs[1]?.k === 'int' ? [targs[0], targs[1]] : null, args, sub, at);
+    }
   }
   const path = fn.type === 'field_expression' ? null : qualified(fn.text, cx.nsAliases);
   const last = path ? path.split('.').pop()! : fn.childForFieldName('field')?.text ?? '';
+  if (last === 'make_pair' && args.length === 2) return pairOf(null, args, sub, at);
   // Functional cast: std::uint32_t(x), unsigned(x).
   const asType = path && !cx.aliases.has(last) ? intNamed(typeName(fn.text)) : null;
   if (asType && args.length === 1) return { k: 'cast', type: asType, arg: sub(args[0]), at };
@@ -173,3 +178,10 @@ function initItem(c: Node, sub: (c: Node | null) => Expr): { field?: string; val
 }
 
 export { U8 };
+
+/** `std::make_pair(a, b)`: a pair literal, its items `first` and `second` (typed when the template arguments say). */
+function pairOf(types: [FormType, FormType] | null, args: Node[], sub: (c: Node | null | undefined) => Expr, at: ReturnType<typeof originOf>): Expr {
+  const type: FormType | null = types ? { k: 'struct', name: 'pair', fields: [{ name: 'first', type: types[0] }, { name: 'second', type: types[1] }] } : null;
+  return { k: 'init', type, items: [{ field: 'first', value: sub(args[0]) }, { field: 'second', value: sub(args[1]) }], at };
+}
+

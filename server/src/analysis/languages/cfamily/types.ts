@@ -1,7 +1,8 @@
 /**
  * C++ types as the common form's FormType: the builtin and <cstdint> integers (also
  * `std::`-qualified, `unsigned short`...), socklen_t and the kernel's __u16/__u32, typedefs
- * and `using X = Y` aliases of the file, `std::array<T, N>`, C arrays, pointers, references
+ * and `using X = Y` aliases of the file, `std::array<T, N>`, `std::pair<A, B>` of integers
+ * (a struct of `first` and `second`), C arrays, pointers, references
  * (transparent: `const T&` is T), template parameters and struct/class names (their layout is
  * in the unit's `types`).
  */
@@ -74,6 +75,11 @@ export function lowerType(n: Node | null, env: TypeEnv, depth = 0): FormType | n
         const elem = lowerType(args[0]!, env, depth + 1);
         const count = /^\d+$/.test(args[1]!.text) ? Number(args[1]!.text) : null;
         return elem ? { k: 'array', elem, count, name: n.text } : null;
+      }
+      // std::pair<std::uint16_t, std::uint16_t>: two fields, `first` then `second` (a standard-layout pair of integers).
+      if (base === 'pair' && args.length === 2) {
+        const [first, second] = args.map((a) => lowerType(a, env, depth + 1));
+        if (first?.k === 'int' && second?.k === 'int') return { k: 'struct', name: n.text, fields: [{ name: 'first', type: first }, { name: 'second', type: second }] };
       }
       return { k: 'unknown', name: n.text };
     }

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { parseIntLiteral } from '../../core/numeric';
-import type { Endian, Expr, FormCall, FormType, Origin } from '../../core/form';
+import type { Endian, Expr, FormCall, FormScope, FormType, Origin } from '../../core/form';
 import { cFamilyBinary, originOf } from '../../core/build';
 import { intType, lastSegment, lowerType } from './types';
 
@@ -21,6 +21,13 @@ export interface RustCx {
   structs: ReadonlyMap<string, FormType>;
   /** Generic parameters in scope (fn f<T>): `size_of::<T>()` stays bound to the caller's T. */
   typeParams: ReadonlySet<string>;
+  /** The declared integer result of the file's one function of that name (`let v = self.packed()` is a u32). */
+  resultOf?: (fn: string) => FormType | null;
+  /** The function scope being lowered and its impl type (a method call's receiver, methods.ts). */
+  scope?: FormScope;
+  selfOwner?: string | null;
+  /** Completes a method call `r.apply(fd)` (lower.ts: which type's method, the receiver's fields). */
+  methodCall?: (call: FormCall, cx: RustCx) => void;
 }
 
 export const origin = originOf;
@@ -48,7 +55,9 @@ export function lowerExpr(n: Node | null, cx: RustCx, depth = 0): Expr {
     case 'self':
       return { k: 'name', name: n.text, at };
     case 'scoped_identifier': {
+      // `crate::sys::X`, `self::sys::X`, `super::X`: the path inside the crate (`sys.X`).
       const segs = pathOf(n);
+      while (segs.length > 2 && /^(crate|self|super)$/.test(segs[0]!)) segs.shift();
       // libc::SOL_IP, nix::libc::X → X (the constant itself); Type::CONST → member path "Type.CONST".
       const last = segs[segs.length - 1] ?? n.text;
       // The libc crate has no IP_LOCAL_PORT_RANGE: kept apart from a local const of that name (lower.ts binds it as missing).
@@ -59,7 +68,10 @@ export function lowerExpr(n: Node | null, cx: RustCx, depth = 0): Expr {
     }
     case 'field_expression': {
       const field = n.childForFieldName('field')?.text ?? '';
-      return { k: 'member', object: sub(n.childForFieldName('value')), field, at };
+      const value = n.childForFieldName('value');
+      // `self.lo`: one name, a method's input (methods.ts), so a caller's receiver can give it.
+      if (value?.type === 'self') return { k: 'name', name: `self.${field}`, at };
+      return { k: 'member', object: sub(value), field, at };
     }
     case 'parenthesized_expression':
       return sub(n.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null);
@@ -125,6 +137,19 @@ export function lowerExpr(n: Node | null, cx: RustCx, depth = 0): Expr {
     }
     case 'call_expression':
       return lowerCall(n, cx, depth, at);
+    case 'macro_invocation': {
+      // `ptr::addr_of!(v)` / `addr_of_mut!(v)`: the address of a place, written as a macro.
+      const name = lastSegment(n.childForFieldName('macro')?.text ?? '');
+      const tree = n.namedChildren.find((c) => c?.type === 'token_tree');
+      const place = tree?.text.slice(1, -1).trim() ?? '';
+      if ((name === 'addr_of' || name === 'addr_of_mut') && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(place)) {
+        const parts = place.split('.');
+        let e: Expr = { k: 'name', name: parts[0]!, at };
+        for (const f of parts.slice(1)) e = { k: 'member', object: e, field: f, at };
+        return { k: 'addr', arg: e, at };
+      }
+      return { k: 'opaque', at };
+    }
     default:
       return { k: 'opaque', at };
   }
@@ -147,6 +172,9 @@ function lowerCall(n: Node, cx: RustCx, depth: number, at: Origin): Expr {
       const t = lowerType(targ, cx.aliases, cx.typeParams);
       return t ? { k: 'sizeof', of: { type: t }, at } : { k: 'opaque', at };
     }
+    // `(&v as *const u32).cast::<c_void>()`: a pointer cast, the object kept.
+    const inner = fn.childForFieldName('function');
+    if (inner?.type === 'field_expression' && (name === 'cast' || name === 'cast_mut' || name === 'cast_const') && argNodes.length === 0) return sub(inner.childForFieldName('value'));
     return plainCall(n, name, fn, argNodes, cx, depth, at);
   }
   if (fn.type === 'field_expression') {
@@ -167,6 +195,7 @@ function lowerCall(n: Node, cx: RustCx, depth: number, at: Origin): Expr {
     if ((method === 'as_ptr' || method === 'as_mut_ptr') && argNodes.length === 0) return { k: 'addr', arg: recv, at };
     if (method === 'len' && argNodes.length === 0) return { k: 'sizeof', of: { expr: recv }, at };
     const call: FormCall = { callee: sub(fn), lastName: method, receiver: recv, args: argNodes.map(sub), at };
+    cx.methodCall?.(call, cx);
     return { k: 'call', call, at };
   }
   const segs = fn.type === 'scoped_identifier' || fn.type === 'identifier' ? pathOf(fn) : [];
@@ -197,12 +226,34 @@ function lowerCall(n: Node, cx: RustCx, depth: number, at: Origin): Expr {
     return { k: 'bswap', bits, arg: { k: 'cast', type: { k: 'int', int: { bits, unsigned: true }, name: `u${bits}` }, arg: sub(argNodes[0]!), at }, hostOnly: true, at };
   }
   if (name === 'Some' && argNodes.length === 1) return sub(argNodes[0]!);
+  // `ptr::from_ref(&v)`, `ptr::from_mut(&mut v)`: the reference as a raw pointer, the same object.
+  if ((name === 'from_ref' || name === 'from_mut') && owner === 'ptr' && argNodes.length === 1) return sub(argNodes[0]!);
   return plainCall(n, name, fn, argNodes, cx, depth, at);
 }
 
 function plainCall(_n: Node, name: string, fn: Node, argNodes: Node[], cx: RustCx, depth: number, at: Origin): Expr {
-  const call: FormCall = { callee: lowerExpr(fn, cx, depth + 1), lastName: name, args: argNodes.map((a) => lowerExpr(a, cx, depth + 1)), at };
+  const call: FormCall = { callee: lowerExpr(fn, cx, depth + 1), lastName: name, args: argNodes.map((a) => typedOperation(lowerExpr(a, cx, depth + 1), cx)), at };
   return { k: 'call', call, at };
+}
+
+/**
+ * An argument computed by arithmetic keeps its operands' type in Rust (no promotion): `u32::from(hi)
+ * << 16 | u32::from(lo)` is a u32, so a generic `payload: T` binds T to u32 (size_of::<T>() is 4).
+ */
+function typedOperation(e: Expr, cx: RustCx): Expr {
+  if (e.k !== 'binary') return e;
+  const size = sizeOfRecv(e, cx);
+  const t = size ? operandType(e, cx) : null;
+  return t && t.k === 'int' && t.int.bits / 8 === size ? { k: 'cast', type: t, arg: e, at: e.at } : e;
+}
+
+/** The integer type an operand states (a cast or a suffixed literal), searched like sizeOfRecv. */
+function operandType(e: Expr, cx: RustCx): FormType | null {
+  if (e.k === 'cast') return e.type;
+  if (e.k === 'name') return cx.nameType?.(e.name) ?? null;
+  if (e.k === 'int' && e.type) return { k: 'int', int: e.type, name: `${e.type.unsigned ? 'u' : 'i'}${e.type.bits}` };
+  if (e.k === 'binary') return e.op === '<<' || e.op === '>>' ? operandType(e.left, cx) : operandType(e.left, cx) ?? operandType(e.right, cx);
+  return null;
 }
 
 /** Byte size of a receiver whose type its syntax tells (a cast, a suffixed literal). */

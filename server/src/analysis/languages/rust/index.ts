@@ -8,10 +8,13 @@ import { callSitesOf } from '../../core/sites';
 import { callMarks } from '../../core/matches';
 import type { LanguageAdapter } from '../types';
 import { lowerRust } from './lower';
+import { unwrapSockoptMacros } from './macros';
 
 export const rustAdapter: LanguageAdapter = {
   language: 'rust',
   queryFile: 'rust.scm',
+  // socket2's `syscall!(setsockopt(..))`: the call inside the macro parsed as a call (macros.ts).
+  parseText: unwrapSockoptMacros,
   findCallSites(input) {
     // The query runs only where the lowering walks (core/matches.ts: matchesOutside).
     const marks = (skipped: Node[]) => callMarks(input.query, input.tree.rootNode, input.text, skipped);

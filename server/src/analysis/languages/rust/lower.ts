@@ -12,6 +12,9 @@ import * as uapi from '../../../../../engine/src/uapi';
 import { lowerExpr, pathOf, type RustCx } from './expr';
 import { lastSegment, lowerType } from './types';
 import { relevantFunctions, walkKept } from '../relevance';
+import { offLinux } from './cfg';
+import { constBinding, cxAt, enclosing, lowerStruct, modPaths, rustCondition, typed, typeParamsOf } from './items';
+import { bindFields, fieldFunctions, implOwner, receiverArgs, receiverOwner, selfInputs, withSelfPaths, type StructFields } from './methods';
 import type { CallMarks } from '../../core/matches';
 
 /** libc constants the option classification needs (libc has no IP_LOCAL_PORT_RANGE). */
@@ -34,6 +37,8 @@ interface FnState {
   types: Map<string, FormType>;
   /** The block each binding was declared in (straight-line reassignment vs a branch). */
   declBlock: Map<Binding, Node>;
+  /** Every struct's fields (any repr): `let r = S { .. }` binds `r.lo` (methods.ts). */
+  fields: StructFields;
 }
 
 export interface RustLowered {
@@ -69,7 +74,8 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   });
   // The query's marks, searched only outside the bodies that are not walked (core/matches.ts).
   const marks = typeof marksOf === 'function' ? marksOf(fnNodes.filter((n) => !keep.has(n.id))) : marksOf;
-  const cx: RustCx = { aliases, structs, typeParams: new Set(), steps: 400_000 };
+  const results = new Map<string, FormType | null>();
+  const cx: RustCx = { aliases, structs, typeParams: new Set(), steps: 400_000, resultOf: (f) => results.get(f) ?? null };
   all.forEach((n, i) => {
     if (types[i] === 'type_item') {
       const name = n.childForFieldName('name')?.text;
@@ -77,7 +83,42 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
       if (name && t) aliases.set(name, t);
     }
   });
-  all.forEach((n, i) => types[i] === 'struct_item' && lowerStruct(n, aliases, structs));
+  // `#[cfg]` is read only in a file that writes one (cfg.ts); the kept functions compiled out on Linux.
+  const cfgOff = /#\s*\[\s*cfg\s*\(/.test(root.text) ? offLinux : () => false;
+  const keptFns = fnNodes.filter((n) => keep.has(n.id));
+  const off = new Set(keptFns.filter((n) => cfgOff(n)).map((n) => n.id));
+  // Integer results by function name (a name defined twice, on Linux, has none).
+  for (const n of keptFns) {
+    if (off.has(n.id)) continue;
+    const name = fnNames.get(n.id) ?? '';
+    const t = lowerType(n.childForFieldName('return_type'), aliases);
+    results.set(name, results.has(name) || t?.k !== 'int' ? null : t);
+  }
+  const fields: StructFields = new Map();
+  all.forEach((n, i) => types[i] === 'struct_item' && lowerStruct(n, aliases, structs, fields));
+  // Methods reading `self.<field>`: their inputs by `name` and `Type.name` (null: two methods share the name).
+  const methodInputs = new Map<string, ReturnType<typeof selfInputs> | null>();
+  // Method names defined by several types (`PortRange::apply`, `PortBlock::apply`): named `Type.name`.
+  const ownersOf = new Map<string, Set<string>>();
+  for (const n of keptFns) {
+    if (off.has(n.id)) continue;
+    const owner = implOwner(n);
+    const name = fnNames.get(n.id) ?? '';
+    if (owner) ownersOf.set(name, (ownersOf.get(name) ?? new Set()).add(owner));
+    const inputs = owner ? selfInputs(n, fields) : [];
+    if (!inputs.length) continue;
+    methodInputs.set(name, methodInputs.has(name) ? null : inputs);
+    methodInputs.set(`${owner}.${name}`, inputs);
+  }
+  const shared = new Set([...ownersOf].filter(([, o]) => o.size > 1).map(([name]) => name));
+  // `r.apply(fd)`: which type's method (when several define it), and the receiver's fields as its `self.<field>` inputs.
+  cx.methodCall = (call, c) => {
+    if (!call.receiver) return;
+    const owner = shared.has(call.lastName) ? receiverOwner(call.receiver, c.scope ?? null, c.selfOwner ?? null) : null;
+    if (owner) call.lastName = `${owner}.${call.lastName}`;
+    const inputs = methodInputs.get(call.lastName);
+    if (inputs) call.args.push(...receiverArgs(call.receiver, inputs, call.at));
+  };
   const rootAt = originOf(root);
   const globals = newScope(null, rootAt);
   for (const [name, v] of Object.entries(LIBC)) {
@@ -92,6 +133,7 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   const calls: FormCall[] = [];
   const sockops: FormCall[] = [];
   const helperCalls: FormCall[] = [];
+  const owners = new Map<FormFunction, string | null>();
   const defined = new Set<string>();
   const traitMethods = new Set<string>();
   all.forEach((n, i) => {
@@ -104,10 +146,12 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
     if (types[i] === 'closure_expression' && n.parent?.type === 'let_declaration') defined.add(n.parent.childForFieldName('pattern')?.text ?? '');
   });
   all.forEach((n, i) => {
-    if ((types[i] === 'const_item' || types[i] === 'static_item') && !enclosing(n, 'function_item')) {
+    // A `#[cfg]` false on Linux (the Windows twin of a constant) is not the value the kernel sees.
+    if ((types[i] === 'const_item' || types[i] === 'static_item') && !enclosing(n, 'function_item') && !cfgOff(n)) {
       const impl = enclosing(n, 'impl_item');
       const owner = impl ? lastSegment(impl.childForFieldName('type')?.text ?? '') : '';
-      for (const name of owner ? [`${owner}.${n.childForFieldName('name')?.text}`, `Self.${n.childForFieldName('name')?.text}`] : [n.childForFieldName('name')?.text ?? '']) {
+      const own = n.childForFieldName('name')?.text ?? '';
+      for (const name of owner ? [`${owner}.${own}`, `Self.${own}`] : [own, ...modPaths(n).map((m) => `${m}.${own}`)]) {
         bind(globals, constBinding(n, name, cx));
       }
     }
@@ -115,23 +159,30 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
   for (let i = 0; i < all.length; i++) {
     const n = all[i]!;
     if (types[i] === 'function_item' && keep.has(n.id)) {
-      const st = lowerFunction(n, globals, cx);
+      const st = lowerFunction(n, globals, cx, fields);
+      owners.set(st.fn, implOwner(n));
       // A trait method (`impl SetSockOpt for IpLocalPortRange { fn set(..) }`) is `Type.method`.
       const impl = n.parent?.parent?.type === 'impl_item' ? n.parent.parent : null;
-      if (impl?.childForFieldName('trait')) st.fn.name = `${lastSegment(impl.childForFieldName('type')?.text ?? '')}.${st.fn.name}`;
+      if (impl?.childForFieldName('trait') || (impl && shared.has(st.fn.name))) st.fn.name = `${lastSegment(impl.childForFieldName('type')?.text ?? '')}.${st.fn.name}`;
+      // Compiled out on Linux (Pingora's no-op `ip_local_port_range` twins): no helper by that name.
+      if (off.has(n.id)) st.fn.name = `${st.fn.name}#cfg`;
       functions.push(st.fn);
     } else if (types[i] === 'call_expression') {
       const f = n.childForFieldName('function');
       const name = f ? lastSegment(f.type === 'field_expression' ? f.childForFieldName('field')?.text ?? '' : pathOf(f).pop() ?? '') : '';
-      const kind = marks.sockopt.has(n.id) ? calls : marks.sockop.has(n.id) ? sockops : defined.has(name) ? helperCalls : null;
+      // A project function named `setsockopt` (socket2's generic `setsockopt<T>(fd, opt, val, payload)`) is a helper.
+      const own = defined.has(name) && !(n.childForFieldName('arguments')?.namedChildCount === 5 || n.childForFieldName('arguments')?.namedChildCount === 6);
+      const kind = marks.sockopt.has(n.id) && !own ? calls : marks.sockop.has(n.id) ? sockops : defined.has(name) ? helperCalls : null;
       if (!kind) continue;
-      const e = lowerExpr(n, cxAt(n, cx));
+      const holder = functions.filter((f) => f.at.start <= n.startIndex && n.endIndex <= f.at.end).pop();
+      const e = lowerExpr(n, { ...cxAt(n, cx), scope: holder?.scope, selfOwner: holder ? owners.get(holder) ?? null : null });
       if (e.k !== 'call') continue;
       // nix-style `setsockopt(&sock, IpLocalPortRange, &value)`: a call of the option type's
       // trait method `set(fd, value)` (a helper like any other).
       const opt = e.call.args[1];
       if (kind === calls && e.call.args.length === 3 && opt?.k === 'name' && traitMethods.has(`${opt.name}.${name.startsWith('g') ? 'get' : 'set'}`)) {
-        helperCalls.push({ ...e.call, lastName: `${opt.name}.${name.startsWith('g') ? 'get' : 'set'}`, args: [e.call.args[0]!, e.call.args[2]!] });
+        const lastName = `${opt.name}.${name.startsWith('g') ? 'get' : 'set'}`;
+        helperCalls.push({ ...e.call, lastName, args: [e.call.args[0]!, e.call.args[2]!, ...receiverArgs(undefined, methodInputs.get(lastName) ?? [], e.call.at)] });
         continue;
       }
       kind.push(e.call);
@@ -153,87 +204,26 @@ export function lowerRust(root: Node, hostByteOrder: 'little' | 'big', marksOf: 
     });
     const body = n.childForFieldName('body');
     const fn: FormFunction = { name, params, result: null, returns: body ? [lowerExpr(body, cx)] : [], scope, at: originOf(n) };
-    if (body) walkBody(body, { fn, scope, types: new Map(), declBlock: new Map() }, cx);
+    if (body) walkBody(body, { fn, scope, types: new Map(), declBlock: new Map(), fields }, cx);
     functions.push(fn);
     inner.push(scope);
   }
+  functions.push(...fieldFunctions(functions.map((fn) => ({ fn, owner: owners.get(fn) ?? null }))));
   const unit = newUnit('rust', hostByteOrder, globals, functions, inner);
   for (const [k, v] of structs) unit.types.set(k, v);
   unit.calls = calls;
   unit.sockops = sockops;
-  unit.guards = guardsOf(all.filter((_, i) => GUARDS.has(types[i]!)), rustCondition);
+  unit.guards = withSelfPaths(guardsOf(all.filter((_, i) => GUARDS.has(types[i]!)), rustCondition));
   return { unit, helperCalls };
 }
 
-/** `if c`, `while c`, `assert!(c)`-like macros, `ensure!(..)`: the condition (core/bounded.ts guards). */
-function rustCondition(n: Node): Node | null {
-  if (n.type === 'if_expression' || n.type === 'while_expression') return n.childForFieldName('condition');
-  if (n.type === 'macro_invocation' && /^(debug_)?assert(_eq|_ne)?$|^ensure$/.test(lastSegment(n.childForFieldName('macro')?.text ?? ''))) return n.namedChildren.find((c) => c?.type === 'token_tree') ?? null;
-  return null;
-}
-
-/** The generic parameters of the functions around n (`size_of::<T>()` in `fn set_opt<T>`). */
-function typeParamsOf(fn: Node): string[] {
-  const out: string[] = [];
-  for (const tp of fn.childForFieldName('type_parameters')?.namedChildren ?? []) {
-    const id = tp?.type === 'type_identifier' ? tp : tp?.childForFieldName('name') ?? tp?.namedChildren.find((c) => c?.type === 'type_identifier');
-    if (id) out.push(id.text);
-  }
-  return out;
-}
-
-function cxAt(n: Node, cx: RustCx): RustCx {
-  const tps: string[] = [];
-  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_item' || p.type === 'impl_item') tps.push(...typeParamsOf(p));
-  return tps.length ? { ...cx, typeParams: new Set(tps) } : cx;
-}
-
-function enclosing(n: Node, type: string): Node | null {
-  for (let p = n.parent; p; p = p.parent) if (p.type === type) return p;
-  return null;
-}
-
-function lowerStruct(n: Node, aliases: ReadonlyMap<string, FormType>, structs: Map<string, FormType>): void {
-  const name = n.childForFieldName('name')?.text;
-  const body = n.childForFieldName('body');
-  if (!name || !body || body.type !== 'field_declaration_list') return;
-  // #[repr(C)] (or packed/transparent) gives the declared field order in memory.
-  let reprC = false;
-  for (let p = n.previousNamedSibling; p && (p.type === 'attribute_item' || p.type === 'line_comment'); p = p.previousNamedSibling) {
-    if (/repr\s*\(\s*C\b/.test(p.text)) reprC = true;
-  }
-  const fields: { name: string; type: FormType }[] = [];
-  for (const f of body.namedChildren) {
-    if (f?.type !== 'field_declaration') continue;
-    const t = lowerType(f.childForFieldName('type'), aliases);
-    fields.push({ name: f.childForFieldName('name')?.text ?? '', type: t ?? { k: 'unknown', name: '?' } });
-  }
-  structs.set(name, reprC ? { k: 'struct', name, fields } : { k: 'unknown', name });
-}
-
-function constBinding(n: Node, name: string, cx: RustCx): Binding {
-  const type = lowerType(n.childForFieldName('type'), cx.aliases);
-  const value = n.childForFieldName('value');
-  const values = value ? [typed(lowerExpr(value, cx), type)] : [];
-  return { name, kind: 'const', type, values, at: originOf(n) };
-}
-
-/** A literal array/struct given the declared type of its binding (`let a: [u16; 2] = [..]`). */
-function typed(e: Expr, type: FormType | null): Expr {
-  if (e.k === 'init' && e.type === null && type && (type.k === 'array' || type.k === 'struct')) return { ...e, type };
-  if (e.k === 'init' && e.type === null && type?.k === 'bytes') {
-    return { ...e, type: { k: 'array', elem: { k: 'int', int: { bits: 8, unsigned: true }, name: 'u8' }, count: type.size, name: type.name } };
-  }
-  return e;
-}
-
-function lowerFunction(n: Node, globals: FormScope, outerCx: RustCx): FnState {
+function lowerFunction(n: Node, globals: FormScope, outerCx: RustCx, fields: StructFields): FnState {
   const typeParams = new Set(typeParamsOf(n));
-  const cx: RustCx = { ...outerCx, typeParams: new Set([...outerCx.typeParams, ...typeParams]) };
   const scope = newScope(globals, originOf(n));
+  const cx: RustCx = { ...outerCx, typeParams: new Set([...outerCx.typeParams, ...typeParams]), scope, selfOwner: implOwner(n) };
   const fn: FormFunction = { name: n.childForFieldName('name')?.text ?? '', params: [], result: lowerType(n.childForFieldName('return_type'), cx.aliases, cx.typeParams), returns: [], scope, at: originOf(n) };
   if (typeParams.size) fn.typeParams = [...typeParams];
-  const st: FnState = { fn, scope, types: new Map(), declBlock: new Map() };
+  const st: FnState = { fn, scope, types: new Map(), declBlock: new Map(), fields };
   for (const p of n.childForFieldName('parameters')?.namedChildren ?? []) {
     if (p?.type === 'self_parameter') fn.receiver = 'self';
     if (p?.type !== 'parameter') continue;
@@ -243,6 +233,12 @@ function lowerFunction(n: Node, globals: FormScope, outerCx: RustCx): FnState {
     fn.params.push({ name, type });
     if (type) st.types.set(name, type);
     bind(scope, { name, kind: 'param', type, values: [], at: originOf(p) });
+  }
+  // A method's `self.<field>` inputs follow its own parameters (callers pass them, methods.ts).
+  for (const p of fn.receiver ? selfInputs(n, fields) : []) {
+    fn.params.push(p);
+    st.types.set(p.name, p.type);
+    bind(scope, { name: p.name, kind: 'param', type: p.type, values: [], at: originOf(n) });
   }
   const body = n.childForFieldName('body');
   if (body) {
@@ -277,9 +273,12 @@ function walkBody(body: Node, st: FnState, cx: RustCx): void {
           // `let b = x.to_ne_bytes()`: b is a [u8; N] (b.len(), size_of_val(&b)).
           if (!type && v?.k === 'encode') type = { k: 'bytes', size: v.size, name: `[u8; ${v.size}]` };
           if (!type && v?.k === 'cast') type = v.type;
+          if (!type && v?.k === 'call') type = cx.resultOf?.(v.call.lastName) ?? null;
           // Visible after the statement: `let payload = &payload as *const T` reads the older payload.
-          const b = bind(st.scope, { name, kind: 'var', type, values: v ? [v] : [], at: { ...originOf(n), start: n.endIndex } });
+          const at = { ...originOf(n), start: n.endIndex };
+          const b = bind(st.scope, { name, kind: 'var', type, values: v ? [v] : [], at });
           st.declBlock.set(b, n.parent ?? body);
+          if (v) for (const fb of bindFields(st.scope, name, v, st.fields, at)) st.declBlock.set(fb, n.parent ?? body);
           if (type) st.types.set(name, type);
           else st.types.delete(name);
         }
@@ -325,11 +324,15 @@ function walkBody(body: Node, st: FnState, cx: RustCx): void {
 function assign(n: Node, st: FnState, cx: RustCx): void {
   const left = n.childForFieldName('left');
   const name = left?.type === 'identifier' ? left.text : null;
-  if (!name) return fieldWrite(left, st);
+  // A field written (`r.lo = x`, `self.lo += 1`), or the whole value replaced: its field bindings are not followed.
+  const path = left?.type === 'field_expression' ? left.text.replace(/\s+/g, '') : null;
+  for (const [k, bs] of st.scope.bindings) if (k === path || (name && k.startsWith(`${name}.`))) for (const b of bs) b.escapes = true;
+  const right = n.childForFieldName('right');
+  if (path) return fieldWrite(n, path, right, st, cx);
+  if (!name) return partWrite(left, st);
   const list = st.scope.bindings.get(name);
   const b = list?.[list.length - 1];
   if (!b || b.kind !== 'var') return;
-  const right = n.childForFieldName('right');
   if (n.type === 'compound_assignment_expr' || !right) {
     b.escapes = true;
     return;
@@ -343,16 +346,37 @@ function assign(n: Node, st: FnState, cx: RustCx): void {
       return;
     }
   }
-  const stmtBlock = n.parent?.type === 'expression_statement' ? n.parent.parent : n.parent;
-  if (stmtBlock && declBlock && stmtBlock.id === declBlock.id) {
+  if (declBlock && straightLine(n, declBlock)) {
     // Straight-line reassignment: a new binding from here on (the evaluator takes the last one).
     const nb = bind(st.scope, { name, kind: 'var', type: b.type, values: [value], at: originOf(n) });
     st.declBlock.set(nb, declBlock);
   } else b.values.push(value); // a branch arm: joined with the other assignments
 }
 
-/** `r.hi = x`, `t[1] = x`, `r.range.lo += 1`: the value the binding was built with no longer holds. */
-function fieldWrite(left: Node | null, st: FnState): void {
+/** `n` runs once, in the block `declBlock` a binding was declared in (no branch, no loop between). */
+function straightLine(n: Node, declBlock: Node | undefined): boolean {
+  const stmtBlock = n.parent?.type === 'expression_statement' ? n.parent.parent : n.parent;
+  return !!stmtBlock && !!declBlock && stmtBlock.id === declBlock.id;
+}
+
+/**
+ * `d.lo = 41000` on a local: the local no longer holds its literal (core/tables.ts would read the
+ * literal's item), so it escapes; in straight-line code the written field is a binding of its own
+ * from here on (`d.lo` is 41000 after the write). Anything else leaves the field unknown.
+ */
+function fieldWrite(n: Node, path: string, right: Node | null, st: FnState, cx: RustCx): void {
+  const base = path.split('.')[0]!;
+  const bs = st.scope.bindings.get(base);
+  const b = bs?.[bs.length - 1];
+  if (!b || b.kind !== 'var') return;
+  b.escapes = true;
+  if (n.type !== 'assignment_expression' || !right || !straightLine(n, st.declBlock.get(b))) return;
+  const nb = bind(st.scope, { name: path, kind: 'var', type: null, values: [lowerExpr(right, cx)], at: originOf(n) });
+  st.declBlock.set(nb, st.declBlock.get(b)!);
+}
+
+/** `t[1] = x`, `r.range[0] += 1`: the value the binding was built with no longer holds. */
+function partWrite(left: Node | null, st: FnState): void {
   let base = left;
   for (let i = 0; i < 16 && base && (base.type === 'field_expression' || base.type === 'index_expression'); i++) base = base.namedChildren.find((c) => c !== null) ?? null;
   if (base?.type === 'identifier') for (const b of st.scope.bindings.get(base.text) ?? []) b.escapes = true;
