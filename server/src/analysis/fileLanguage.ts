@@ -7,9 +7,11 @@ import type { Language } from './callSite';
 
 /** The file's language from its name, or null when the analyzer does not handle it. */
 export function languageForPath(path: string): Language | null {
-  const m = /\.([A-Za-z0-9+]+)$/.exec(path);
-  if (!m) return null;
-  switch (m[1]!.toLowerCase()) {
+  // The text after the last dot (a dot in a directory name leaves a `/` in it: no match).
+  // No regular expression: this runs for every name a walk meets.
+  const dot = path.lastIndexOf('.');
+  if (dot < 0) return null;
+  switch (path.slice(dot + 1).toLowerCase()) {
     case 'c':
     case 'h':
       return 'c';
