@@ -16,7 +16,7 @@ import { walkFilesSync } from '../files/walk';
 import { resolveConfig } from '../config/resolve';
 import { VERSION } from '../version';
 import type { CheckOptions } from './checkArgs';
-import { loadAnalysis } from './analyzerModule';
+import { loadAnalysis } from './bundles';
 import { buildStamp, contentHash, openCheckCache, type CheckCache } from './checkCache';
 import { createProgress, progressWanted } from './progress';
 import { PoolLoadError, type AnalysisJob } from './checkPool';

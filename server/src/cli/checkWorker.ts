@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import type { Analyzer } from '../analysis/index';
-import { loadAnalysis } from './analyzerModule';
+import { loadAnalysis } from './bundles';
 import type { WorkerJob, WorkerReply } from './checkPool';
 
 export function startCheckWorker(): void {

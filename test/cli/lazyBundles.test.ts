@@ -1,8 +1,9 @@
-// The built CLI loads the analyzer (dist/analyzer.js: tree-sitter, the languages, the engine's
-// judgements) only when a file needs analysing (server/src/cli/analyzerModule.ts): a copy of
-// dist/cli.js with no analyzer.js beside it answers a `check --cache` run over an unchanged
-// tree exactly as the whole dist/ does, and fails with a clear message (exit 2) once a file
-// changes. The cli bundle itself holds no parser code.
+// The built CLI loads its sibling bundles only when a run needs them (server/src/cli/bundles.ts):
+// the analyzer (dist/analyzer.js: tree-sitter, the languages, the engine's judgements) when a
+// file needs analysing, the other subcommands (dist/commands.js) when one runs. A copy of
+// dist/cli.js alone answers a `check --cache` run over an unchanged tree exactly as the whole
+// dist/ does, and fails with a clear message (exit 2) once a file changes. The cli bundle
+// itself holds no parser, simulator or pressure code; the other commands work from dist/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ const built = join(ROOT, 'dist', 'cli.js');
 let work = '';
 
 before(() => {
-  if (!existsSync(built) || !existsSync(join(ROOT, 'dist', 'analyzer.js'))) {
+  if (!['cli.js', 'analyzer.js', 'commands.js'].every((f) => existsSync(join(ROOT, 'dist', f)))) {
     const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
   }
@@ -29,18 +30,32 @@ const run = (cli: string, args: string[], cwd: string) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-test('the cli bundle holds no parser: it requires ./analyzer.js, which does', () => {
+test('the cli bundle holds no parser, simulator or pressure code: it requires the bundles that do', () => {
   const cli = readFileSync(built, 'utf8');
   const analyzer = readFileSync(join(ROOT, 'dist', 'analyzer.js'), 'utf8');
+  const commands = readFileSync(join(ROOT, 'dist', 'commands.js'), 'utf8');
   assert.ok(cli.includes('require("./analyzer.js")'));
-  for (const marker of ['web-tree-sitter.wasm', 'IP_LOCAL_PORT_RANGE']) {
-    assert.ok(analyzer.includes(marker), `analyzer.js has ${marker}`);
-  }
-  assert.ok(!cli.includes('web-tree-sitter.wasm'), 'cli.js has no parser runtime');
-  assert.ok(cli.length < analyzer.length, `cli.js ${cli.length} bytes, analyzer.js ${analyzer.length}`);
+  assert.ok(cli.includes('require("./commands.js")'));
+  // Markers: the parser runtime's wasm, the simulator's runner, the metrics library.
+  assert.ok(analyzer.includes('web-tree-sitter.wasm'));
+  assert.ok(commands.includes('runner.py') && commands.includes('process_cpu_seconds_total'));
+  for (const marker of ['web-tree-sitter.wasm', 'runner.py', 'process_cpu_seconds_total']) assert.ok(!cli.includes(marker), `cli.js has ${marker}`);
+  assert.ok(cli.length * 3 < analyzer.length + commands.length, `cli.js ${cli.length} bytes`);
 });
 
-test('a fully cached check never loads dist/analyzer.js; a changed file needs it', () => {
+test('the other subcommands run from dist/: their help, a result, a usage error', () => {
+  assert.match(run(built, ['plan', '--help'], ROOT).out, /^usage: port-range-lens plan/);
+  const d = run(built, ['decode', '2628033600'], ROOT);
+  assert.equal(d.code, 0, d.err);
+  assert.match(d.out, /lo 40000 {2}hi 40100/);
+  // A UsageError thrown in commands.js is recognised there: exit 2 and one JSON object.
+  const bad = run(built, ['plan', '--workers', 'x', '--format', 'json'], ROOT);
+  assert.equal(bad.code, 2);
+  assert.equal(JSON.parse(bad.out).error.kind, 'usage');
+  assert.match(bad.err, /^port-range-lens plan: --workers/);
+});
+
+test('a fully cached check loads cli.js alone; a changed file needs dist/analyzer.js', () => {
   const tree = join(work, 'tree');
   const cache = join(work, 'cache');
   const alone = join(work, 'alone');
