@@ -10,7 +10,7 @@ import { cacheNamespace, defaultCacheDir, openCheckCache, stableText, contentHas
 import { resolveConfig } from '../../server/src/config/resolve';
 import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import type { CallSite } from '../../server/src/analysis/index';
-import { decodeIndex, encodeIndex } from '../../server/src/cli/checkCacheIndex';
+import { StatIndex, encodeIndex } from '../../server/src/cli/checkCacheIndex';
 import { BAD_C, cli } from './helpers';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
@@ -123,8 +123,9 @@ test('a cached run prints byte for byte what an uncached run prints (text, json,
   // files without call sites. Planting "binary" for plain.c proves the next run consults it.
   const [ns] = readdirSync(join(dir, 'v1'));
   const indexFile = join(dir, 'v1', ns!, 'index');
-  const index = decodeIndex(readFileSync(indexFile, 'utf8'));
-  const entry = (name: string) => index.entries.get(join(d, name))!;
+  const index = StatIndex.decode(readFileSync(indexFile));
+  const all = new Map([...index.entries()].map(([p, e]) => [p, e] as const));
+  const entry = (name: string) => all.get(join(d, name))!;
   assert.equal(entry('plain.c').outcome, 'clean');
   assert.equal(entry('blob.c').outcome, 'binary');
   const badHash = contentHash(readFileSync(join(d, 'bad.c')));
@@ -140,7 +141,7 @@ test('a cached run prints byte for byte what an uncached run prints (text, json,
   const payload = stored.slice(65).replace(badHash, fake).replace(/"message":"[^"]*"/, '"message":"PLANTED"');
   writeFileSync(join(entries, `${fake}.c`), `${contentHash(Buffer.from(payload))}\n${payload}`);
   entry('bad.c').outcome = `#${fake}`;
-  writeFileSync(indexFile, encodeIndex(index.entries, new Map()));
+  writeFileSync(indexFile, encodeIndex(all, new Map()));
   const j = JSON.parse(cli(['check', '--format', 'json', '--cache-dir', dir, '.'], d).out);
   assert.ok(j.summary.skipped.some((s: { file: string }) => s.file.endsWith('plain.c')));
   const bad = j.callSites.filter((s: { file: string }) => s.file === 'bad.c');

@@ -29,7 +29,7 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, w
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisNote, CallSite, Language } from '../analysis/index';
-import { decodeIndex, emptyIndex, encodeIndex, type CacheIndex, type IndexEntry } from './checkCacheIndex';
+import { StatIndex, encodeIndex, type IndexEntry } from './checkCacheIndex';
 
 /** The environment variable that overrides the cache directory (as --cache-dir does). */
 export const CACHE_DIR_ENV = 'PORT_RANGE_LENS_CACHE_DIR';
@@ -159,7 +159,7 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
   const stats = { hits: 0, misses: 0, shortcuts: 0, stored: 0 };
 
   /** Writes `text` to `target` through a temporary name (never a torn file). */
-  const write = (target: string, text: string): void => {
+  const write = (target: string, text: string | Buffer): void => {
     if (writable === null) {
       try {
         mkdirSync(entries, { recursive: true });
@@ -181,12 +181,23 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
     }
   };
 
-  let index: CacheIndex;
-  try { index = decodeIndex(readFileSync(indexPath, 'utf8')); } catch { index = emptyIndex(); /* no index yet: every file is read */ }
-  let indexChanged = false;
-  // The index key of a walked path: absolute, by string (path.resolve per file cost more than the stat).
-  const cwd = process.cwd();
-  const absolute = (p: string) => (isAbsolute(p) ? p : p.startsWith('./') ? `${cwd}/${p.slice(2)}` : `${cwd}/${p}`);
+  let index: StatIndex;
+  try { index = StatIndex.decode(readFileSync(indexPath)); } catch { index = StatIndex.empty(); /* no index yet: every file is read */ }
+  // This run's changes to the index (null: the path's entry is dropped); written on close.
+  const changes = new Map<string, IndexEntry | null>();
+  // A walked path's directory, absolute, by string (path.resolve per file cost more than the
+  // stat); walked paths come directory by directory, so the last one is remembered.
+  const cwd = process.cwd() === '/' ? '' : process.cwd();
+  const absDir = (rel: string) => (rel === '' || rel === '.' ? cwd || '/' : isAbsolute(rel) ? rel : rel.startsWith('./') ? `${cwd}/${rel.slice(2)}` : `${cwd}/${rel}`);
+  let lastRel: string | null = null;
+  let lastAbs = '';
+  /** [absolute directory, name] of a walked path. */
+  const split = (path: string): [string, string] => {
+    const slash = path.lastIndexOf('/');
+    const rel = slash < 0 ? '' : slash === 0 ? '/' : path.slice(0, slash);
+    if (rel !== lastRel) { lastRel = rel; lastAbs = absDir(rel); }
+    return [lastAbs, path.slice(slash + 1)];
+  };
 
   /** A stored result (JSON text, call sites without their file) as fresh objects for `file`. */
   const revive = (json: string, file: string): CachedResult | null => {
@@ -200,36 +211,38 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
   return {
     stats,
     unchanged(path) {
-      const abs = absolute(path);
-      const known = index.entries.get(abs);
-      if (!known) return null;
+      const slash = path.lastIndexOf('/');
+      const rel = slash < 0 ? '' : slash === 0 ? '/' : path.slice(0, slash);
+      if (rel !== lastRel) { lastRel = rel; lastAbs = absDir(rel); }
+      const i = index.find(lastAbs, path.slice(slash + 1));
+      if (i < 0) return null;
       let st: Stats | undefined;
       try {
         // lstat: a walked file is rarely a link (then the link's target is what was recorded).
-        st = lstatSync(abs, { throwIfNoEntry: false });
-        if (st?.isSymbolicLink()) st = statSync(abs, { throwIfNoEntry: false });
+        st = lstatSync(path, { throwIfNoEntry: false });
+        if (st?.isSymbolicLink()) st = statSync(path, { throwIfNoEntry: false });
       } catch { return null; }
+      if (!st || !st.isFile()) return null;
       // Numbers compared as numbers: the cheapest test a cached run makes 10,000 times.
-      if (!st || st.ino !== known.ino || st.mtimeMs !== known.mtimeMs || st.ctimeMs !== known.ctimeMs
-        || st.size !== known.size || st.dev !== known.dev || !st.isFile()) return null;
-      known.seen = true;
-      stats.shortcuts++;
-      return known.outcome;
+      const outcome = index.match(i, st);
+      if (outcome) stats.shortcuts++;
+      return outcome;
     },
     record(path, st, outcome) {
-      const abs = absolute(path);
+      const [dir, name] = split(path);
+      const abs = `${dir === '/' ? '' : dir}/${name}`;
+      const i = changes.has(abs) ? -1 : index.find(dir, name);
+      const known = i >= 0 ? index.entry(i) : changes.get(abs) ?? null;
       // Racy clean: a change in the same timestamp tick as this read could keep the signature.
       const settled = st.ctimeMs + RACY_MS < runStartMs && st.mtimeMs + RACY_MS < runStartMs;
-      const known = index.entries.get(abs);
       if (outcome && settled) {
         if (known && known.outcome === outcome && known.dev === st.dev && known.ino === st.ino && known.size === st.size
-          && known.mtimeMs === st.mtimeMs && known.ctimeMs === st.ctimeMs) { known.seen = true; return; }
-        index.entries.set(abs, { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, outcome, seen: true });
-        indexChanged = true;
-      } else if (known) {
-        index.entries.delete(abs);
-        indexChanged = true;
-      }
+          && known.mtimeMs === st.mtimeMs && known.ctimeMs === st.ctimeMs) {
+          if (i >= 0) index.seen[i] = 1;
+          return;
+        }
+        changes.set(abs, { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, outcome });
+      } else if (known) changes.set(abs, null);
     },
     get(hash, language, file) {
       const key = `${hash}.${language}`;
@@ -262,13 +275,13 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
       index.results.set(`${hash}.${language}`, json);
     },
     close() {
-      if (indexChanged) {
-        let list: Iterable<[string, IndexEntry]> = index.entries;
-        if (index.entries.size > MAX_INDEX_ENTRIES) {
-          const all = [...index.entries];
-          list = [...all.filter(([, e]) => e.seen), ...all.filter(([, e]) => !e.seen)].slice(0, MAX_INDEX_ENTRIES);
-        }
-        write(indexPath, encodeIndex(list, index.results));
+      if (changes.size) {
+        // The recorded entries this run did not change, then this run's; seen ones first when too many.
+        const kept: [string, IndexEntry, boolean][] = [];
+        for (const e of index.entries()) if (!changes.has(e[0])) kept.push(e);
+        for (const [p, e] of changes) if (e) kept.push([p, e, true]);
+        const list = kept.length > MAX_INDEX_ENTRIES ? [...kept.filter((e) => e[2]), ...kept.filter((e) => !e[2])].slice(0, MAX_INDEX_ENTRIES) : kept;
+        write(indexPath, encodeIndex(list.map(([p, e]) => [p, e]), index.results));
       }
       return warnings;
     },

@@ -1,21 +1,26 @@
 /**
  * The index file of `check --cache` (checkCache.ts): the stat shortcut of every path a run
  * recorded, and the stored results those paths name, in one file read once per run. A cached
- * run over 10,000 files spends its time on stats, so this file is made cheap to read:
+ * run over 10,000 files is one process that runs each line of this code cold, so reading the
+ * index does no work per entry: the numbers are read in place, the names of a directory are
+ * split when the walk first reaches it, and a lookup in walk order is one string comparison.
  *
- *   <sha256 of the rest>\n
- *   {"v":2,"dirs":[[dir, dev, name, ino, size, mtimeMs, ctimeMs, outcome, name, ...], ...]}\n
- *   <hash>.<language> <result JSON>\n      (one line per stored result a path names)
+ *   <sha256 hex of everything after this line>\n
+ *   u32 LE: the length of HEAD; HEAD: JSON {"v":3,"le":bool,"groups":[[dir,"a.c/b.c/…",n],…],
+ *     "hashes":[…],"count":N,"results":bytes}; zeros up to a multiple of 8 bytes;
+ *   N × 6 float64 (host byte order, "le" says which): dev, ino, size, mtimeMs, ctimeMs, outcome;
+ *   the results: one line `<hash>.<language> <result JSON>` per stored result a path names.
  *
- * Paths are grouped by directory (an absolute path; a group repeats when its files' devices
- * differ), numbers stay numbers (compared as numbers, never formatted), ctimeMs is null when
- * it equals mtimeMs (a file written once), and an outcome is 0 (clean), 1 (binary) or the content
- * hash of a stored result. A result line is parsed only when a run asks for it, so each caller
- * gets its own objects. Anything that does not decode exactly is an empty index.
+ * Paths are grouped by directory (absolute) and, in a group, sorted by name as the walk visits
+ * them. An outcome is 0 (clean), 1 (binary) or 2 + k
+ * for the content hash hashes[k] of a stored result. Anything that does not decode exactly
+ * (a bad checksum, another schema or byte order) is an empty index.
  */
 import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
 
-export const INDEX_SCHEMA = 2;
+export const INDEX_SCHEMA = 3;
+const LE = endianness() === 'LE';
 
 /** What the stat shortcut knows of one path. */
 export interface IndexEntry {
@@ -25,76 +30,215 @@ export interface IndexEntry {
   mtimeMs: number;
   ctimeMs: number;
   /** 'clean', 'binary' or the content hash of the stored result. */
-  outcome: 'clean' | 'binary' | `#${string}`;
-  /** Visited by this run (the entries kept first when the index is too large). */
-  seen: boolean;
+  outcome: Outcome;
+}
+export type Outcome = 'clean' | 'binary' | `#${string}`;
+
+/** The fields of a stat the shortcut compares. */
+export interface StatLike { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }
+
+interface Group {
+  dir: string;
+  /** The names, `/`-joined until first used. */
+  joined: string;
+  names: string[] | null;
+  /** Index of the group's first entry in the numbers. */
+  base: number;
+  /** Where the next lookup in walk order is expected. */
+  cursor: number;
 }
 
-export interface CacheIndex {
-  /** Absolute path → entry. */
-  entries: Map<string, IndexEntry>;
-  /** `<hash>.<language>` → the stored result's JSON text (its call sites' `file` empty). */
-  results: Map<string, string>;
-}
+/** Numbers per entry. */
+const W = 6;
 
-const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 const HASH = /^[0-9a-f]{64}$/;
 
-export function emptyIndex(): CacheIndex {
-  return { entries: new Map(), results: new Map() };
-}
+/** The decoded index: read-only lookups; changes are kept by the caller (checkCache.ts). */
+export class StatIndex {
+  private readonly byDir = new Map<string, Group>();
+  private resultMap: Map<string, string> | null = null;
 
-/** The index file's text → the index (empty when the text is damaged or of another schema). */
-export function decodeIndex(raw: string): CacheIndex {
-  const index = emptyIndex();
-  if (raw.indexOf('\n') !== 64) return index;
-  const payload = raw.slice(65);
-  if (sha256(payload) !== raw.slice(0, 64)) return index;
-  const lines = payload.split('\n');
-  let head: { v?: number; dirs?: unknown };
-  try { head = JSON.parse(lines[0]!); } catch { return index; }
-  if (!head || head.v !== INDEX_SCHEMA || !Array.isArray(head.dirs)) return index;
-  for (const g of head.dirs as unknown[]) {
-    if (!Array.isArray(g) || typeof g[0] !== 'string' || typeof g[1] !== 'number' || (g.length - 2) % 6 !== 0) return emptyIndex();
-    const dir = g[0] === '/' ? '' : g[0];
-    const dev = g[1];
-    for (let i = 2; i < g.length; i += 6) {
-      const [name, ino, size, mtimeMs, ctimeMs, o] = [g[i], g[i + 1], g[i + 2], g[i + 3], g[i + 4], g[i + 5]];
-      if (typeof name !== 'string' || typeof ino !== 'number' || typeof size !== 'number' || typeof mtimeMs !== 'number' || (typeof ctimeMs !== 'number' && ctimeMs !== null)) return emptyIndex();
-      const outcome = o === 0 ? 'clean' : o === 1 ? 'binary' : typeof o === 'string' && HASH.test(o) ? `#${o}` as const : null;
-      if (!outcome) return emptyIndex();
-      index.entries.set(`${dir}/${name}`, { dev, ino, size, mtimeMs, ctimeMs: ctimeMs ?? mtimeMs, outcome, seen: false });
+  private constructor(
+    private readonly groups: Group[],
+    private readonly hashes: string[],
+    private readonly nums: Float64Array,
+    private resultText: string,
+    /** Which entries this run visited (kept first when the index is too large). */
+    readonly seen: Uint8Array,
+  ) {
+    for (const g of groups) this.byDir.set(g.dir, g);
+  }
+
+  static empty(): StatIndex {
+    return new StatIndex([], [], new Float64Array(0), '', new Uint8Array(0));
+  }
+
+  get size(): number {
+    return this.seen.length;
+  }
+
+  /** The file's bytes → the index (empty when they do not decode exactly). */
+  static decode(buf: Buffer): StatIndex {
+    try {
+      return StatIndex.decodeOrThrow(buf) ?? StatIndex.empty();
+    } catch {
+      return StatIndex.empty();
     }
   }
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const sp = line.indexOf(' ');
-    if (sp < 0) return emptyIndex();
-    index.results.set(line.slice(0, sp), line.slice(sp + 1));
+
+  private static decodeOrThrow(buf: Buffer): StatIndex | null {
+    if (buf.length < 69 || buf[64] !== 0x0a || buf.toString('latin1', 0, 64) !== sha256(buf.subarray(65))) return null;
+    const headLen = buf.readUInt32LE(65);
+    const head = JSON.parse(buf.toString('utf8', 69, 69 + headLen)) as { v?: unknown; le?: unknown; groups?: unknown; hashes?: unknown; count?: unknown; results?: unknown };
+    if (head.v !== INDEX_SCHEMA || head.le !== LE || !Array.isArray(head.groups) || !Array.isArray(head.hashes) || typeof head.count !== 'number' || typeof head.results !== 'number') return null;
+    const at = (69 + headLen + 7) & ~7;
+    const count = head.count;
+    if (!Number.isInteger(count) || count < 0 || at + count * W * 8 !== head.results || head.results > buf.length) return null;
+    const hashes = head.hashes as unknown[];
+    if (!hashes.every((h) => typeof h === 'string' && HASH.test(h))) return null;
+    // The numbers in place when aligned (a fresh read is), else one copy.
+    const nums = (buf.byteOffset + at) % 8 === 0
+      ? new Float64Array(buf.buffer, buf.byteOffset + at, count * W)
+      : new Float64Array(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + count * W * 8));
+    const groups: Group[] = [];
+    let base = 0;
+    for (const g of head.groups as unknown[]) {
+      if (!Array.isArray(g) || typeof g[0] !== 'string' || typeof g[1] !== 'string' || typeof g[2] !== 'number') return null;
+      groups.push({ dir: g[0], joined: g[1], names: null, base, cursor: 0 });
+      base += g[2];
+    }
+    if (base !== count) return null;
+    return new StatIndex(groups, hashes as string[], nums, buf.toString('utf8', head.results), new Uint8Array(count));
   }
-  return index;
+
+  /** The entry number of `dir`/`name` (dir absolute), or -1; in walk order, one comparison. */
+  find(dir: string, name: string): number {
+    const g = this.byDir.get(dir);
+    if (!g) return -1;
+    const names = g.names ??= g.joined.split('/');
+    if (names[g.cursor] === name) return g.base + g.cursor++;
+    let lo = 0;
+    let hi = names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (names[mid]! < name) lo = mid + 1;
+      else hi = mid;
+    }
+    if (names[lo] !== name) return -1;
+    g.cursor = lo + 1;
+    return g.base + lo;
+  }
+
+  /** The outcome of entry i (null when the number names none: then nothing is trusted). */
+  private outcomeAt(i: number): Outcome | null {
+    const o = this.nums[i * W + 5]!;
+    if (o === 0) return 'clean';
+    if (o === 1) return 'binary';
+    const h = this.hashes[o - 2];
+    return h === undefined ? null : `#${h}`;
+  }
+
+  /** Entry i's outcome when `st` still matches its record (the entry is then seen), else null. */
+  match(i: number, st: StatLike): Outcome | null {
+    const n = this.nums;
+    const o = i * W;
+    if (st.ino !== n[o + 1] || st.mtimeMs !== n[o + 3] || st.ctimeMs !== n[o + 4] || st.size !== n[o + 2] || st.dev !== n[o]) return null;
+    const outcome = this.outcomeAt(i);
+    if (outcome) this.seen[i] = 1;
+    return outcome;
+  }
+
+  /** Entry i as recorded. */
+  entry(i: number): IndexEntry | null {
+    const n = this.nums;
+    const outcome = this.outcomeAt(i);
+    return outcome && { dev: n[i * W]!, ino: n[i * W + 1]!, size: n[i * W + 2]!, mtimeMs: n[i * W + 3]!, ctimeMs: n[i * W + 4]!, outcome };
+  }
+
+  /** Every entry: [absolute path, entry, seen by this run]. */
+  *entries(): Generator<[string, IndexEntry, boolean]> {
+    for (const g of this.groups) {
+      const names = g.names ??= g.joined.split('/');
+      for (let k = 0; k < names.length; k++) {
+        const e = this.entry(g.base + k);
+        if (e) yield [`${g.dir === '/' ? '' : g.dir}/${names[k]}`, e, this.seen[g.base + k] === 1];
+      }
+    }
+  }
+
+  /** `<hash>.<language>` → the stored result's JSON text (its call sites' `file` empty). */
+  get results(): Map<string, string> {
+    if (!this.resultMap) {
+      this.resultMap = new Map();
+      for (const line of this.resultText.split('\n')) {
+        const sp = line.indexOf(' ');
+        if (sp > 0) this.resultMap.set(line.slice(0, sp), line.slice(sp + 1));
+      }
+      this.resultText = '';
+    }
+    return this.resultMap;
+  }
 }
 
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * The index → the file's text: the entries given (in their order, grouped by directory) and
- * the results whose hash one of them names.
+ * Entries and results → the file's bytes: the entries grouped by directory, sorted
+ * by name in a group, and the results whose hash one of them names.
  */
-export function encodeIndex(entries: Iterable<[string, IndexEntry]>, results: ReadonlyMap<string, string>): string {
-  const groups: (string | number | null)[][] = [];
-  const named = new Set<string>();
-  let group: (string | number | null)[] | null = null;
-  for (const [path, e] of entries) {
+export function encodeIndex(entries: Iterable<[string, IndexEntry]>, results: ReadonlyMap<string, string>): Buffer {
+  const list = [...entries].map(([path, e]) => {
     const slash = path.lastIndexOf('/');
-    const dir = slash === 0 ? '/' : path.slice(0, slash);
-    if (!group || group[0] !== dir || group[1] !== e.dev) groups.push(group = [dir, e.dev]);
-    const outcome = e.outcome === 'clean' ? 0 : e.outcome === 'binary' ? 1 : e.outcome.slice(1);
-    if (typeof outcome === 'string') named.add(outcome);
-    group.push(path.slice(slash + 1), e.ino, e.size, e.mtimeMs, e.ctimeMs === e.mtimeMs ? null : e.ctimeMs, outcome);
-  }
-  let payload = JSON.stringify({ v: INDEX_SCHEMA, dirs: groups });
+    return { dir: slash === 0 ? '/' : path.slice(0, slash), name: path.slice(slash + 1), e };
+  });
+  list.sort((a, b) => byName(a.dir, b.dir) || byName(a.name, b.name));
+  const groups: [string, string, number][] = [];
+  const hashes: string[] = [];
+  const hashIndex = new Map<string, number>();
+  const nums = new Float64Array(list.length * W);
+  let names: string[] = [];
+  list.forEach(({ dir, name, e }, i) => {
+    const last = groups[groups.length - 1];
+    if (!last || last[0] !== dir) {
+      if (last) last[1] = names.join('/');
+      names = [];
+      groups.push([dir, '', 0]);
+    }
+    names.push(name);
+    groups[groups.length - 1]![2]++;
+    let o = 0;
+    if (e.outcome === 'binary') o = 1;
+    else if (e.outcome !== 'clean') {
+      const h = e.outcome.slice(1);
+      let k = hashIndex.get(h);
+      if (k === undefined) { k = hashes.length; hashes.push(h); hashIndex.set(h, k); }
+      o = 2 + k;
+    }
+    nums.set([e.dev, e.ino, e.size, e.mtimeMs, e.ctimeMs, o], i * W);
+  });
+  if (groups.length) groups[groups.length - 1]![1] = names.join('/');
+  let text = '';
   for (const [key, json] of results) {
-    if (named.has(key.slice(0, key.indexOf('.'))) && !json.includes('\n')) payload += `\n${key} ${json}`;
+    if (hashIndex.has(key.slice(0, key.indexOf('.'))) && !json.includes('\n')) text += `${key} ${json}\n`;
   }
-  return `${sha256(payload)}\n${payload}`;
+  // The head's length decides where the numbers start, and the head names where the results
+  // start: settle the offset digits first (at most two rounds).
+  let resultsAt = 0;
+  let headBytes: Buffer;
+  let at: number;
+  for (;;) {
+    headBytes = Buffer.from(JSON.stringify({ v: INDEX_SCHEMA, le: LE, groups, hashes, count: list.length, results: resultsAt }));
+    at = (69 + headBytes.length + 7) & ~7;
+    if (at + list.length * W * 8 === resultsAt) break;
+    resultsAt = at + list.length * W * 8;
+  }
+  const out = Buffer.alloc(resultsAt + Buffer.byteLength(text));
+  out[64] = 0x0a;
+  out.writeUInt32LE(headBytes.length, 65);
+  headBytes.copy(out, 69);
+  Buffer.from(nums.buffer, nums.byteOffset, nums.byteLength).copy(out, at);
+  out.write(text, resultsAt, 'utf8');
+  out.write(sha256(out.subarray(65)), 0, 'latin1');
+  return out;
 }
