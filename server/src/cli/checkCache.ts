@@ -200,12 +200,17 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
   };
 
   /** A stored result (JSON text, call sites without their file) as fresh objects for `file`. */
-  const revive = (json: string, file: string): CachedResult | null => {
-    let r: CachedResult;
-    try { r = JSON.parse(json) as CachedResult; } catch { return null; }
-    if (!r || !Array.isArray(r.callSites)) return null;
-    for (const s of r.callSites) s.file = file;
-    return r;
+  // Each stored result is parsed once per run; a file with the same content (a vendored copy)
+  // gets its own call-site objects (its `file`) over the same read-only parts.
+  const parsed = new Map<string, CachedResult | null>();
+  const revive = (key: string, json: string, file: string): CachedResult | null => {
+    let r = parsed.get(key);
+    if (r === undefined) {
+      try { r = JSON.parse(json) as CachedResult; } catch { r = null; }
+      if (!r || !Array.isArray(r.callSites)) r = null;
+      parsed.set(key, r);
+    }
+    return r && { ...r, callSites: r.callSites.map((s) => ({ ...s, file })) };
   };
 
   return {
@@ -248,7 +253,7 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
       const key = `${hash}.${language}`;
       // First the results the index carries (no file to open), then the entry files.
       const inIndex = index.results.get(key);
-      const fromIndex = inIndex === undefined ? null : revive(inIndex, file);
+      const fromIndex = inIndex === undefined ? null : revive(key, inIndex, file);
       if (fromIndex) { stats.hits++; return fromIndex; }
       let raw: string;
       try { raw = readFileSync(join(entries, key), 'utf8'); } catch { stats.misses++; return null; }
@@ -258,7 +263,8 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
         return null;
       }
       const json = JSON.stringify(e.result);
-      const mine = revive(json, file)!;
+      parsed.delete(key);
+      const mine = revive(key, json, file)!;
       // Carried by the index from now on (written only if the index changes anyway).
       index.results.set(key, json);
       stats.hits++;

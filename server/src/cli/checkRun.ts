@@ -111,7 +111,8 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
     // Walk order: read each file once, skip those that cannot hold a call site, and hand the
     // rest to the analysis (the parser and each grammar load on first use).
     for (const file of files) {
-      await work.breathe();
+      const pause = work.breathe();
+      if (pause) await pause;
       const known = cache?.unchanged(file);
       if (known === 'clean') { checked++; progress.tick(); continue; }
       if (known === 'binary') { order.now(() => notes.push(binaryNote(file))); progress.tick(); continue; }
