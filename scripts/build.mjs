@@ -26,8 +26,24 @@ const node = {
 
 // cli.js and server.js are the npm package's two bins (port-range-lens, port-range-lens-server).
 const bin = { ...node, banner: { js: '#!/usr/bin/env node' } };
+
+// dist/cli.js holds what `check` needs; it loads its sibling bundles only when a run needs
+// them (server/src/cli/bundles.ts): dist/analyzer.js (tree-sitter, the languages, the engine's
+// judgements) when a file needs analysing, dist/commands.js (simulate, plan, pressure, decode)
+// when one of those runs. A `check --cache` run over an unchanged tree loads cli.js alone.
+const siblings = { '../analysis/index': './analyzer.js', './commands': './commands.js' };
+const lazyBundles = {
+  name: 'lazy-bundles',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/(analysis\/index|commands)$/ }, (args) =>
+      args.importer.endsWith(join('cli', 'bundles.ts')) && siblings[args.path] ? { path: siblings[args.path], external: true } : undefined);
+  },
+};
+
 const entries = [
-  { in: 'server/src/cli.ts', out: 'dist/cli.js', opts: bin },
+  { in: 'server/src/cli.ts', out: 'dist/cli.js', opts: { ...bin, plugins: [lazyBundles] } },
+  { in: 'server/src/analysis/index.ts', out: 'dist/analyzer.js', opts: node },
+  { in: 'server/src/cli/commands.ts', out: 'dist/commands.js', opts: node },
   { in: 'server/src/server.ts', out: 'dist/server.js', opts: bin },
   { in: 'client/src/extension.ts', out: 'dist/extension.js', opts: { ...node, external: ['vscode'] } },
   {

@@ -1,7 +1,7 @@
 // Packs the npm package (the CLI and the language server) into port-range-lens-<version>.tgz
 // beside the .vsix, with `npm pack` (what .npmignore lets through), then checks the tarball's
-// listing: both bins, the wasm files and queries, README/LICENSE/CHANGELOG, every doc the
-// README links to; no source maps, no extension or webview bundle, no sources; and no runtime
+// listing: both bins and the bundles the CLI loads, the wasm files and queries,
+// README/LICENSE/CHANGELOG, every doc the README links to; no source maps, no extension or webview bundle, no sources; and no runtime
 // `dependencies` in package.json (everything is bundled into dist/).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -24,7 +24,7 @@ export function linkedDocs(markdown) {
 
 /** What the tarball must contain (paths inside the package, without the `package/` prefix). */
 export function requiredNpmEntries(pkg, readme) {
-  const req = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/queries/c.scm', 'dist/queries/python.scm', 'dist/queries/go.scm']);
+  const req = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/analyzer.js', 'dist/commands.js', 'dist/queries/c.scm', 'dist/queries/python.scm', 'dist/queries/go.scm']);
   for (const f of Object.values(pkg.bin ?? {})) req.add(f.replace(/^\.\//, ''));
   for (const f of ['web-tree-sitter', 'tree-sitter-c', 'tree-sitter-python', 'tree-sitter-go']) req.add(`dist/${f}.wasm`);
   for (const d of linkedDocs(readme)) req.add(d);
@@ -35,7 +35,7 @@ export function requiredNpmEntries(pkg, readme) {
 export function checkNpmListing(paths, pkg, readme) {
   const set = new Set(paths);
   const problems = requiredNpmEntries(pkg, readme).filter((r) => !set.has(r)).map((r) => `missing ${r}`);
-  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(cli|server)\.js|dist\/[\w-]+\.wasm|dist\/queries\/\w+\.scm|docs\/[\w-]+\.md)$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(cli|analyzer|commands|server)\.js|dist\/[\w-]+\.wasm|dist\/queries\/\w+\.scm|docs\/[\w-]+\.md)$/;
   for (const p of paths) if (!allowed.test(p)) problems.push(`must not contain ${p}`);
   if (pkg.private) problems.push('package.json is "private": npm refuses to publish it');
   if (pkg.dependencies && Object.keys(pkg.dependencies).length) problems.push(`runtime dependencies ${Object.keys(pkg.dependencies).join(', ')}: everything must be bundled into dist/`);

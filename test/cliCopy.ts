@@ -1,7 +1,7 @@
 /**
  * The built CLI for process-level tests: builds dist/ when missing, then runs a private copy of
- * dist/cli.js, so a concurrent rebuild of dist/ (which starts by deleting it) cannot pull the
- * file away mid-test. Registers the node:test before/after hooks of the calling file.
+ * dist/cli.js and the bundles it loads on demand (dist/analyzer.js, dist/commands.js), so a
+ * concurrent rebuild of dist/ (which starts by deleting it) cannot pull the files away mid-test. Registers the node:test before/after hooks of the calling file.
  */
 import { after, before } from 'node:test';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ export function privateCli(prefix: string): () => string {
     }
     cli = join(mkdtempSync(join(tmpdir(), prefix)), 'cli.js');
     copyFileSync(built, cli);
+    for (const f of ['analyzer.js', 'commands.js']) copyFileSync(join(ROOT, 'dist', f), join(dirname(cli), f));
   });
   after(() => {
     if (cli !== built) rmSync(dirname(cli), { recursive: true, force: true });

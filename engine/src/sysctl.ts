@@ -185,6 +185,8 @@ export class ReservedPorts {
     const out: PortRange[] = [];
     let p = 0;
     while (p < 65536) {
+      // A word without a reserved port is skipped whole (the usual set is empty or small).
+      if ((p & 31) === 0 && this.bits[p >>> 5] === 0) { p += 32; continue; }
       if (!this.has(p)) { p++; continue; }
       let q = p;
       while (q + 1 < 65536 && this.has(q + 1)) q++;

@@ -5,22 +5,30 @@
  */
 import { CHECK_COMMAND } from './cli/check';
 import { runSubcommand, usageErrorJson, wantsJson, type Subcommand } from './cli/command';
-import { SIMULATE_COMMAND } from './cli/simulate';
-import { PLAN_USAGE, planCommand } from './cli/plan';
-import { DECODE_USAGE, decodeCommand } from './cli/decode';
-import { PRESSURE_USAGE, runPressure } from './cli/pressure';
+import { loadCommands } from './cli/bundles';
+import type { LazyCommandName } from './cli/commands';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { CHECK_WORKER_ROLE } from './cli/checkPool';
 import { startCheckWorker } from './cli/checkWorker';
 import { VERSION } from './version';
 
+/** A subcommand whose code (cli/commands.ts) is loaded only when it runs or shows its help. */
+function lazy(name: LazyCommandName, summary: string): Subcommand {
+  return {
+    name,
+    summary,
+    get usage() { return loadCommands().LAZY_COMMANDS[name].usage; },
+    run: (argv) => loadCommands().runCommand(name, argv),
+  };
+}
+
 /** Every subcommand, in the order the help lists them. */
 export const COMMANDS: readonly Subcommand[] = [
-  SIMULATE_COMMAND,
+  lazy('simulate', "simulate the kernel's ephemeral port search"),
   CHECK_COMMAND,
-  { name: 'plan', summary: 'split the port range between workers, with capacities and code', usage: PLAN_USAGE, run: planCommand },
-  { name: 'pressure', summary: "how full this machine's ephemeral port range is, per destination", usage: PRESSURE_USAGE, run: runPressure },
-  { name: 'decode', summary: 'decode a pasted option value: u32, strace, bytes, LO-HI', usage: DECODE_USAGE, run: decodeCommand },
+  lazy('plan', 'split the port range between workers, with capacities and code'),
+  lazy('pressure', "how full this machine's ephemeral port range is, per destination"),
+  lazy('decode', 'decode a pasted option value: u32, strace, bytes, LO-HI'),
 ];
 
 export const USAGE = `usage: port-range-lens <command> [flags]

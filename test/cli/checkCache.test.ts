@@ -10,6 +10,7 @@ import { cacheNamespace, defaultCacheDir, openCheckCache, stableText, contentHas
 import { resolveConfig } from '../../server/src/config/resolve';
 import { DEFAULT_CONFIG } from '../../server/src/config/schema';
 import type { CallSite } from '../../server/src/analysis/index';
+import { StatIndex, encodeIndex } from '../../server/src/cli/checkCacheIndex';
 import { BAD_C, cli } from './helpers';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
@@ -51,15 +52,16 @@ test('entries: a hit gives the stored result under the new path; damaged entries
   const entries = join(dir, 'v1', cacheNamespace(o), 'e');
   const file = join(entries, readdirSync(entries)[0]!);
   const good = readFileSync(file, 'utf8');
+  // A later run (its own cache object: this one keeps what it stored in memory).
   truncateSync(file, good.length - 5);
-  assert.equal(c.get(hash, 'c', 'a.c'), null, 'truncated');
+  assert.equal(openCheckCache(o).get(hash, 'c', 'a.c'), null, 'truncated');
   writeFileSync(file, good.replace('m1', 'm2'));
-  assert.equal(c.get(hash, 'c', 'a.c'), null, 'changed without its checksum');
+  assert.equal(openCheckCache(o).get(hash, 'c', 'a.c'), null, 'changed without its checksum');
   writeFileSync(file, 'garbage');
-  assert.equal(c.get(hash, 'c', 'a.c'), null, 'garbage');
+  assert.equal(openCheckCache(o).get(hash, 'c', 'a.c'), null, 'garbage');
   c.put(hash, 'c', 'a.c', { callSites: [site('m1')] });
   assert.equal(readFileSync(file, 'utf8').length > 64, true);
-  assert.ok(c.get(hash, 'c', 'a.c'));
+  assert.ok(openCheckCache(o).get(hash, 'c', 'a.c'));
   assert.deepEqual(readdirSync(entries).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
   // A result that names its own path elsewhere, or that JSON cannot carry exactly, is not stored.
   const h2 = contentHash(Buffer.from('y'));
@@ -121,24 +123,25 @@ test('a cached run prints byte for byte what an uncached run prints (text, json,
   // files without call sites. Planting "binary" for plain.c proves the next run consults it.
   const [ns] = readdirSync(join(dir, 'v1'));
   const indexFile = join(dir, 'v1', ns!, 'index');
-  const raw = readFileSync(indexFile, 'utf8');
-  const index = JSON.parse(raw.slice(65)) as { paths: [string, string, string][] };
-  const outcome = (name: string) => index.paths.find(([p]) => p === join(d, name))?.[2];
-  assert.equal(outcome('plain.c'), 'clean');
-  assert.equal(outcome('blob.c'), 'binary');
+  const index = StatIndex.decode(readFileSync(indexFile));
+  const all = new Map([...index.entries()].map(([p, e]) => [p, e] as const));
+  const entry = (name: string) => all.get(join(d, name))!;
+  assert.equal(entry('plain.c').outcome, 'clean');
+  assert.equal(entry('blob.c').outcome, 'binary');
   const badHash = contentHash(readFileSync(join(d, 'bad.c')));
-  assert.equal(outcome('bad.c'), `#${badHash}`, 'a file with call sites: the hash of its stored result');
-  for (const e of index.paths) if (e[0] === join(d, 'plain.c')) e[2] = 'binary';
+  assert.equal(entry('bad.c').outcome, `#${badHash}`, 'a file with call sites: the hash of its stored result');
+  assert.ok(index.results.has(`${badHash}.c`), 'the index carries the result it names');
+  entry('plain.c').outcome = 'binary';
   // bad.c's shortcut names another hash whose stored result says PLANTED: a run that trusts
   // the stat reads that result without reading the file; SARIF (which needs the lines) reads it.
+  // The planted result is in the entry files only: the index's own copy is left out.
   const fake = contentHash(Buffer.from('planted'));
   const entries = join(dir, 'v1', ns!, 'e');
-  const entry = readFileSync(join(entries, `${badHash}.c`), 'utf8');
-  const payload = entry.slice(65).replace(badHash, fake).replace(/"message":"[^"]*"/, '"message":"PLANTED"');
+  const stored = readFileSync(join(entries, `${badHash}.c`), 'utf8');
+  const payload = stored.slice(65).replace(badHash, fake).replace(/"message":"[^"]*"/, '"message":"PLANTED"');
   writeFileSync(join(entries, `${fake}.c`), `${contentHash(Buffer.from(payload))}\n${payload}`);
-  for (const e of index.paths) if (e[0] === join(d, 'bad.c')) e[2] = `#${fake}`;
-  const planted = JSON.stringify(index);
-  writeFileSync(indexFile, `${contentHash(Buffer.from(planted))}\n${planted}`);
+  entry('bad.c').outcome = `#${fake}`;
+  writeFileSync(indexFile, encodeIndex(all, new Map()));
   const j = JSON.parse(cli(['check', '--format', 'json', '--cache-dir', dir, '.'], d).out);
   assert.ok(j.summary.skipped.some((s: { file: string }) => s.file.endsWith('plain.c')));
   const bad = j.callSites.filter((s: { file: string }) => s.file === 'bad.c');

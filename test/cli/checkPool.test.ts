@@ -89,9 +89,10 @@ test('the built bundle runs itself as the worker: --jobs 2 prints what --jobs 1 
 });
 
 test('a worker that cannot load the parser stops the run with the same message and exit 2 as the main thread', () => {
-  // A copy of the bundle alone: no grammar beside it, no node_modules above it.
+  // A copy of the bundles alone (the CLI and the analyzer it loads): no grammar beside them,
+  // no node_modules above them.
   const lone = tmp('prl-pool-lone-');
-  copyFileSync(join(ROOT, 'dist', 'cli.js'), join(lone, 'cli.js'));
+  for (const f of ['cli.js', 'analyzer.js']) copyFileSync(join(ROOT, 'dist', f), join(lone, f));
   const d = tree();
   for (const jobs of ['1', '2']) {
     const r = spawnSync(process.execPath, [join(lone, 'cli.js'), 'check', '--jobs', jobs, '.'], { cwd: d, encoding: 'utf8', timeout: 60_000 });

@@ -55,6 +55,21 @@ test('a link to a file beside it is one file; dangling links and loops are notes
   assert.deepEqual(await events([d], d), ['alias.c', 'note dangling-link gone.c', 'note link-loop self.h']);
 });
 
+test('a file reached by a link and by its own path is one file, whichever comes first', async () => {
+  const d = dir();
+  mkdirSync(join(d, 'a'));
+  mkdirSync(join(d, 'b'));
+  writeFileSync(join(d, 'a', 'z.c'), '');
+  writeFileSync(join(d, 'b', 'y.c'), '');
+  writeFileSync(join(d, 'notes.txt'), '');
+  symlinkSync('../b/y.c', join(d, 'a', 'x.c')); // before its target is walked: the link is the one
+  symlinkSync('../a/z.c', join(d, 'b', 'to-z.c')); // after its target's directory was walked
+  symlinkSync('notes.txt', join(d, 'c.c')); // a target the walk does not accept by its own name
+  assert.deepEqual(await events([d], d), ['a/x.c', 'a/z.c', 'c.c']);
+  assert.deepEqual(await events([join(d, 'b', 'y.c'), d], d), ['b/y.c', 'a/z.c', 'c.c']);
+  assert.deepEqual(await events([d, join(d, 'a', 'z.c'), join(d, 'b', 'to-z.c')], d), ['a/x.c', 'a/z.c', 'c.c']);
+});
+
 test('skip rules: .git, node_modules, other extensions; FIFOs are notes, not reads', async () => {
   const d = dir();
   for (const s of ['.git', 'node_modules/p', '.hg', '.svn', 'src']) mkdirSync(join(d, s), { recursive: true });

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import fc from 'fast-check';
 import {
   canonicalReservedPorts, parseReservedPorts, writeIpLocalReservedPorts, ReservedPorts, readNetnsFromProc, resolveNetns, writeIpAutobindReuse, writeIpLocalPortRange,
   writeIpUnprivilegedPortStart, writeTcpTwReuse, writeTcpTwReuseDelay, SysctlError,
@@ -149,4 +150,20 @@ test('ip_local_reserved_ports: a zero-length write changes nothing', () => {
   assert.ok(r.ok && r.value.toString() === '5');
   const c = writeIpLocalReservedPorts('\n', cur);
   assert.ok(c.ok && c.value.toString() === '');
+});
+
+test('ReservedPorts.spans: the merged runs of any set, word boundaries and both ends included', () => {
+  const port = fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 31, 32, 63, 64, 65503, 65504, 65535));
+  fc.assert(fc.property(fc.array(fc.tuple(port, fc.integer({ min: 0, max: 70 })), { maxLength: 12 }), (ranges) => {
+    const r = new ReservedPorts();
+    for (const [a, n] of ranges) r.addRange(a, Math.min(65535, a + n));
+    const naive: { lo: number; hi: number }[] = [];
+    for (let p = 0; p < 65536; p++) {
+      if (!r.has(p)) continue;
+      const last = naive[naive.length - 1];
+      if (last && last.hi === p - 1) last.hi = p;
+      else naive.push({ lo: p, hi: p });
+    }
+    assert.deepEqual(r.spans(), naive);
+  }), { numRuns: 300 });
 });

@@ -89,7 +89,7 @@ test('verify: a non-loopback destination is refused by the runner with the reaso
   assert.match(v.kernel.reason!, /the kernel run failed: address 192\.0\.2\.7 is not loopback/);
 });
 
-/** The built CLI with its runner, copied aside so a concurrent rebuild cannot pull them away. */
+/** The built CLI with simulate's bundle and its runner, copied aside so a concurrent rebuild cannot pull them away. */
 function cliCopy(): string | null {
   const built = join(root, 'dist', 'cli.js');
   if (!existsSync(built) || !existsSync(join(root, 'dist', 'runner.py'))) {
@@ -98,6 +98,7 @@ function cliCopy(): string | null {
   }
   const dir = mkdtempSync(join(tmpdir(), 'prl-verify-'));
   copyFileSync(built, join(dir, 'cli.js'));
+  copyFileSync(join(root, 'dist', 'commands.js'), join(dir, 'commands.js'));
   copyFileSync(join(root, 'dist', 'runner.py'), join(dir, 'runner.py'));
   return join(dir, 'cli.js');
 }

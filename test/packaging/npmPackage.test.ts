@@ -20,7 +20,7 @@ test('npm pack: only dist/ bundles, wasm, queries, README/LICENSE/CHANGELOG and 
   const tgz = await tarball();
   assert.match(tgz, new RegExp(`${PKG.name}-${PKG.version.replace(/\./g, '\\.')}\\.tgz$`));
   const paths = tarList(tgz);
-  for (const want of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/server.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/queries/c.scm', 'docs/diagnostics.md', 'docs/ci.md']) {
+  for (const want of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/analyzer.js', 'dist/commands.js', 'dist/server.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/queries/c.scm', 'docs/diagnostics.md', 'docs/ci.md']) {
     assert.ok(paths.includes(want), `missing ${want}`);
   }
   for (const p of paths) {
@@ -41,9 +41,9 @@ test('npm pack: only dist/ bundles, wasm, queries, README/LICENSE/CHANGELOG and 
   for (const d of linked) assert.ok(paths.includes(d), `README links ${d}, not in the tarball`);
   // Minified: long lines (only the usage texts' template literals keep their newlines);
   // an unminified bundle averages about 40 characters a line.
-  for (const f of ['cli.js', 'server.js']) {
+  for (const f of ['cli.js', 'server.js', 'analyzer.js', 'commands.js']) {
     const js = readFileSync(join(ROOT, 'dist', f), 'utf8');
-    assert.ok(js.startsWith('#!/usr/bin/env node\n'), `${f} has no #! line`);
+    if (f === 'cli.js' || f === 'server.js') assert.ok(js.startsWith('#!/usr/bin/env node\n'), `${f} has no #! line`);
     const perLine = js.length / js.split('\n').length;
     assert.ok(perLine > 500, `dist/${f}: ${perLine.toFixed(0)} characters a line, not minified`);
   }
@@ -53,6 +53,7 @@ test('npm pack: only dist/ bundles, wasm, queries, README/LICENSE/CHANGELOG and 
   assert.ok(bad.includes('must not contain src/x.ts'));
   assert.ok(bad.some((p) => p.startsWith('runtime dependencies left')));
   assert.ok(m.checkNpmListing(paths.filter((p) => p !== 'dist/server.js'), PKG, '').includes('missing dist/server.js'));
+  for (const f of ['dist/analyzer.js', 'dist/commands.js']) assert.ok(m.checkNpmListing(paths.filter((p) => p !== f), PKG, '').includes(`missing ${f}`));
 });
 
 test('npm install -g of the tarball: port-range-lens --version/check and port-range-lens-server --stdio', { timeout: 180_000 }, async () => {
@@ -77,6 +78,11 @@ test('npm install -g of the tarball: port-range-lens --version/check and port-ra
   const doc = JSON.parse(ok.stdout);
   assert.equal(doc.callSites.length, 1);
   assert.deepEqual([doc.callSites[0].value.lo, doc.callSites[0].value.hi], [40000, 40511]);
+
+  // A subcommand from the CLI's second bundle (dist/commands.js).
+  const decoded = run(['decode', '2628033600']);
+  assert.equal(decoded.status, 0, decoded.stderr);
+  assert.match(decoded.stdout, /lo 40000 {2}hi 40100/);
 
   const bad2 = run(['check', '--kernel', 'banana', dir]);
   assert.equal(bad2.status, 2, 'a bad flag value exits 2');

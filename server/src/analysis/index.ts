@@ -71,33 +71,7 @@ export interface Analyzer {
   dispose(): void;
 }
 
-/** The file's language from its name, or null when the analyzer does not handle it. */
-export function languageForPath(path: string): Language | null {
-  const m = /\.([A-Za-z0-9+]+)$/.exec(path);
-  if (!m) return null;
-  switch (m[1]!.toLowerCase()) {
-    case 'c':
-    case 'h':
-      return 'c';
-    case 'cc':
-    case 'cpp':
-    case 'cxx':
-    case 'c++':
-    case 'hpp':
-    case 'hh':
-    case 'hxx':
-      return 'cpp';
-    case 'py':
-    case 'pyi':
-      return 'python';
-    case 'go':
-      return 'go';
-    case 'rs':
-      return 'rust';
-    default:
-      return null;
-  }
-}
+export { languageForPath } from './fileLanguage';
 
 /**
  * Files longer than this are never pruned: the C adapter's addressPassed gives up on

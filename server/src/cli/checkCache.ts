@@ -4,9 +4,10 @@
  * result: the tool's version (version.ts, plus the running build's stamp), the resolved
  * configuration object as a whole (config/resolve.ts; never a hand-picked list of fields)
  * and the analyzer options. Layout under the cache directory:
- *   v1/<namespace>/index               path → stat signature + outcome (the stat shortcut)
+ *   v1/<namespace>/index               path → stat signature + outcome (the stat shortcut), and
+ *                                      the results those paths name (checkCacheIndex.ts)
  *   v1/<namespace>/e/<sha256>.<lang>   one analysed file's result
- * Every file is `<sha256 of the payload>\n<payload JSON>`: a truncated or corrupted file
+ * Every file is `<sha256 of the payload>\n<payload>`: a truncated or corrupted file
  * fails the check and counts as a miss (the run then rewrites it). Files are written to a
  * temporary name and renamed, so concurrent runs never read a torn file. A cache directory
  * that cannot be written is one warning; the run goes on without storing.
@@ -19,13 +20,16 @@
  * rule). A file whose result was not stored (an analyzer error) is always read and hashed.
  * The times are Node's plain (double) milliseconds, not bigint ns (a third of the stat's cost
  * in a cached run): a double keeps them to a quarter of a microsecond, and any change after a
- * trusted record moves ctime by at least RACY_MS, far beyond that.
+ * trusted record moves ctime by at least RACY_MS, far beyond that. The index is written back
+ * only when a run changed it; a run over an unchanged tree opens one file (the index) and
+ * stats each path.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisNote, CallSite, Language } from '../analysis/index';
+import { StatIndex, encodeIndex, type IndexEntry } from './checkCacheIndex';
 
 /** The environment variable that overrides the cache directory (as --cache-dir does). */
 export const CACHE_DIR_ENV = 'PORT_RANGE_LENS_CACHE_DIR';
@@ -115,10 +119,6 @@ function faithfulJson(v: unknown): string | null {
   return ok ? text : null;
 }
 
-function signature(st: Stats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-}
-
 export interface CheckCache {
   /** The stat shortcut: 'clean', 'binary' or `#<hash>` when the path certainly still holds what it held. */
   unchanged(path: string): StatOutcome | null;
@@ -158,7 +158,8 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
   let seq = 0;
   const stats = { hits: 0, misses: 0, shortcuts: 0, stored: 0 };
 
-  const write = (target: string, payload: string): void => {
+  /** Writes `text` to `target` through a temporary name (never a torn file). */
+  const write = (target: string, text: string | Buffer): void => {
     if (writable === null) {
       try {
         mkdirSync(entries, { recursive: true });
@@ -171,7 +172,7 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
     if (!writable) return;
     const tmp = `${target}.${process.pid}.${++seq}.tmp`;
     try {
-      writeFileSync(tmp, `${sha256(payload)}\n${payload}`);
+      writeFileSync(tmp, text);
       renameSync(tmp, target);
     } catch (e) {
       writable = false;
@@ -180,67 +181,113 @@ export function openCheckCache(o: CheckCacheOptions): CheckCache {
     }
   };
 
-  // path → [signature, outcome]
-  let index = new Map<string, [string, StatOutcome]>();
-  try {
-    const parsed = unseal(readFileSync(indexPath, 'utf8')) as { v?: number; paths?: [string, string, StatOutcome][] } | null;
-    if (parsed && parsed.v === 1 && Array.isArray(parsed.paths)) index = new Map(parsed.paths.map(([p, s, k]) => [p, [s, k]]));
-  } catch { /* no index yet, or unreadable: every file is read */ }
-  const visited = new Set<string>();
-  let indexChanged = false;
-  // The index key of a walked path: absolute, by string (path.resolve per file cost more than the stat).
-  const cwd = process.cwd();
-  const absolute = (p: string) => (isAbsolute(p) ? p : p.startsWith('./') ? `${cwd}/${p.slice(2)}` : `${cwd}/${p}`);
+  let index: StatIndex;
+  try { index = StatIndex.decode(readFileSync(indexPath)); } catch { index = StatIndex.empty(); /* no index yet: every file is read */ }
+  // This run's changes to the index (null: the path's entry is dropped); written on close.
+  const changes = new Map<string, IndexEntry | null>();
+  // A walked path's directory, absolute, by string (path.resolve per file cost more than the
+  // stat); walked paths come directory by directory, so the last one is remembered.
+  const cwd = process.cwd() === '/' ? '' : process.cwd();
+  const absDir = (rel: string) => (rel === '' || rel === '.' ? cwd || '/' : isAbsolute(rel) ? rel : rel.startsWith('./') ? `${cwd}/${rel.slice(2)}` : `${cwd}/${rel}`);
+  let lastRel: string | null = null;
+  let lastAbs = '';
+  /** [absolute directory, name] of a walked path. */
+  const split = (path: string): [string, string] => {
+    const slash = path.lastIndexOf('/');
+    const rel = slash < 0 ? '' : slash === 0 ? '/' : path.slice(0, slash);
+    if (rel !== lastRel) { lastRel = rel; lastAbs = absDir(rel); }
+    return [lastAbs, path.slice(slash + 1)];
+  };
+
+  /** A stored result (JSON text, call sites without their file) as fresh objects for `file`. */
+  // Each stored result is parsed once per run; a file with the same content (a vendored copy)
+  // gets its own call-site objects (its `file`) over the same read-only parts.
+  const parsed = new Map<string, CachedResult | null>();
+  const revive = (key: string, json: string, file: string): CachedResult | null => {
+    let r = parsed.get(key);
+    if (r === undefined) {
+      try { r = JSON.parse(json) as CachedResult; } catch { r = null; }
+      if (!r || !Array.isArray(r.callSites)) r = null;
+      parsed.set(key, r);
+    }
+    return r && { ...r, callSites: r.callSites.map((s) => ({ ...s, file })) };
+  };
 
   return {
     stats,
     unchanged(path) {
-      const abs = absolute(path);
-      const known = index.get(abs);
-      if (!known) return null;
+      const slash = path.lastIndexOf('/');
+      const rel = slash < 0 ? '' : slash === 0 ? '/' : path.slice(0, slash);
+      if (rel !== lastRel) { lastRel = rel; lastAbs = absDir(rel); }
+      const i = index.find(lastAbs, path.slice(slash + 1));
+      if (i < 0) return null;
       let st: Stats | undefined;
-      try { st = statSync(abs, { throwIfNoEntry: false }); } catch { return null; }
-      if (!st || !st.isFile() || signature(st) !== known[0]) return null;
-      visited.add(abs);
-      stats.shortcuts++;
-      return known[1];
+      try {
+        // lstat: a walked file is rarely a link (then the link's target is what was recorded).
+        st = lstatSync(path, { throwIfNoEntry: false });
+        if (st?.isSymbolicLink()) st = statSync(path, { throwIfNoEntry: false });
+      } catch { return null; }
+      if (!st || !st.isFile()) return null;
+      // Numbers compared as numbers: the cheapest test a cached run makes 10,000 times.
+      const outcome = index.match(i, st);
+      if (outcome) stats.shortcuts++;
+      return outcome;
     },
     record(path, st, outcome) {
-      const abs = absolute(path);
-      visited.add(abs);
+      const [dir, name] = split(path);
+      const abs = `${dir === '/' ? '' : dir}/${name}`;
+      const i = changes.has(abs) ? -1 : index.find(dir, name);
+      const known = i >= 0 ? index.entry(i) : changes.get(abs) ?? null;
       // Racy clean: a change in the same timestamp tick as this read could keep the signature.
       const settled = st.ctimeMs + RACY_MS < runStartMs && st.mtimeMs + RACY_MS < runStartMs;
       if (outcome && settled) {
-        const sig = signature(st);
-        const known = index.get(abs);
-        if (!known || known[0] !== sig || known[1] !== outcome) { index.set(abs, [sig, outcome]); indexChanged = true; }
-      } else if (index.delete(abs)) indexChanged = true;
+        if (known && known.outcome === outcome && known.dev === st.dev && known.ino === st.ino && known.size === st.size
+          && known.mtimeMs === st.mtimeMs && known.ctimeMs === st.ctimeMs) {
+          if (i >= 0) index.seen[i] = 1;
+          return;
+        }
+        changes.set(abs, { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, outcome });
+      } else if (known) changes.set(abs, null);
     },
     get(hash, language, file) {
+      const key = `${hash}.${language}`;
+      // First the results the index carries (no file to open), then the entry files.
+      const inIndex = index.results.get(key);
+      const fromIndex = inIndex === undefined ? null : revive(key, inIndex, file);
+      if (fromIndex) { stats.hits++; return fromIndex; }
       let raw: string;
-      try { raw = readFileSync(join(entries, `${hash}.${language}`), 'utf8'); } catch { stats.misses++; return null; }
+      try { raw = readFileSync(join(entries, key), 'utf8'); } catch { stats.misses++; return null; }
       const e = unseal(raw) as { v?: number; hash?: string; language?: string; result?: CachedResult } | null;
       if (!e || e.v !== 1 || e.hash !== hash || e.language !== language || !e.result || !Array.isArray(e.result.callSites)) {
         stats.misses++;
         return null;
       }
-      for (const s of e.result.callSites) s.file = file;
+      const json = JSON.stringify(e.result);
+      parsed.delete(key);
+      const mine = revive(key, json, file)!;
+      // Carried by the index from now on (written only if the index changes anyway).
+      index.results.set(key, json);
       stats.hits++;
-      return e.result;
+      return mine;
     },
     put(hash, language, file, result) {
       const stored = { ...result, callSites: result.callSites.map((s) => ({ ...s, file: '' })) };
-      const payload = faithfulJson({ v: 1, hash, language, result: stored });
+      const json = faithfulJson(stored);
       // Stored only when a JSON round trip is exact and the result names its path nowhere else.
-      if (payload === null || payload.includes(JSON.stringify(file).slice(1, -1))) return;
-      write(join(entries, `${hash}.${language}`), payload);
+      if (json === null || json.includes(JSON.stringify(file).slice(1, -1))) return;
+      const payload = `{"v":1,"hash":${JSON.stringify(hash)},"language":${JSON.stringify(language)},"result":${json}}`;
+      write(join(entries, `${hash}.${language}`), `${sha256(payload)}\n${payload}`);
       if (writable) stats.stored++;
+      index.results.set(`${hash}.${language}`, json);
     },
     close() {
-      if (indexChanged) {
-        let paths = [...index];
-        if (paths.length > MAX_INDEX_ENTRIES) paths = [...paths.filter(([p]) => visited.has(p)), ...paths.filter(([p]) => !visited.has(p))].slice(0, MAX_INDEX_ENTRIES);
-        write(indexPath, JSON.stringify({ v: 1, paths: paths.map(([p, [s, k]]) => [p, s, k]) }));
+      if (changes.size) {
+        // The recorded entries this run did not change, then this run's; seen ones first when too many.
+        const kept: [string, IndexEntry, boolean][] = [];
+        for (const e of index.entries()) if (!changes.has(e[0])) kept.push(e);
+        for (const [p, e] of changes) if (e) kept.push([p, e, true]);
+        const list = kept.length > MAX_INDEX_ENTRIES ? [...kept.filter((e) => e[2]), ...kept.filter((e) => !e[2])].slice(0, MAX_INDEX_ENTRIES) : kept;
+        write(indexPath, encodeIndex(list.map(([p, e]) => [p, e]), index.results));
       }
       return warnings;
     },

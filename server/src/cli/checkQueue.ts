@@ -16,8 +16,12 @@ export const MAX_IN_FLIGHT_CHARS = 32 * 1024 * 1024;
 
 export interface AnalysisQueue {
   submit(job: AnalysisJob): Promise<AnalysisResult>;
-  /** Called before each file of the walk: lets results in now and then, and waits while too much is in flight. */
-  breathe(): Promise<void>;
+  /**
+   * Called before each file of the walk: lets results in now and then, and waits while too much
+   * is in flight; null when there is nothing to wait for (an await per file of a cached run
+   * cost 10-30 ms over 10,000 files).
+   */
+  breathe(): Promise<void> | null;
   /** The end of the walk: what is still held back is analysed on this thread, in order, and then what no worker took yet. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -70,13 +74,16 @@ export function analysisQueue(jobs: number, analyzerOptions: Record<string, unkn
       p.catch(() => undefined);
       return p;
     },
-    async breathe() {
-      if (!pool) return;
-      if (inFlight > MAX_IN_FLIGHT_CHARS) await new Promise<void>((r) => { wake = r; });
-      if (++sinceBreath >= 64) {
-        sinceBreath = 0;
-        await new Promise((r) => setImmediate(r));
-      }
+    breathe() {
+      if (!pool) return null;
+      const full = inFlight > MAX_IN_FLIGHT_CHARS;
+      const turn = ++sinceBreath >= 64;
+      if (!full && !turn) return null;
+      if (turn) sinceBreath = 0;
+      return (async () => {
+        if (full) await new Promise<void>((r) => { wake = r; });
+        if (turn) await new Promise((r) => setImmediate(r));
+      })();
     },
     async flush() {
       for (const h of held) here(h.job).then(h.resolve, h.reject);

@@ -7,13 +7,16 @@
  */
 import { relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { bytesMayContainCallSite, createAnalyzer, languageForPath, mayContainCallSite, type AnalysisResult, type Analyzer } from '../analysis/index';
+import type { AnalysisResult, Analyzer } from '../analysis/index';
+import { bytesMayContainCallSite, mayContainCallSite } from '../analysis/gate';
+import { languageForPath } from '../analysis/fileLanguage';
 import type { CallSite, Language, Severity } from '../analysis/callSite';
 import { readSourceFile, MAX_FILE_BYTES } from '../files/read';
 import { walkFilesSync } from '../files/walk';
 import { resolveConfig } from '../config/resolve';
 import { VERSION } from '../version';
 import type { CheckOptions } from './checkArgs';
+import { loadAnalysis } from './bundles';
 import { buildStamp, contentHash, openCheckCache, type CheckCache } from './checkCache';
 import { createProgress, progressWanted } from './progress';
 import { PoolLoadError, type AnalysisJob } from './checkPool';
@@ -71,7 +74,8 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
       // A one-shot run: V8's baseline wasm code only. Tiering the parser up to optimised code
       // costs more CPU than a check run gets back (dense tree cold: 2.7 -> 2.3 s of CPU).
       if (!analyzer) setFlagsFromString('--liftoff-only');
-      analyzer ??= await createAnalyzer({ ...ANALYZER_OPTIONS, grammars: [] });
+      // The analyzer's own bundle (dist/analyzer.js): loaded by the first file not cached.
+      analyzer ??= await loadAnalysis().createAnalyzer({ ...ANALYZER_OPTIONS, grammars: [] });
       await analyzer.prepare([language]);
     } catch (e) {
       throw new ParserLoadError(`cannot load the parser: ${(e as Error).message}`);
@@ -107,7 +111,8 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
     // Walk order: read each file once, skip those that cannot hold a call site, and hand the
     // rest to the analysis (the parser and each grammar load on first use).
     for (const file of files) {
-      await work.breathe();
+      const pause = work.breathe();
+      if (pause) await pause;
       const known = cache?.unchanged(file);
       if (known === 'clean') { checked++; progress.tick(); continue; }
       if (known === 'binary') { order.now(() => notes.push(binaryNote(file))); progress.tick(); continue; }

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
-import { createAnalyzer, type Analyzer } from '../analysis/index';
+import type { Analyzer } from '../analysis/index';
+import { loadAnalysis } from './bundles';
 import type { WorkerJob, WorkerReply } from './checkPool';
 
 export function startCheckWorker(): void {
@@ -19,7 +20,8 @@ export function startCheckWorker(): void {
     try {
       // As on the main thread (checkRun.ts): baseline wasm code only for a one-shot run.
       if (!analyzer) setFlagsFromString('--liftoff-only');
-      analyzer ??= createAnalyzer({ ...options, grammars: [] });
+      // The analyzer's bundle (dist/analyzer.js beside the cli.js this thread runs).
+      analyzer ??= loadAnalysis().createAnalyzer({ ...options, grammars: [] });
       a = await analyzer;
       await a.prepare([job.language]);
     } catch (e) {

@@ -4,7 +4,8 @@
  * wherever they appear before `--`), and a usage error exits 2 with the message on stderr
  * plus, when the arguments ask for `--format json`, one JSON error object on stdout (with
  * `--format sarif`, a SARIF log whose invocation failed).
- * A new subcommand (plan, decode, pressure, …) is one more `Subcommand` in cli.ts's table.
+ * A new subcommand (plan, decode, pressure, …) is one more `Subcommand` in cli.ts's table
+ * (loaded lazily from commands.ts unless `check` needs it on its fast path).
  */
 import { VERSION } from '../version';
 import { UsageError } from './args';
@@ -18,6 +19,9 @@ export interface Subcommand {
   /** Runs with the arguments after the subcommand name; returns the exit code. */
   run(argv: string[]): Promise<number>;
 }
+
+/** A subcommand without its summary (which lives in cli.ts's table). */
+export type CommandBody = Omit<Subcommand, 'summary'>;
 
 /** The JSON document of a usage error (`--format json`), schema version 1. */
 export function usageErrorJson(command: string, message: string, kind: 'usage' | 'internal' = 'usage'): string {
@@ -72,7 +76,7 @@ export function metaFlag(argv: readonly string[]): 'help' | 'version' | null {
 }
 
 /** Reports a usage error the documented way and returns exit code 2. */
-export function usageError(cmd: Subcommand, argv: readonly string[], message: string): number {
+export function usageError(cmd: Pick<Subcommand, 'name'>, argv: readonly string[], message: string): number {
   process.stderr.write(`port-range-lens ${cmd.name}: ${message}\n(see port-range-lens ${cmd.name} --help)\n`);
   const format = wantedFormat(argv);
   if (format === 'json') process.stdout.write(usageErrorJson(cmd.name, message));
@@ -81,7 +85,7 @@ export function usageError(cmd: Subcommand, argv: readonly string[], message: st
 }
 
 /** Runs a subcommand with the shared --help/--version/usage-error handling. */
-export async function runSubcommand(cmd: Subcommand, argv: string[]): Promise<number> {
+export async function runSubcommand(cmd: CommandBody, argv: string[]): Promise<number> {
   const meta = metaFlag(argv);
   if (meta === 'help') { process.stdout.write(cmd.usage); return 0; }
   if (meta === 'version') { process.stdout.write(`${VERSION}\n`); return 0; }

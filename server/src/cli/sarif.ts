@@ -11,12 +11,13 @@ import { pathToFileURL } from 'node:url';
 import type { CallSite } from '../analysis/callSite';
 import { CODE_TITLES, DEFAULT_SEVERITY, DIAGNOSTIC_CODES, type Severity } from '../diagnostics/codes';
 import { VERSION } from '../version';
-import pkg from '../../../package.json';
+// One field of package.json (a named import: the bundle keeps only that field).
+import { repository } from '../../../package.json';
 import type { FileNote, IoError } from './checkRun';
 
 /** Where docs/diagnostics.md is published: the package's repository, if it names one. */
 export function docsBase(): string {
-  const repo = (pkg as { repository?: string | { url?: string } }).repository;
+  const repo = repository as string | { url?: string } | undefined;
   const url = typeof repo === 'string' ? repo : repo?.url;
   const m = url ? /github\.com[/:]([^/]+\/[^/.]+?)(?:\.git)?$/.exec(url) : null;
   const slug = m ? m[1] : 'port-range-lens/port-range-lens';

@@ -12,7 +12,7 @@ import {
 } from '../../../engine/src/simulate';
 import { packRange } from '../../../engine/src/uapi';
 import { bool, list, parseArgs, str, UsageError, type FlagSpec } from './args';
-import { runSubcommand, type Subcommand } from './command';
+import { runSubcommand, type CommandBody } from './command';
 import { netnsFromFlags, parsePortPair, splitList } from './netnsFlags';
 import { createProgress, progressWanted } from './progress';
 import { verifyOnKernel, type KernelVerdict } from '../kernel/verify';
@@ -193,9 +193,8 @@ export function simulationText(r: SimulationReport): string {
   return lines.join('\n') + '\n';
 }
 
-export const SIMULATE_COMMAND: Subcommand = {
+export const SIMULATE_COMMAND: CommandBody = {
   name: 'simulate',
-  summary: "simulate the kernel's ephemeral port search",
   usage: SIMULATE_USAGE,
   async run(argv) {
     const { params, format, failOn, verify } = simulateParamsFromArgs(argv);

@@ -58,7 +58,7 @@ function machine(procRoot: string) {
 function bitmap(text: string): Uint8Array {
   const bits = new Uint8Array(65536);
   const r = engineParseReserved(text);
-  if (r.ok) for (let p = 0; p < 65536; p++) if (r.value.has(p)) bits[p] = 1;
+  if (r.ok) for (const { lo, hi } of r.value.spans()) bits.fill(1, lo, hi + 1);
   return bits;
 }
 

@@ -52,19 +52,16 @@ function errorText(e: unknown): { code: string; message: string } {
  * readdir and one stat per directory, a stat per symbolic link): the fastest for the CLI.
  */
 export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Generator<WalkEvent> {
-  const dirsSeen = new Set<string>();
-  const filesSeen = new Set<string>();
+  // Every directory entered, by device + inode, with its entries (kept: a link to a file is
+  // matched against them, so a plain file needs no bookkeeping of its own).
+  const dirsSeen = new Map<string, Frame>();
+  // Files reached through a link or named as a root, by (real directory, name).
+  const linkedSeen = new Set<string>();
   // 64-bit inode numbers need bigint stats (a double would merge distinct inodes).
   const id = (st: BigIntStats) => `${st.dev}:${st.ino}`;
   const stat = (path: string) => statSync(path, { bigint: true });
 
-  /** The identity of a file as (real parent directory, name): no stat per plain file. */
-  const fileKeyOfLink = (path: string): string => {
-    const real = realpathSync.native(path);
-    return `${id(stat(dirname(real)))}/${basename(real)}`;
-  };
-
-  type Frame = { path: string; key: string; entries: Dirent[]; i: number };
+  type Frame = { path: string; prefix: string; key: string; entries: Dirent[]; i: number };
   const stack: Frame[] = [];
   const pending: WalkEvent[] = [];
 
@@ -72,13 +69,31 @@ export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Gen
   const enter = (path: string, st: BigIntStats): void => {
     const key = id(st);
     if (dirsSeen.has(key)) return;
-    dirsSeen.add(key);
     try {
       const entries = readdirSync(path, { withFileTypes: true });
-      stack.push({ path, key, entries: entries.sort(byName), i: 0 });
+      const frame = { path, prefix: dirPrefix(path), key, entries: entries.sort(byName), i: 0 };
+      dirsSeen.set(key, frame);
+      stack.push(frame);
     } catch (e) {
+      dirsSeen.set(key, { path, prefix: '', key, entries: [], i: 0 });
       pending.push({ kind: 'error', path, ...errorText(e) });
     }
+  };
+
+  /**
+   * Whether the walk of a directory already gave the plain file `name` (an accepted regular
+   * file among the entries it has passed): then a link to it, or naming it again, adds nothing.
+   */
+  const walkedAsPlain = (frame: Frame, name: string): boolean => {
+    let lo = 0;
+    let hi = frame.i;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (frame.entries[mid]!.name < name) lo = mid + 1;
+      else hi = mid;
+    }
+    const e = frame.entries[lo];
+    return lo < frame.i && e !== undefined && e.name === name && e.isFile() && opts.accept(frame.prefix + name);
   };
 
   /** A symbolic link inside a walked directory, or a root (explicit). */
@@ -111,10 +126,19 @@ export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Gen
       if (explicit) pending.push({ kind: 'note', path, id: 'not-source', message: 'not a source file of a supported language: skipped' });
       return;
     }
-    let key: string;
-    try { key = fileKeyOfLink(path); } catch (e) { pending.push({ kind: 'error', path, ...errorText(e) }); return; }
-    if (filesSeen.has(key)) return;
-    filesSeen.add(key);
+    // The identity of the file as (real parent directory, name): no stat per plain file.
+    let dirKey: string;
+    let name: string;
+    try {
+      const real = realpathSync.native(path);
+      dirKey = id(stat(dirname(real)));
+      name = basename(real);
+    } catch (e) { pending.push({ kind: 'error', path, ...errorText(e) }); return; }
+    const key = `${dirKey}/${name}`;
+    if (linkedSeen.has(key)) return;
+    const frame = dirsSeen.get(dirKey);
+    if (frame && walkedAsPlain(frame, name)) return;
+    linkedSeen.add(key);
     pending.push({ kind: 'file', path, explicit });
   };
 
@@ -127,12 +151,11 @@ export function* walkFilesSync(roots: readonly string[], opts: WalkOptions): Gen
       if (!top) break;
       if (top.i >= top.entries.length) { stack.pop(); continue; }
       const e = top.entries[top.i++]!;
-      const path = childPath(top.path, e.name);
+      const path = top.prefix + e.name;
       if (e.isFile()) {
         if (!opts.accept(path)) continue;
-        const key = `${top.key}/${e.name}`;
-        if (filesSeen.has(key)) continue;
-        filesSeen.add(key);
+        // Reached before through a link or as a root (rare: the set is usually empty).
+        if (linkedSeen.size !== 0 && linkedSeen.has(`${top.key}/${e.name}`)) continue;
         yield { kind: 'file', path, explicit: false };
       } else if (e.isDirectory()) {
         if (SKIP_DIRS.has(e.name)) continue;
@@ -154,14 +177,20 @@ const SPECIAL = 'not a regular file (FIFO, socket or device): skipped';
  * `dir` alone gives the same string.
  */
 export function childPath(dir: string, name: string): string {
+  return dirPrefix(dir) + name;
+}
+
+/** What childPath puts before an entry's name: the normalised directory and a `/` ('' for `.`). */
+function dirPrefix(dir: string): string {
   let d = normalized.get(dir);
   if (d === undefined) {
     d = normalize(dir);
     if (d.length > 1 && d.endsWith('/')) d = d.slice(0, -1);
+    d = d === '.' ? '' : d === '/' ? '/' : `${d}/`;
     if (normalized.size > 4096) normalized.clear();
     normalized.set(dir, d);
   }
-  return d === '.' ? name : d === '/' ? `/${name}` : `${d}/${name}`;
+  return d;
 }
 const normalized = new Map<string, string>();
 
