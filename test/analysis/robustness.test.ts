@@ -149,3 +149,13 @@ test('a 10,000-line C file: every call found, and the same after a one-line edit
   assert.equal(r1.callSites.length, 34);
   assert.deepEqual(r2.callSites.map((s) => s.value?.lo), r1.callSites.map((s) => s.value?.lo), 'the edit changes no value');
 });
+
+test('function names holding regular-expression characters (a broken declarator) never throw', async () => {
+  const { relevantFunctions } = await import('../../server/src/analysis/languages/relevance');
+  const fns = [
+    { id: 1, name: 'f) // x [', text: 'void f) // x [ { setsockopt(fd, 0, 51, &v, 4); }' },
+    { id: 2, name: 'g', text: 'void g() { k(); }' },
+    { id: 3, name: 'k.*', text: 'void k() { g(); }' },
+  ];
+  assert.deepEqual([...relevantFunctions(fns)].sort(), [1]);
+});

@@ -30,7 +30,8 @@ export function relevantFunctions(fns: readonly FnItem[], rounds = MAX_CALL_DEPT
     for (const f of inSet) for (const w of wordsOf(f)) used.add(w);
     const names = [...new Set(inSet.map((f) => f.name))].filter(Boolean);
     // One scan of a function's text for every kept name (no word set per function).
-    const caller = names.length ? new RegExp(`\\b(?:${names.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`) : null;
+    // Names are escaped whole: a broken declarator (`f) // x`) may hold any character.
+    const caller = names.length ? new RegExp(`\\b(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})\\b`) : null;
     let grew = false;
     for (const f of fns) {
       if (keep.has(f.id)) continue;
