@@ -7,7 +7,7 @@
 // Wall-clock medians of whole processes (node start-up included, as a user sees it). The
 // machine's load is printed first: on a shared machine the figures move with it.
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -68,7 +68,8 @@ function denseBench(): void {
     const grep = timed('grep', ['-rl', 'setsockopt', '.'], root, 5);
     const sites = JSON.parse(spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout).summary.callSites;
     console.log(`grep -rl setsockopt over the dense tree (10,000 files: C, C++, Python, Go, Rust; ${sites} call sites): ${grep.toFixed(0)} ms`);
-    line('check over the dense tree, cold', timed(process.execPath, args, root, 3), grep, 6);
+    line(`check over the dense tree, cold (--jobs default: ${availableParallelism()} CPUs)`, timed(process.execPath, args, root, 3), grep, 6);
+    line('check over the dense tree, cold, --jobs 1 (for comparison)', timed(process.execPath, [...args.slice(0, -1), '--jobs', '1', '.'], root, 3), grep, 6);
     // The stat shortcut trusts only files changed over 2 s before the run that records them.
     const wait = made + 2_500 - Date.now();
     if (wait > 0) spawnSync('sleep', [String(wait / 1000)]);
