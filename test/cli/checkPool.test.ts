@@ -110,3 +110,8 @@ test('--jobs takes a number from 1 to 8', () => {
     assert.match(r.err, /--jobs/, bad);
   }
 });
+
+test('--jobs defaults to one thread per CPU from 4 CPUs on (at most 8), else 1', async () => {
+  const { defaultJobs } = await import('../../server/src/cli/checkPool');
+  assert.deepEqual([1, 2, 3, 4, 6, 8, 64].map((n) => defaultJobs(n)), [1, 1, 1, 4, 6, 8, 8]);
+});

@@ -29,9 +29,9 @@ options:
                               not analysed again (same output as without --cache)
   --cache-dir DIR             the cache directory (implies --cache; default $${CACHE_DIR_ENV},
                               else $XDG_CACHE_HOME/port-range-lens, else ~/.cache/port-range-lens)
-  --jobs N                    analyse on up to N worker threads when at least 16 files need
-                              analysing (default: the number of CPUs, at most 8; 1 = all on
-                              the main thread; same output whatever N)
+  --jobs N                    analyse on up to N threads when at least 16 files need analysing
+                              (default: the number of CPUs, at most 8, or 1 below 4 CPUs;
+                              1 = all on the main thread; same output whatever N)
   --no-progress               never draw the progress bar
   -h, --help                  this help
   -V, --version               print the version

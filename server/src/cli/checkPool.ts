@@ -25,9 +25,16 @@ export const POOL_MIN_FILES = 16;
 /** At most this many analysis threads, whatever the machine (each holds its own grammars, ~20 MB). */
 export const MAX_JOBS = 8;
 
-/** --jobs's default: one thread per core the process may use (the main thread and jobs - 1 workers), at most MAX_JOBS. */
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(MAX_JOBS, availableParallelism()));
+/**
+ * Below this many CPUs --jobs defaults to 1: a worker's start-up (its own analyzer bundle, grammars
+ * and queries, about 0.4 s of CPU) is not won back on two cores (bench/tree.bench.ts, dense tree
+ * on 2 CPUs: 2.6 s with a worker against 2.3 s without).
+ */
+export const MIN_CPUS_FOR_WORKERS = 4;
+
+/** --jobs's default: one thread per CPU the process may use (at most MAX_JOBS) from MIN_CPUS_FOR_WORKERS CPUs on, else 1. */
+export function defaultJobs(cpus = availableParallelism()): number {
+  return cpus < MIN_CPUS_FOR_WORKERS ? 1 : Math.min(MAX_JOBS, cpus);
 }
 
 export interface AnalysisJob {
