@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, Language } from '../analysis/index';
 import type { Config } from '../config/schema';
+import { ParserLoadError } from './checkAnalyzer';
 
 /** The workerData role that makes a thread of the bundle a check worker (cli.ts). */
 export const CHECK_WORKER_ROLE = 'port-range-lens check worker';
@@ -76,17 +77,12 @@ interface Slot {
 /** Jobs a worker holds at once: one it works on, one waiting, so it never idles on a round trip. */
 const IN_FLIGHT = 2;
 
-/** Raised when a worker cannot load the parser (the caller reports it like its own). */
-export class PoolLoadError extends Error {
-  override name = 'PoolLoadError';
-}
-
 /**
  * How this module's threads start: the bundle (dist/cli.js) runs itself with the worker role;
  * from the TypeScript sources (tests, `tsx`), checkWorker.ts runs under tsx's loader.
  */
-function spawn(analyzerOptions: Record<string, unknown>): Worker {
-  const workerData = { role: CHECK_WORKER_ROLE, analyzerOptions };
+function spawn(): Worker {
+  const workerData = { role: CHECK_WORKER_ROLE };
   if (!__filename.endsWith('.ts')) return new Worker(__filename, { workerData });
   const entry = join(__dirname, 'checkWorker.ts');
   const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)}).startCheckWorker();`;
@@ -98,7 +94,7 @@ function spawn(analyzerOptions: Record<string, unknown>): Worker {
  * `fallback` analyses a job on the main thread: it takes over the jobs of a worker that exits
  * or fails when no other worker is left.
  */
-export function createAnalysisPool(size: number, analyzerOptions: Record<string, unknown>, fallback: (job: AnalysisJob) => Promise<AnalysisResult>): AnalysisPool {
+export function createAnalysisPool(size: number, fallback: (job: AnalysisJob) => Promise<AnalysisResult>): AnalysisPool {
   let next = 0;
   const queue: Pending[] = [];
   const slots: Slot[] = [];
@@ -126,12 +122,12 @@ export function createAnalysisPool(size: number, analyzerOptions: Record<string,
     }
   };
   for (let i = 0; i < size; i++) {
-    const slot: Slot = { worker: spawn(analyzerOptions), pending: new Map(), alive: true };
+    const slot: Slot = { worker: spawn(), pending: new Map(), alive: true };
     slot.worker.on('message', (m: WorkerReply) => {
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
-      if ('loadError' in m) p.reject(new PoolLoadError(m.loadError));
+      if ('loadError' in m) p.reject(new ParserLoadError(m.loadError));
       else p.resolve(m.result);
       pump();
     });

@@ -29,7 +29,7 @@ export interface AnalysisQueue {
   counts(): { main: number; workers: number; threads: number };
 }
 
-export function analysisQueue(jobs: number, analyzerOptions: Record<string, unknown>, inline: (job: AnalysisJob) => Promise<AnalysisResult>): AnalysisQueue {
+export function analysisQueue(jobs: number, inline: (job: AnalysisJob) => Promise<AnalysisResult>): AnalysisQueue {
   let held: { job: AnalysisJob; resolve: (r: AnalysisResult) => void; reject: (e: unknown) => void }[] = [];
   let pool: AnalysisPool | null = null;
   let inFlight = 0;
@@ -64,7 +64,7 @@ export function analysisQueue(jobs: number, analyzerOptions: Record<string, unkn
         p = new Promise<AnalysisResult>((resolve, reject) => held.push({ job, resolve, reject }));
         if (held.length >= POOL_MIN_FILES) {
           // jobs - 1 workers: the main thread is the last analysis thread, once its walk is over.
-          const started = createAnalysisPool(jobs - 1, analyzerOptions, here);
+          const started = createAnalysisPool(jobs - 1, here);
           pool = started;
           for (const h of held) sent(h.job, started.analyze(h.job)).then(h.resolve, h.reject);
           held = [];

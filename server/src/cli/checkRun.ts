@@ -6,20 +6,19 @@
  * then `truncated` and the run fails unless --fail-on never.
  */
 import { relative } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import type { AnalysisResult, Analyzer } from '../analysis/index';
+import type { AnalysisResult } from '../analysis/index';
 import { bytesMayContainCallSite, mayContainCallSite } from '../analysis/gate';
 import { languageForPath } from '../analysis/fileLanguage';
-import type { CallSite, Language, Severity } from '../analysis/callSite';
+import type { CallSite, Severity } from '../analysis/callSite';
 import { readSourceFile, MAX_FILE_BYTES } from '../files/read';
 import { walkFilesSync } from '../files/walk';
 import { resolveConfig } from '../config/resolve';
 import { VERSION } from '../version';
 import type { CheckOptions } from './checkArgs';
-import { loadAnalysis } from './bundles';
 import { buildStamp, contentHash, openCheckCache, type CheckCache } from './checkCache';
 import { createProgress, progressWanted } from './progress';
-import { PoolLoadError, type AnalysisJob } from './checkPool';
+import type { AnalysisJob } from './checkPool';
+import { CHECK_ANALYZER_OPTIONS, ParserLoadError, checkAnalyzer } from './checkAnalyzer';
 import { analysisQueue, inWalkOrder } from './checkQueue';
 
 export interface FileNote {
@@ -50,12 +49,7 @@ export interface CheckReport {
   warnings: string[];
 }
 
-export class ParserLoadError extends Error {
-  override name = 'ParserLoadError';
-}
-
-/** The analyzer options of `check` (part of the cache key: they could change a result). */
-const ANALYZER_OPTIONS = { incremental: false, prune: true } as const;
+export { ParserLoadError };
 
 export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   const cwd = process.cwd();
@@ -68,20 +62,7 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
     else errors.push({ file: e.path, code: e.code, message: e.message });
   }
   // The parser is loaded only when a file needs it, with only the grammars needed.
-  let analyzer: Analyzer | null = null;
-  const analyzerFor = async (language: Language): Promise<Analyzer> => {
-    try {
-      // A one-shot run: V8's baseline wasm code only. Tiering the parser up to optimised code
-      // costs more CPU than a check run gets back (dense tree cold: 2.7 -> 2.3 s of CPU).
-      if (!analyzer) setFlagsFromString('--liftoff-only');
-      // The analyzer's own bundle (dist/analyzer.js): loaded by the first file not cached.
-      analyzer ??= await loadAnalysis().createAnalyzer({ ...ANALYZER_OPTIONS, grammars: [] });
-      await analyzer.prepare([language]);
-    } catch (e) {
-      throw new ParserLoadError(`cannot load the parser: ${(e as Error).message}`);
-    }
-    return analyzer;
-  };
+  const analyzer = checkAnalyzer();
   const progress = createProgress(files.length, 'checking', {
     enabled: opts.progress && progressWanted(opts.format) && files.length >= 200,
   });
@@ -90,7 +71,7 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   let checked = 0;
   // The key of the cache: the version and the whole resolved configuration (checkCache.ts).
   const cache: CheckCache | null = opts.cacheDir === null ? null
-    : openCheckCache({ dir: opts.cacheDir, version: `${VERSION} ${buildStamp()}`, config: resolveConfig(opts.config), extra: ANALYZER_OPTIONS });
+    : openCheckCache({ dir: opts.cacheDir, version: `${VERSION} ${buildStamp()}`, config: resolveConfig(opts.config), extra: CHECK_ANALYZER_OPTIONS });
   const binaryNote = (file: string): FileNote => ({ file, kind: 'skipped', id: 'binary', message: 'binary file: skipped' });
   /** One file's result into the report (text: its source, for SARIF's fingerprints). */
   const take = (file: string, r: Pick<AnalysisResult, 'callSites' | 'notes' | 'error'>, text: string): void => {
@@ -105,8 +86,8 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   // Each file's contribution to the report runs in walk order, whenever its analysis (on this
   // thread or a worker's, checkQueue.ts) is in: the report never depends on which came first.
   const order = inWalkOrder();
-  const inline = async (job: AnalysisJob): Promise<AnalysisResult> => (await analyzerFor(job.language)).analyze(job.file, job.text, job.language, job.config);
-  const work = analysisQueue(opts.jobs, ANALYZER_OPTIONS, inline);
+  const inline = async (job: AnalysisJob): Promise<AnalysisResult> => (await analyzer.get(job.language)).analyze(job.file, job.text, job.language, job.config);
+  const work = analysisQueue(opts.jobs, inline);
   try {
     // Walk order: read each file once, skip those that cannot hold a call site, and hand the
     // rest to the analysis (the parser and each grammar load on first use).
@@ -159,9 +140,7 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
       });
     }
     await work.flush();
-    await order.end().catch((e: unknown) => {
-      throw e instanceof PoolLoadError ? new ParserLoadError(e.message) : e;
-    });
+    await order.end();
     if (process.env.PRL_CHECK_TRACE === '1') {
       const c = work.counts();
       process.stderr.write(`check: ${c.main + c.workers} files analysed on ${c.threads} thread(s): ${c.workers} on workers, ${c.main} on the main thread\n`);
@@ -169,7 +148,7 @@ export async function runCheckWork(opts: CheckOptions): Promise<CheckReport> {
   } finally {
     await work.close();
     progress.done();
-    (analyzer as Analyzer | null)?.dispose();
+    analyzer.dispose();
   }
   const warnings = cache?.close() ?? [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
