@@ -83,7 +83,12 @@ export class BindBuckets extends SocketSlots {
   private setExplicitBit(port: number): void {
     const explicit = this.fastreuse[port] >= 0 || this.fastreuseport[port] >= 0;
     if (explicit) this.explicitBits[port >>> 5] |= 1 << (port & 31);
-    else if (this.explicitBits[port >>> 5] & (1 << (port & 31))) {
+    else this.dropExplicitBit(port);
+  }
+
+  /** A port no longer explicitly bound: a connect scan that found it busy may find it free now. */
+  private dropExplicitBit(port: number): void {
+    if (this.explicitBits[port >>> 5] & (1 << (port & 31))) {
       this.explicitBits[port >>> 5] &= ~(1 << (port & 31));
       this.globalEpoch++;
     }
@@ -158,7 +163,7 @@ export class BindBuckets extends SocketSlots {
     if (!(this.flags[s] & F_OWNER)) return;
     const freed = this.ownerRemove(s);
     if (freed) {
-      this.explicitBits[port >>> 5] &= ~(1 << (port & 31));
+      this.dropExplicitBit(port);
       return;
     }
     if (this.kernel.bucketResetOnRelease && (this.fastreuse[port] >= 0 || this.fastreuseport[port] >= 0)) {

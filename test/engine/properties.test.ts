@@ -189,3 +189,26 @@ test('properties: shortcuts exact on small ranges filled by connect() (Q1 wrap s
     { numRuns: 300 },
   );
 });
+
+test('a freed explicit bind bucket ends the fruitless-pass memo (fast-check counterexample: fast path said EADDRNOTAVAIL, the scan finds 40001)', async () => {
+  const { ScenarioRunner } = await import('../../engine/src/scenario');
+  const ops: Op[] = [
+    { op: 'socket', sock: 0, proto: 'tcp' }, { op: 'connect', sock: 0, addr: '127.0.0.1', port: 5000 },
+    { op: 'socket', sock: 1, proto: 'tcp' }, { op: 'bind', sock: 1, addr: '0.0.0.0', port: 0 },
+    { op: 'socket', sock: 2, proto: 'tcp' }, { op: 'connect', sock: 2, addr: '127.0.0.2', port: 5000 },
+    { op: 'socket', sock: 3, proto: 'tcp' }, { op: 'setsockopt', sock: 3, name: 'IP_LOCAL_PORT_RANGE', lo: LO, hi: 0 },
+    { op: 'connect', sock: 3, addr: '127.0.0.2', port: 5000 },
+    { op: 'close', sock: 1, rst: false },
+    { op: 'socket', sock: 4, proto: 'tcp' }, { op: 'setsockopt', sock: 4, name: 'IP_LOCAL_PORT_RANGE', lo: LO, hi: 0 },
+    { op: 'connect', sock: 4, addr: '127.0.0.2', port: 5000 },
+  ];
+  const runWith = (fast: boolean) => {
+    const r = new ScenarioRunner({ netns: { portRange: { lo: LO, hi: LO + 1 }, reservedPorts: '' }, seed: 0 });
+    r.tables.fastPaths = fast;
+    ops.forEach((o, i) => r.apply(o, i));
+    return r.finish().results;
+  };
+  const slow = runWith(false);
+  assert.equal(slow[12]!.port, LO + 1, 'the bind released 40001');
+  assert.deepEqual(runWith(true), slow);
+});
